@@ -72,6 +72,11 @@ export interface ComponentVersion {
   urls: string[];
   /** sha256 per rendered URL's file name, where known. */
   sha256: Record<string, string>;
+  /**
+   * Where the binaries come from on this lab: `download` (the URLs, via the jumpbox) or `image`
+   * (the local lab's machine image already ships this version as a Debian package).
+   */
+  source: 'download' | 'image';
 }
 
 export interface Lab {
