@@ -1,2 +1,70 @@
-// Placeholder entry replaced by the real CLI in the next commit.
-console.log('kthw');
+/**
+ * The kthw command line. This entry stays small: every command body is a dynamic import, so
+ * `kthw --help` loads commander and nothing else (no ink, react, ssh2, zod or yaml).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { globalOptions } from './global-options.js';
+import { runAction } from './run-action.js';
+import { VERSION } from './version.js';
+
+const program = new Command('kthw')
+  .description('A terminal tutor for Kubernetes the Hard Way: build it by hand on real machines, verify it, replay it.')
+  .version(VERSION, '--version', 'print the version and exit')
+  .option('--lab <file>', 'lab file to use (default: the built-in local lab, lab/classic.yaml)')
+  .option('--json', 'machine-readable output on stdout')
+  .option('--no-color', 'no colour in human output (NO_COLOR is honoured too)')
+  .option('--verbose', 'say more about what is happening')
+  .showHelpAfterError('(run kthw --help for usage)')
+  .addHelpText(
+    'after',
+    `
+Exit codes: 0 ok · 1 checks failed · 2 usage or bad input · 3 lab unreachable or host not ready · 4 internal error`,
+  )
+  .exitOverride();
+
+type Body = (command: Command, ...args: string[]) => Promise<number | void>;
+const action =
+  (load: () => Promise<{ default: Body }>) =>
+  async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const positional = command.args.map(String);
+    await runAction(globalOptions(command).json, async () => (await load()).default(command, ...positional));
+  };
+
+program
+  .command('chapters')
+  .description('list the chapters with their progress on this lab')
+  .action(action(() => import('./commands/chapters.js')));
+
+program
+  .command('status')
+  .description('the lab, its hosts, progress per chapter and the last check results')
+  .action(action(() => import('./commands/status.js')));
+
+program
+  .command('doctor')
+  .description('check this machine has what the local lab and SSH labs need')
+  .action(action(() => import('./commands/doctor.js')));
+
+const lab = program.command('lab').description('lab files and the local lab of real machines');
+lab
+  .command('validate')
+  .argument('<file>', 'lab file (YAML)')
+  .description('validate a lab file: shape, names, addresses, ranges')
+  .action(action(() => import('./commands/lab-validate.js')));
+lab
+  .command('import')
+  .argument('<machines-txt>', "upstream KTHW's machines.txt (IP FQDN HOST SUBNET per line)")
+  .addOption(new Option('-o, --output <file>', 'write the lab file here instead of stdout'))
+  .description("turn upstream's machines.txt into a kthw lab file")
+  .action(action(() => import('./commands/lab-import.js')));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with code 0; usage errors were already printed by commander.
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  throw error;
+}

@@ -1,0 +1,39 @@
+/**
+ * A check primitive is split in two so checks of one host run as ONE remote exec:
+ * - `gather(params)` returns a POSIX sh snippet that prints the facts the check needs to stdout
+ *   (it must never exit the shell or fail the batch; values from params are quoted with shq);
+ * - `judge(params, facts)` is a pure function from that output to a verdict with a diagnosis.
+ * The runner concatenates the gather snippets of a host with unique delimiters, runs them in one
+ * exec, splits the output and judges each locally.
+ */
+export interface Diagnosis {
+  /** What was found, concretely ("mode 0644", "SAN 10.240.0.11 missing"). */
+  found: string;
+  /** Where: host and path, unit, port. */
+  where: string;
+}
+
+export interface Verdict {
+  ok: boolean;
+  /** One line describing what was observed (shown for passing checks too with --verbose). */
+  observed: string;
+  /** Present when ok is false. */
+  diagnosis?: Diagnosis;
+}
+
+export interface CheckPrimitive<P = Record<string, unknown>> {
+  kind: string;
+  /** Validates and types a spec's params; throws a clear Error naming the bad field. */
+  parse(params: Record<string, unknown>): P;
+  gather(params: P): string;
+  judge(params: P, facts: string): Verdict;
+}
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  host: string;
+  ok: boolean;
+  observed: string;
+  diagnosis?: Diagnosis & { why: string; fix: string };
+}

@@ -1,0 +1,103 @@
+/**
+ * A plan is what a chapter turns a lab into: plain, serialisable data. The engine runs it over SSH,
+ * the state file records it, replay re-runs it and the Ansible export maps it
+ * (step → tasks, file → template, command → guarded command task, check → assert).
+ * Nothing in a plan is secret: private keys and the encryption key are referenced, never embedded.
+ */
+import type { Track } from '../lab/types.js';
+
+/** Where an action runs: a host of the lab by name. */
+export type HostName = string;
+
+/** A file placed on a host. `content` is the rendered text; `template` says where it came from. */
+export interface FileAction {
+  kind: 'file';
+  path: string;
+  mode: string; // octal, e.g. "0644"
+  owner?: string;
+  group?: string;
+  content: string;
+  /** The chapter template it was rendered from and the variables used (for the Ansible export). */
+  template?: { name: string; vars: Record<string, string> };
+  /** systemd units to restart when this file changed. */
+  notify?: string[];
+}
+
+/** A file whose content is a secret kept in the lab directory (a private key, the encryption config). */
+export interface SecretFileAction {
+  kind: 'secret-file';
+  path: string;
+  mode: string;
+  owner?: string;
+  group?: string;
+  /** e.g. `pki/admin.key`, `secrets/encryption-config.yaml`: relative to the lab directory. */
+  secret: string;
+  notify?: string[];
+}
+
+/**
+ * A shell command, exactly as the learner would type it. `unless` is a command whose success means
+ * the effect is already there (the step is then skipped and reports no change).
+ */
+export interface CommandAction {
+  kind: 'command';
+  run: string;
+  unless?: string;
+}
+
+/** A systemd unit brought to a state. Restarted only when a file that notifies it changed. */
+export interface UnitAction {
+  kind: 'unit';
+  unit: string;
+  enabled: boolean;
+  state: 'started' | 'stopped';
+}
+
+/** Work kthw does on the learner's machine (no host): generating the PKI or the encryption key. */
+export interface GenerateAction {
+  kind: 'generate';
+  generator: 'pki' | 'encryption-key';
+  /** What to generate: certificate profile ids for `pki`. */
+  items: string[];
+}
+
+export type Action = FileAction | SecretFileAction | CommandAction | UnitAction | GenerateAction;
+
+export interface Step {
+  id: string;
+  title: string;
+  /** Why this step exists: shown by the TUI's "explain". Markdown. */
+  why: string;
+  /** The host it runs on; `local` means kthw's own machine (the learner's workstation). */
+  host: HostName | 'local';
+  actions: Action[];
+}
+
+export interface CheckSpec {
+  id: string;
+  title: string;
+  host: HostName | 'local';
+  /** A check primitive from checks/ (e.g. `file`, `x509`, `unit`, `port`, `command`). */
+  kind: string;
+  params: Record<string, unknown>;
+  /** Why it matters when it fails, in one or two sentences. */
+  why: string;
+  /** How to fix it when it fails. */
+  fix: string;
+}
+
+export interface Plan {
+  chapter: string;
+  steps: Step[];
+  checks: CheckSpec[];
+}
+
+export interface ChapterMeta {
+  /** Stable id used in the state file and on the command line: `chapter-4`. */
+  id: string;
+  number: number;
+  slug: string;
+  title: string;
+  summary: string;
+  tracks: Track[];
+}
