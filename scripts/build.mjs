@@ -1,7 +1,9 @@
 // Bundles the CLI into dist/ as ESM with code splitting: `kthw --help` loads only the small entry
 // chunk; ink/react/ssh2 and heavy modules stay behind dynamic import() and load where used.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 await build({
@@ -17,4 +19,5 @@ await build({
   jsx: 'automatic',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
+  define: { __KTHW_VERSION__: JSON.stringify(version) },
 });
