@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { chmod, chown, rename, writeFile } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import type { ExecOptions, ExecResult, HostExecutor, UploadOptions } from './executor.js';
+
+/** Runs commands with bash on this machine: host `local` in plans, and tests without a lab. */
+export const localExecutor: HostExecutor = {
+  exec(_host: string, command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('bash', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, timeout: options.timeoutMs });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        options.onStdout?.(chunk);
+      });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        options.onStderr?.(chunk);
+      });
+      child.on('error', (error) => (error.name === 'AbortError' ? resolve({ code: null, signal: 'SIGTERM', stdout, stderr }) : reject(error)));
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+      child.stdin.end(options.stdin ?? '');
+    });
+  },
+
+  async upload(_host: string, path: string, content: Buffer | string, options: UploadOptions): Promise<void> {
+    const temp = join(dirname(path), `.${basename(path)}.kthw-${process.pid}`);
+    await writeFile(temp, content, { mode: 0o600 });
+    await chmod(temp, parseInt(options.mode, 8));
+    if (options.owner !== undefined || options.group !== undefined) {
+      const uid = options.owner === undefined ? -1 : Number(execFileSync('id', ['-u', options.owner], { encoding: 'utf8' }).trim());
+      const gid = options.group === undefined ? -1 : Number(execFileSync('getent', ['group', options.group], { encoding: 'utf8' }).split(':')[2]);
+      await chown(temp, uid, gid);
+    }
+    await rename(temp, path);
+  },
+};
