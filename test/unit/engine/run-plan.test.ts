@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/engine/events.js';
 import type { Generators } from '../../../src/engine/generators.js';
 import { localExecutor } from '../../../src/engine/local-executor.js';
@@ -29,6 +29,8 @@ beforeEach(async () => {
   records.length = 0;
   generated.length = 0;
 });
+
+afterEach(() => rm(root, { recursive: true, force: true }));
 
 const run = (plan: Plan, fromStep?: string) =>
   runPlan(plan, {
