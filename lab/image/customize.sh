@@ -35,7 +35,8 @@ mkdir -p "$root/etc/systemd/journald.conf.d"
 printf '[Journal]\nStorage=volatile\nRuntimeMaxUse=16M\n' > "$root/etc/systemd/journald.conf.d/10-kthw.conf"
 
 # containerd, kubelet and runc need the cgroup v1 controllers writable; nspawn mounts them read-only
-# on a hybrid host. This unit remounts them rw on machines that have CAP_SYS_ADMIN (all lab machines).
+# on a hybrid host (memory read-only). This unit remounts them rw (a bind remount: a plain one is
+# refused as busy).
 cat > "$root/etc/systemd/system/kthw-cgroup-rw.service" <<'UNIT'
 [Unit]
 Description=kthw: make the cgroup v1 controllers writable
@@ -45,7 +46,7 @@ ConditionPathIsMountPoint=/sys/fs/cgroup/memory
 
 [Service]
 Type=oneshot
-ExecStart=/bin/sh -c 'mount -o remount,rw /sys/fs/cgroup 2>/dev/null || true; for d in /sys/fs/cgroup/*/; do mount -o remount,rw "$d" 2>/dev/null || true; done'
+ExecStart=/bin/sh -c 'for d in /sys/fs/cgroup/*/; do mount -o remount,bind,rw "$d" 2>/dev/null || true; done'
 RemainAfterExit=yes
 
 [Install]

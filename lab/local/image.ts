@@ -80,7 +80,12 @@ function processAlive(pid: number): boolean {
 function removeStaleBuilds(root: string): void {
   for (const entry of readdirSync(root)) {
     const match = /^\.build-[0-9a-f]+-(\d+)$/.exec(entry);
-    if (match && !processAlive(Number(match[1]))) rmSync(join(root, entry), { recursive: true, force: true });
+    if (!match || processAlive(Number(match[1]))) continue;
+    try {
+      rmSync(join(root, entry), { recursive: true, force: true });
+    } catch {
+      // an orphaned mmdebstrap may still be writing there; a later run removes it
+    }
   }
 }
 

@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import { EnvironmentError } from '../../src/util/errors.js';
+import { primaryAddress, type Lab } from '../../src/lab/types.js';
+import { ensureImage, type ImageOptions } from './image.js';
+import { labDown } from './lab-down.js';
+import { labStatus, type LabStatus } from './lab-status.js';
+import { silent, type LabLog } from './log.js';
+import { machineRunning, startMachine } from './machine.js';
+import { bridgeNetns, bridgePort, hostVeth, machineCgroup, machineName, machineNetns } from './names.js';
+import { assertNoOverlap, createNetwork, labPrefixes, netnsExists } from './network.js';
+import { labStateDir } from './paths.js';
+import { checkPrerequisites } from './prerequisites.js';
+import { processRunning } from './processes.js';
+import { waitForSsh } from './reachability.js';
+import { readRecord, writeRecord, type LabRecord } from './runtime-record.js';
+import { ensureSshMaterial } from './ssh-material.js';
+
+export interface LabUpOptions {
+  log?: LabLog;
+  image?: ImageOptions;
+  /** How long each machine may take to answer SSH (default 60 s). */
+  sshTimeoutMs?: number;
+}
+
+function planRecord(lab: Lab, image: string): LabRecord {
+  const stateDir = labStateDir(lab.name);
+  return {
+    version: 1,
+    lab: lab.name,
+    source: lab.source,
+    prefixes: labPrefixes(lab),
+    bridgeNetns: bridgeNetns(lab.name),
+    hostVeth: hostVeth(lab.name),
+    image,
+    stateDir,
+    upPid: process.pid,
+    machines: lab.hosts.map((h, i) => ({
+      host: h.name,
+      netns: machineNetns(lab.name, h.name),
+      bridgePort: bridgePort(i),
+      machineName: machineName(lab.name, h.name),
+      cgroup: machineCgroup(lab.name, h.name),
+      upper: join(stateDir, h.name, 'upper'),
+    })),
+  };
+}
+
+function fullyUp(record: LabRecord, lab: Lab): boolean {
+  return (
+    record.machines.length === lab.hosts.length &&
+    record.machines.every((m, i) => m.host === lab.hosts[i]!.name && m.supervisorPid !== undefined && machineRunning(m)) &&
+    netnsExists(record.bridgeNetns)
+  );
+}
+
+/**
+ * Boots every host of the lab as a systemd-nspawn machine on its own network namespace and waits
+ * until each answers SSH with its pinned host key. Already up: only waits for SSH. Left half-made
+ * by a killed `labUp`: cleaned up (machine upper dirs kept) and booted again.
+ */
+export async function labUp(lab: Lab, options: LabUpOptions = {}): Promise<LabStatus> {
+  const log = options.log ?? silent;
+  const started = Date.now();
+  checkPrerequisites();
+  const existing = readRecord(lab.name);
+  if (existing && existing.upPid !== process.pid && processRunning(existing.upPid) && !fullyUp(existing, lab)) {
+    throw new EnvironmentError(`another kthw process (pid ${existing.upPid}) is bringing lab ${lab.name} up`, {
+      fix: 'wait for it, or stop it and run kthw lab down',
+    });
+  }
+  if (existing && fullyUp(existing, lab)) {
+    log(`lab ${lab.name} is already up`);
+  } else {
+    if (existing) {
+      log(`lab ${lab.name}: cleaning up what an earlier run left behind`);
+      await labDown(lab.name, { log, keep: true });
+    }
+    await assertNoOverlap(lab, hostVeth(lab.name));
+    checkPrerequisites({ buildImage: true });
+    const [image] = await Promise.all([ensureImage({ log, ...options.image }), ensureSshMaterial(lab)]);
+    const record = planRecord(lab, image.path);
+    writeRecord(record);
+    await createNetwork(lab, record, log);
+    for (const [i, host] of lab.hosts.entries()) {
+      record.machines[i]!.supervisorPid = startMachine(lab, host, record.machines[i]!, image.path, record.stateDir);
+    }
+    writeRecord(record);
+    log(`lab ${lab.name}: ${lab.hosts.length} machines booting`);
+  }
+  const timeout = options.sshTimeoutMs ?? 60_000;
+  await Promise.all(lab.hosts.map((h) => waitForSsh(lab.name, h.name, primaryAddress(lab, h), h.ssh.port, timeout)));
+  log(`lab ${lab.name} up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return labStatus(lab);
+}

@@ -1,0 +1,123 @@
+import { existsSync, readdirSync, readFileSync, rmdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A process that exists and is not a zombie (zombies count as stopped: nobody may reap them). */
+export function processRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The cgroup hierarchies a machine's processes are tracked in: on a hybrid host (cgroup v1 with a
+ * v2 `unified` mount, like this project's CI) the `name=systemd` and `unified` hierarchies, which
+ * systemd-nspawn uses; on a pure v2 host the one hierarchy.
+ */
+export function cgroupRoots(): string[] {
+  const roots = ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified'].filter((r) => existsSync(join(r, 'cgroup.procs')));
+  if (roots.length > 0) return roots;
+  return existsSync('/sys/fs/cgroup/cgroup.controllers') ? ['/sys/fs/cgroup'] : [];
+}
+
+/** The v2 hierarchy (for cgroup.kill and cgroup.freeze), if any. */
+export function unifiedRoot(): string | undefined {
+  if (existsSync('/sys/fs/cgroup/unified/cgroup.procs')) return '/sys/fs/cgroup/unified';
+  if (existsSync('/sys/fs/cgroup/cgroup.controllers')) return '/sys/fs/cgroup';
+  return undefined;
+}
+
+export function createCgroup(relative: string): string[] {
+  return cgroupRoots().map((root) => {
+    const dir = join(root, relative);
+    mkdirSync(dir, { recursive: true });
+    return join(dir, 'cgroup.procs');
+  });
+}
+
+function subdirs(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => join(dir, e.name));
+  } catch {
+    return [];
+  }
+}
+
+/** Every pid in a cgroup and its descendants, across the hierarchies. Zombies are left out. */
+export function cgroupPids(relative: string): number[] {
+  const pids = new Set<number>();
+  const walk = (dir: string): void => {
+    try {
+      for (const line of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) {
+        if (line) pids.add(Number(line));
+      }
+    } catch {
+      return;
+    }
+    for (const sub of subdirs(dir)) walk(sub);
+  };
+  for (const root of cgroupRoots()) walk(join(root, relative));
+  return [...pids].filter(processRunning);
+}
+
+/** SIGKILL everything in the cgroup (cgroup.kill where the kernel has it, then by pid). */
+export function killCgroup(relative: string): void {
+  const unified = unifiedRoot();
+  if (unified && existsSync(join(unified, relative, 'cgroup.kill'))) {
+    try {
+      writeFileSync(join(unified, relative, 'cgroup.kill'), '1');
+    } catch {
+      // fall through to the per-pid kill
+    }
+  }
+  for (const pid of cgroupPids(relative)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Removes the cgroup directories (deepest first); those still holding processes stay. */
+export function removeCgroup(relative: string): void {
+  const remove = (dir: string): void => {
+    for (const sub of subdirs(dir)) remove(sub);
+    try {
+      rmdirSync(dir);
+    } catch {
+      // busy or gone
+    }
+  };
+  for (const root of cgroupRoots()) remove(join(root, relative));
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until `done()` or the deadline; returns whether it became true. */
+export async function waitFor(done: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 20): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await done()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(intervalMs);
+  }
+}
+
+/** Removes one empty cgroup directory (not its children) in every hierarchy; busy ones stay. */
+export function removeEmptyCgroup(relative: string): void {
+  for (const root of cgroupRoots()) {
+    try {
+      rmdirSync(join(root, relative));
+    } catch {
+      // busy or gone
+    }
+  }
+}
