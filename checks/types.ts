@@ -19,6 +19,8 @@ export interface Verdict {
   observed: string;
   /** Present when ok is false. */
   diagnosis?: Diagnosis;
+  /** A passing check may still warn (a certificate expiring soon). */
+  warning?: string;
 }
 
 export interface CheckPrimitive<P = Record<string, unknown>> {
@@ -35,5 +37,6 @@ export interface CheckResult {
   host: string;
   ok: boolean;
   observed: string;
+  warning?: string;
   diagnosis?: Diagnosis & { why: string; fix: string };
 }

@@ -1,0 +1,57 @@
+import { shq } from '../src/ssh/shell-quote.js';
+import { factOf, gatherScript, parseFacts } from './facts.js';
+import { ParamReader } from './params.js';
+import type { CheckPrimitive } from './types.js';
+import { verdictFrom } from './verdict.js';
+
+/** A shell command with an expected exit code and/or output. `run` is shell code, run as written. */
+export interface CommandParams {
+  run: string;
+  shell: 'sh' | 'bash';
+  exitCode?: number;
+  stdout?: RegExp;
+  /** Fails when stdout matches this. */
+  stdoutNot?: RegExp;
+}
+
+function tail(text: string, lines = 8): string {
+  const all = text.trimEnd().split('\n');
+  return (all.length > lines ? ['…', ...all.slice(-lines)] : all).join('\n  ');
+}
+
+export const commandCheck: CheckPrimitive<CommandParams> = {
+  kind: 'command',
+
+  parse(params) {
+    const read = new ParamReader('command', params);
+    const stdout = read.optRegex('stdout');
+    const stdoutNot = read.optRegex('stdoutNot');
+    const exitCode = read.optInteger('exitCode', { min: 0, max: 255 });
+    return {
+      run: read.string('run'),
+      shell: read.optEnum('shell', ['sh', 'bash'] as const) ?? 'sh',
+      // Without any expectation, success means exit code 0.
+      exitCode: exitCode ?? (stdout || stdoutNot ? undefined : 0),
+      stdout,
+      stdoutNot,
+    };
+  },
+
+  gather(p) {
+    return gatherScript([`kthw_fact cmd ${p.shell} -c ${shq(p.run)}`]);
+  },
+
+  judge(p, text) {
+    const cmd = factOf(parseFacts(text), 'cmd');
+    const problems: string[] = [];
+    if (p.exitCode !== undefined && cmd.code !== p.exitCode) problems.push(`exit code ${cmd.code}, expected ${p.exitCode}`);
+    if (p.stdout && !p.stdout.test(cmd.stdout)) problems.push(`output does not match /${p.stdout.source}/`);
+    if (p.stdoutNot && p.stdoutNot.test(cmd.stdout)) problems.push(`output matches /${p.stdoutNot.source}/, which it must not`);
+    if (problems.length) {
+      if (cmd.stdout.trim()) problems.push(`stdout:\n  ${tail(cmd.stdout)}`);
+      if (cmd.stderr.trim()) problems.push(`stderr:\n  ${tail(cmd.stderr)}`);
+    }
+    const firstLine = cmd.stdout.trim().split('\n')[0] ?? '';
+    return verdictFrom(problems, `exit ${cmd.code}${firstLine ? `: ${firstLine.slice(0, 120)}` : ''}`, `command ${p.run.split('\n')[0]}`);
+  },
+};

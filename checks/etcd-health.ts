@@ -1,0 +1,56 @@
+import { shq } from '../src/ssh/shell-quote.js';
+import { etcdFailureReason, etcdctlArgs, readEtcdTls, readEtcdUrl, type EtcdTls } from './etcd-tls.js';
+import { factOf, gatherScript, parseFacts } from './facts.js';
+import { ParamReader } from './params.js';
+import type { CheckPrimitive } from './types.js';
+import { verdictFrom } from './verdict.js';
+
+/**
+ * Health of each etcd member, asked one endpoint at a time: `etcdctl endpoint health` over the
+ * whole set exits 1 when any member is down, which would hide which one. The members are asked in
+ * parallel on the host so a dead one costs one timeout, not one per member.
+ */
+export interface EtcdHealthParams extends EtcdTls {
+  members: Array<{ name: string; clientUrl: string }>;
+  /** `all` (default): every member healthy. `quorum`: a majority healthy (still naming the sick ones). */
+  require: 'all' | 'quorum';
+}
+
+export const etcdHealthCheck: CheckPrimitive<EtcdHealthParams> = {
+  kind: 'etcd-health',
+
+  parse(params) {
+    const read = new ParamReader('etcd-health', params);
+    return {
+      members: read.list('members', (member) => ({ name: member.string('name'), clientUrl: readEtcdUrl(member, 'clientUrl', member.string('clientUrl')) })),
+      require: read.optEnum('require', ['all', 'quorum'] as const) ?? 'all',
+      ...readEtcdTls(read),
+    };
+  },
+
+  gather(p) {
+    const lines = p.members.map((m, i) => `kthw_fact health-${i} ${etcdctlArgs([m.clientUrl], p).map(shq).join(' ')} endpoint health >"$kthw_dir/health-${i}" &`);
+    lines.push('wait');
+    p.members.forEach((_, i) => lines.push(`cat "$kthw_dir/health-${i}"`));
+    return gatherScript(lines);
+  },
+
+  judge(p, text) {
+    const facts = parseFacts(text);
+    const sick: string[] = [];
+    const healthy: string[] = [];
+    p.members.forEach((member, i) => {
+      const fact = factOf(facts, `health-${i}`);
+      const output = `${fact.stdout}\n${fact.stderr}`;
+      if (fact.code === 0 && / is healthy/.test(output)) healthy.push(member.name);
+      else sick.push(`member ${member.name} (${member.clientUrl}) is unhealthy: ${etcdFailureReason(output)}`);
+    });
+    const total = p.members.length;
+    const quorum = Math.floor(total / 2) + 1;
+    const observed = `${healthy.length}/${total} members healthy${healthy.length >= quorum ? ', quorum holds' : ', NO quorum'}`;
+    const problems = p.require === 'all' || healthy.length < quorum ? sick : [];
+    if (problems.length && healthy.length) problems.push(`healthy: ${healthy.join(', ')}`);
+    const warning = problems.length === 0 && sick.length ? sick.join('; ') : undefined;
+    return verdictFrom(problems, observed, `etcd ${p.members.map((m) => m.name).join(', ')}`, warning);
+  },
+};

@@ -1,0 +1,94 @@
+import { shq } from '../src/ssh/shell-quote.js';
+import { etcdFailureReason, etcdctlArgs, readEtcdTls, readEtcdUrl, type EtcdTls } from './etcd-tls.js';
+import { factOf, gatherScript, parseFacts } from './facts.js';
+import { ParamReader } from './params.js';
+import type { CheckPrimitive } from './types.js';
+import { fail, verdictFrom } from './verdict.js';
+
+/** The etcd member list equals the expected members (names and peer URLs), and a leader exists. */
+export interface EtcdMembersParams extends EtcdTls {
+  endpoints: string[];
+  members: Array<{ name: string; peerUrls: string[] }>;
+}
+
+interface MemberRow {
+  id: string;
+  status: string;
+  name: string;
+  peerUrls: string[];
+}
+
+function normalUrl(url: string): string {
+  try {
+    return new URL(url).href.replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/** `etcdctl member list -w simple`: `id, started, name, peer1,peer2, client1, isLearner`. */
+export function parseMemberList(output: string): MemberRow[] {
+  return output
+    .split('\n')
+    .map((line) => line.split(', '))
+    .filter((cols) => cols.length >= 5 && /^[0-9a-f]+$/.test(cols[0]!))
+    .map(([id, status, name, peers]) => ({ id: id!, status: status!, name: name!, peerUrls: peers!.split(',').filter(Boolean).map(normalUrl) }));
+}
+
+/** `etcdctl endpoint status -w simple`: `endpoint, id, version, db size, is leader, is learner, term, index, applied, errors`. */
+export function leadersIn(output: string): Array<{ endpoint: string; id: string }> {
+  return output
+    .split('\n')
+    .map((line) => line.split(', '))
+    .filter((cols) => cols.length >= 5 && cols[4] === 'true')
+    .map((cols) => ({ endpoint: cols[0]!, id: cols[1]! }));
+}
+
+export const etcdMembersCheck: CheckPrimitive<EtcdMembersParams> = {
+  kind: 'etcd-members',
+
+  parse(params) {
+    const read = new ParamReader('etcd-members', params);
+    const endpoints = read.optStrings('endpoints') ?? read.fail('endpoints', 'a list of client URLs');
+    return {
+      endpoints: endpoints.map((url) => readEtcdUrl(read, 'endpoints', url)),
+      members: read.list('members', (m) => ({
+        name: m.string('name'),
+        peerUrls: (m.optStrings('peerUrls') ?? m.fail('peerUrls', 'a list of peer URLs')).map((url) => normalUrl(readEtcdUrl(m, 'peerUrls', url))),
+      })),
+      ...readEtcdTls(read),
+    };
+  },
+
+  gather(p) {
+    const etcdctl = etcdctlArgs(p.endpoints, p).map(shq).join(' ');
+    return gatherScript([`kthw_fact members ${etcdctl} member list -w simple`, `kthw_fact status ${etcdctl} endpoint status -w simple`]);
+  },
+
+  judge(p, text) {
+    const facts = parseFacts(text);
+    const where = `etcd ${p.endpoints.join(', ')}`;
+    const list = factOf(facts, 'members');
+    if (list.code !== 0) return fail('unreachable', `cannot list members: ${etcdFailureReason(`${list.stdout}\n${list.stderr}`)}`, where);
+    const rows = parseMemberList(list.stdout);
+    const problems: string[] = [];
+    for (const expected of p.members) {
+      const row = rows.find((r) => r.name === expected.name);
+      if (!row) problems.push(`member ${expected.name} is missing`);
+      else if ([...row.peerUrls].sort().join(' ') !== [...expected.peerUrls].sort().join(' ')) {
+        problems.push(`member ${expected.name} has peer URLs ${row.peerUrls.join(', ')}, expected ${expected.peerUrls.join(', ')}`);
+      }
+    }
+    for (const row of rows) {
+      if (!p.members.some((m) => m.name === row.name)) {
+        problems.push(row.name ? `unexpected member ${row.name} (${row.peerUrls.join(', ')})` : `unstarted member ${row.id} (${row.peerUrls.join(', ')})`);
+      }
+    }
+    const status = factOf(facts, 'status');
+    const leaders = leadersIn(status.stdout);
+    if (leaders.length === 0) problems.push(`no endpoint reports a leader (${etcdFailureReason(`${status.stdout}\n${status.stderr}`)})`);
+    const leaderName = leaders[0] ? (rows.find((r) => r.id === leaders[0]!.id)?.name ?? leaders[0].id) : 'none';
+    const observed = `members ${rows.map((r) => r.name || r.id).join(', ')}; leader ${leaderName}`;
+    return verdictFrom(problems, observed, where);
+  },
+};

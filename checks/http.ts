@@ -1,0 +1,87 @@
+import { shq } from '../src/ssh/shell-quote.js';
+import { errorText, factOf, gatherScript, parseFacts } from './facts.js';
+import { ParamReader } from './params.js';
+import type { CheckPrimitive } from './types.js';
+import { fail, verdictFrom } from './verdict.js';
+
+/**
+ * An HTTP(S) GET made by curl on the host, optionally with a client certificate. `refused` turns
+ * it around: the server must reject the client (TLS alert or 401/403), e.g. etcd without a cert.
+ */
+export interface HttpParams {
+  url: string;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  status?: number;
+  body?: RegExp;
+  refused: boolean;
+  timeoutSeconds: number;
+}
+
+/** curl exit codes meaning: connected, but the TLS handshake or the read was rejected by the peer. */
+const rejectedByPeer = new Set([35, 56]);
+const statusMarker = '\nkthw-http-status:';
+
+/** curl reads `--cert file:password`; a literal colon or backslash in a path must be escaped. */
+function curlCertPath(path: string): string {
+  return path.replaceAll('\\', '\\\\').replaceAll(':', '\\:');
+}
+
+export const httpCheck: CheckPrimitive<HttpParams> = {
+  kind: 'http',
+
+  parse(params) {
+    const read = new ParamReader('http', params);
+    const url = read.string('url');
+    try {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
+    } catch {
+      read.fail('url', 'an http:// or https:// URL');
+    }
+    const cert = read.optString('cert');
+    const key = read.optString('key');
+    if (key !== undefined && cert === undefined) read.fail('cert', 'given when "key" is');
+    const refused = read.optBoolean('refused') ?? false;
+    const body = read.optRegex('body');
+    return {
+      url,
+      cacert: read.optString('cacert'),
+      cert,
+      key,
+      status: read.optInteger('status', { min: 100, max: 599 }) ?? (refused || body ? undefined : 200),
+      body,
+      refused,
+      timeoutSeconds: read.optNumber('timeoutSeconds', { min: 1, max: 300 }) ?? 10,
+    };
+  },
+
+  gather(p) {
+    const args = ['curl', '-sS', '--max-time', String(p.timeoutSeconds), '-w', `${statusMarker}%{http_code}`];
+    if (p.cacert !== undefined) args.push('--cacert', p.cacert);
+    if (p.cert !== undefined) args.push('--cert', curlCertPath(p.cert));
+    if (p.key !== undefined) args.push('--key', p.key);
+    args.push('--url', p.url);
+    return gatherScript([`kthw_fact http ${args.map(shq).join(' ')}`]);
+  },
+
+  judge(p, text) {
+    const http = factOf(parseFacts(text), 'http');
+    const cut = http.stdout.lastIndexOf(statusMarker);
+    const body = cut < 0 ? http.stdout : http.stdout.slice(0, cut);
+    const status = cut < 0 ? 0 : Number(http.stdout.slice(cut + statusMarker.length).trim());
+    const where = p.url;
+    if (p.refused) {
+      if (rejectedByPeer.has(http.code)) return verdictFrom([], `refused: ${errorText(http, 1)}`, where);
+      if (http.code === 0 && (status === 401 || status === 403)) return verdictFrom([], `refused with HTTP ${status}`, where);
+      if (http.code === 0) return fail(`HTTP ${status}`, `the server accepted the request (HTTP ${status}); it must refuse this client`, where);
+      return fail('no connection', `expected a refusal by the server, but the request failed before: ${errorText(http)} (curl exit ${http.code})`, where);
+    }
+    if (http.code !== 0) return fail('request failed', `curl failed (exit ${http.code}): ${errorText(http)}`, where);
+    const problems: string[] = [];
+    if (p.status !== undefined && status !== p.status) problems.push(`HTTP status ${status}, expected ${p.status}`);
+    if (p.body && !p.body.test(body)) problems.push(`body does not match /${p.body.source}/: ${JSON.stringify(body.slice(0, 200))}`);
+    return verdictFrom(problems, `HTTP ${status}, ${body.length} bytes`, where);
+  },
+};

@@ -1,0 +1,109 @@
+import { getPrimitive } from '../../checks/index.js';
+import type { CheckPrimitive, CheckResult, Verdict } from '../../checks/types.js';
+import type { CheckSpec } from '../plan/types.js';
+import { UsageError } from '../util/errors.js';
+import { buildBatchScript } from './batch-script.js';
+
+/** The part of a host connection the runner needs; the SSH pool and the local executor both fit. */
+export interface CheckExecutor {
+  exec(host: string, script: string, options?: { timeoutMs?: number }): Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+export interface RunChecksOptions {
+  /** Hosts checked at the same time. Default 8. */
+  concurrency?: number;
+  /** Limit for one host's batch. Default 120 s. */
+  timeoutMs?: number;
+  /** Called as each check is judged (hosts finish in any order). */
+  onResult?: (result: CheckResult) => void;
+}
+
+interface Prepared {
+  spec: CheckSpec;
+  index: number;
+  primitive: CheckPrimitive<unknown>;
+  params: unknown;
+}
+
+/** Validates every spec before anything runs: a bad spec is a chapter bug, reported by its id. */
+function prepare(spec: CheckSpec, index: number): Prepared {
+  try {
+    const primitive = getPrimitive(spec.kind);
+    return { spec, index, primitive, params: primitive.parse(spec.params) };
+  } catch (error) {
+    const cause = error as Error & { fix?: string };
+    throw new UsageError(`check "${spec.id}" (${spec.kind}) on ${spec.host}: ${cause.message}`, { where: `check ${spec.id}`, fix: cause.fix, cause });
+  }
+}
+
+function whereOn(host: string, where: string): string {
+  return where.startsWith('/') ? `${host}:${where}` : `${host}: ${where}`;
+}
+
+function toResult(spec: CheckSpec, verdict: Verdict): CheckResult {
+  const result: CheckResult = { id: spec.id, title: spec.title, host: spec.host, ok: verdict.ok, observed: verdict.observed };
+  if (verdict.warning !== undefined) result.warning = verdict.warning;
+  if (!verdict.ok) {
+    const diagnosis = verdict.diagnosis ?? { found: verdict.observed, where: '' };
+    result.diagnosis = { found: diagnosis.found, where: whereOn(spec.host, diagnosis.where), why: spec.why, fix: spec.fix };
+  }
+  return result;
+}
+
+function hostFailure(spec: CheckSpec, found: string): CheckResult {
+  return { id: spec.id, title: spec.title, host: spec.host, ok: false, observed: 'not checked', diagnosis: { found, where: spec.host, why: spec.why, fix: spec.fix } };
+}
+
+async function checkHost(host: string, checks: Prepared[], executor: CheckExecutor, timeoutMs: number): Promise<Array<[number, CheckResult]>> {
+  const batch = buildBatchScript(checks.map((c) => c.primitive.gather(c.params)));
+  let output: { code: number | null; stdout: string; stderr: string };
+  try {
+    output = await executor.exec(host, batch.script, { timeoutMs });
+  } catch (error) {
+    const message = `cannot run checks on host ${host}: ${(error as Error).message}`;
+    return checks.map((c) => [c.index, hostFailure(c.spec, message)]);
+  }
+  const sections = batch.split(output.stdout);
+  return checks.map((c, i) => {
+    const section = sections[i];
+    if (section === undefined) {
+      const stderr = output.stderr.trim().split('\n').slice(-3).join(' | ');
+      const found = `no output from host ${host} for this check (the batch ended with ${output.code === null ? 'a signal or timeout' : `exit code ${output.code}`}${stderr ? `: ${stderr}` : ''})`;
+      return [c.index, hostFailure(c.spec, found)];
+    }
+    try {
+      return [c.index, toResult(c.spec, c.primitive.judge(c.params, section))];
+    } catch (error) {
+      return [c.index, hostFailure(c.spec, `could not judge the gathered facts: ${(error as Error).message}`)];
+    }
+  });
+}
+
+/**
+ * Runs the checks: one script per host (all its checks batched), hosts in parallel up to
+ * `concurrency`. Never throws for a lab problem: an unreachable host fails its checks with a
+ * diagnosis. Throws UsageError only for malformed specs, before anything runs.
+ */
+export async function runChecks(specs: CheckSpec[], executor: CheckExecutor, options: RunChecksOptions = {}): Promise<CheckResult[]> {
+  const prepared = specs.map(prepare);
+  const byHost = new Map<string, Prepared[]>();
+  for (const check of prepared) {
+    const list = byHost.get(check.spec.host) ?? [];
+    list.push(check);
+    byHost.set(check.spec.host, list);
+  }
+  const results: CheckResult[] = new Array(specs.length);
+  const queue = [...byHost.entries()];
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [host, checks] = next;
+      for (const [index, result] of await checkHost(host, checks, executor, options.timeoutMs ?? 120_000)) {
+        results[index] = result;
+        options.onResult?.(result);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  return results;
+}
