@@ -23,6 +23,11 @@ packages=(
   systemd-container mmdebstrap debian-archive-keyring iproute2 openssh-client openssh-server
   uidmap kmod ansible ansible-lint tmux openssl procps util-linux ca-certificates
 )
+# Extra names to require (space-separated); the tests use it to see the not-root message.
+if [ -n "${KTHW_SETUP_EXTRA_PACKAGES:-}" ]; then
+  read -r -a extra <<< "$KTHW_SETUP_EXTRA_PACKAGES"
+  packages+=("${extra[@]}")
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { EnvironmentError } from '../../src/util/errors.js';
 import { primaryAddress, type Lab } from '../../src/lab/types.js';
 import { ensureImage, type ImageOptions } from './image.js';
+import { assertBootable } from './lab-checks.js';
 import { labDown } from './lab-down.js';
 import { labStatus, type LabStatus } from './lab-status.js';
 import { silent, type LabLog } from './log.js';
@@ -61,6 +62,7 @@ function fullyUp(record: LabRecord, lab: Lab): boolean {
 export async function labUp(lab: Lab, options: LabUpOptions = {}): Promise<LabStatus> {
   const log = options.log ?? silent;
   const started = Date.now();
+  assertBootable(lab);
   checkPrerequisites();
   const existing = readRecord(lab.name);
   if (existing && existing.upPid !== process.pid && processRunning(existing.upPid) && !fullyUp(existing, lab)) {

@@ -1,0 +1,118 @@
+import { readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Lab } from '../../src/lab/types.js';
+import { labReset, labSnapshot, labStatus, labSshArgs } from '../../lab/local/index.js';
+import { sshPaths } from '../../lab/local/ssh-material.js';
+import { exec, sshRun, useLabHome } from './helpers.js';
+import { loadTestLab } from './load-test-lab.js';
+
+let lab: Lab;
+
+beforeAll(() => {
+  useLabHome();
+  lab = loadTestLab(inject('classicLab'));
+});
+
+describe('the classic lab (booted once by the global setup)', () => {
+  it('every machine answers real OpenSSH, with its pinned host key verified', async () => {
+    const config = readFileSync(sshPaths(lab.name).config, 'utf8');
+    expect(config).toMatch(/StrictHostKeyChecking yes/);
+    expect(config).not.toMatch(/StrictHostKeyChecking (no|accept-new)/);
+    const names = await Promise.all(lab.hosts.map((h) => sshRun(lab, h.name, 'hostname')));
+    expect(names.map((r) => r.stdout.trim())).toEqual(lab.hosts.map((h) => h.name));
+  });
+
+  it('refuses a machine whose host key is not the pinned one', async () => {
+    const paths = sshPaths(lab.name);
+    const forged = join(paths.dir, 'known_hosts.forged');
+    // pin node-0's names to server's key: node-0's real key no longer matches
+    const lines = readFileSync(paths.knownHosts, 'utf8').trim().split('\n');
+    const serverKey = lines.find((l) => l.startsWith('server,'))!.split(' ').slice(1).join(' ');
+    writeFileSync(forged, lines.map((l) => (l.startsWith('node-0,') ? `${l.split(' ')[0]} ${serverKey}` : l)).join('\n') + '\n', { mode: 0o600 });
+    const [ssh, ...args] = labSshArgs(lab, 'node-0', 'true');
+    const result = await exec(ssh!, ['-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${forged}`, '-o', 'LogLevel=ERROR', ...args]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/host key|verification failed|REMOTE HOST IDENTIFICATION/i);
+  });
+
+  it('keeps private keys private', () => {
+    const paths = sshPaths(lab.name);
+    expect(statSync(paths.dir).mode & 0o777).toBe(0o700);
+    expect(statSync(paths.key).mode & 0o777).toBe(0o600);
+    expect(statSync(paths.hostKey('server')).mode & 0o777).toBe(0o600);
+  });
+
+  it('machines reach each other and the host over IPv6 and IPv4, and nothing else', async () => {
+    const targets = [
+      ...lab.hosts.flatMap((h) => [h.addresses.ipv4!, h.addresses.ipv6!]),
+      lab.networks.hostAddress.ipv4!,
+      lab.networks.hostAddress.ipv6!,
+    ];
+    const script = `for a in ${targets.join(' ')}; do ping -c1 -W2 $a >/dev/null && echo ok $a || echo FAIL $a; done; ip route get 192.0.2.1 2>&1 | head -1; ip -6 route get 2001:db8::1 2>&1 | head -1`;
+    const results = await Promise.all(lab.hosts.map((h) => sshRun(lab, h.name, script)));
+    for (const result of results) {
+      expect(result.stdout).not.toMatch(/FAIL/);
+      expect(result.stdout.match(/^ok /gm)).toHaveLength(targets.length);
+      // no default route: traffic only ever goes to the lab's own machines
+      expect(result.stdout).toMatch(/Network is unreachable/);
+    }
+  });
+
+  it('reports every machine running, with its pid and addresses', async () => {
+    const status = await labStatus(lab);
+    expect(status.up).toBe(true);
+    for (const machine of status.machines) {
+      expect(machine.running).toBe(true);
+      expect(machine.sshReachable).toBe(true);
+      expect(readFileSync(`/proc/${machine.pid}/cmdline`, 'utf8')).toContain('systemd-nspawn');
+      expect(machine.addresses).toHaveLength(2);
+    }
+  });
+
+  it('workers have what containerd needs; Debian etcd and containerd stay off', async () => {
+    const worker = await sshRun(lab, 'node-0', 'findmnt -no FSTYPE /var/lib/containerd; mkdir /sys/fs/cgroup/memory/kthw-probe && rmdir /sys/fs/cgroup/memory/kthw-probe && echo memory-rw; systemctl is-active containerd etcd; command -v containerd runc kubectl etcd');
+    expect(worker.stdout).not.toMatch(/^overlay$/m);
+    expect(worker.stdout).toMatch(/memory-rw/);
+    expect(worker.stdout).toMatch(/^inactive\ninactive$/m);
+    expect(worker.stdout).toMatch(/\/containerd\n.*\/runc\n.*\/kubectl\n.*\/etcd/);
+  });
+
+  it('a machine rebooted from inside comes back', async () => {
+    const before = (await sshRun(lab, 'node-1', 'cat /proc/sys/kernel/random/boot_id')).stdout.trim();
+    await sshRun(lab, 'node-1', 'systemctl reboot');
+    let after = '';
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const result = await sshRun(lab, 'node-1', 'cat /proc/sys/kernel/random/boot_id');
+      if (result.code === 0 && result.stdout.trim() !== before) {
+        after = result.stdout.trim();
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(after).toMatch(/^[0-9a-f-]{36}$/);
+    expect(after).not.toBe(before);
+  });
+
+  it('reset puts back a changed file from a snapshot, and the bare image without one', async () => {
+    await sshRun(lab, 'server', 'echo chapter-work > /root/progress.txt');
+    await labSnapshot(lab, 'test-base');
+    const changed = await sshRun(lab, 'server', 'echo broken > /root/progress.txt; echo junk > /etc/kthw-junk; rm /etc/kthw-image; echo done');
+    expect(changed.stdout.trim()).toBe('done');
+
+    await labReset(lab, 'server', { to: 'test-base' });
+    const restored = await sshRun(lab, 'server', 'cat /root/progress.txt; test -e /etc/kthw-junk && echo junk-still-there; cat /etc/kthw-image');
+    expect(restored.stdout).toBe('chapter-work\nkthw machine image\n');
+
+    await labReset(lab, 'server');
+    const bare = await sshRun(lab, 'server', 'test -e /root/progress.txt && echo progress-still-there; hostname');
+    expect(bare.stdout).toBe('server\n');
+  });
+
+  it('reset refuses an unknown host or snapshot with a clear error', async () => {
+    await expect(labReset(lab, 'no-such-host')).rejects.toThrow(/no host "no-such-host"/);
+    await expect(labReset(lab, 'server', { to: 'chapter-99' })).rejects.toThrow(/no snapshot chapter-99/);
+    await expect(labReset(lab, 'server', { to: '../etc' })).rejects.toThrow(/bad snapshot name/);
+  });
+});

@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { ensureImage, labDown, labUp } from '../../lab/local/index.js';
+import { loadTestLab } from './load-test-lab.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** KTHW_HOME of this run: lab dirs (SSH material) of every lab the tests boot. */
+    kthwHome: string;
+    /** The classic lab file, booted once for the whole run. */
+    classicLab: string;
+  }
+}
+
+const root = resolve(import.meta.dirname, '..', '..');
+
+/** Host packages, the machine image, and the classic lab: once per run, shared by the lab tests. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  execFileSync('bash', [join(root, 'lab', 'setup-host.sh'), '--quiet'], { stdio: 'inherit' });
+  const home = mkdtempSync(join(tmpdir(), 'kthw-lab-test-'));
+  process.env.KTHW_HOME = home;
+  const log = (message: string) => process.stderr.write(`[lab] ${message}\n`);
+  await ensureImage({ log });
+  const classicLab = join(root, 'lab', 'classic.yaml');
+  const lab = loadTestLab(classicLab);
+  await labDown(lab.name, { log });
+  await labUp(lab, { log });
+  project.provide('kthwHome', home);
+  project.provide('classicLab', classicLab);
+  return async () => {
+    await labDown(lab.name, { log });
+    rmSync(home, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { inject } from 'vitest';
+import type { Lab } from '../../src/lab/types.js';
+import { labSshArgs } from '../../lab/local/index.js';
+import { bridgeNetns, hostVeth, labCgroup, machineName } from '../../lab/local/names.js';
+import { labStateDir } from '../../lab/local/paths.js';
+
+/** Points this test file at the run's KTHW_HOME (lab dirs live there). */
+export function useLabHome(): void {
+  process.env.KTHW_HOME = inject('kthwHome');
+}
+
+export interface Exec {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function exec(command: string, args: string[], timeoutMs = 60_000): Promise<Exec> {
+  return new Promise((resolve) => {
+    execFile(command, args, { timeout: timeoutMs }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 255) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A real OpenSSH session through the lab's ssh_config (pinned host keys, StrictHostKeyChecking yes). */
+export function sshRun(lab: Lab, host: string, command: string): Promise<Exec> {
+  const [ssh, ...args] = labSshArgs(lab, host, command);
+  return exec(ssh!, ['-o', 'BatchMode=yes', ...args]);
+}
+
+/** Every trace a lab can leave on the host, by its names: all must be empty after `labDown`. */
+export function labTraces(lab: Lab): Record<string, string[]> {
+  const netns = existsSync('/run/netns') ? readdirSync('/run/netns').filter((n) => n === bridgeNetns(lab.name) || n.startsWith(`kthw-${lab.name}-`)) : [];
+  const links = readdirSync('/sys/class/net').filter((l) => l === hostVeth(lab.name));
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(`/kthw-${lab.name}-`) || line.includes(labStateDir(lab.name)));
+  const cgroups = ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified'].map((r) => `${r}/${labCgroup(lab.name)}`).filter(existsSync);
+  const names = lab.hosts.map((h) => machineName(lab.name, h.name));
+  const processes = readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return [];
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return cmdline.some((arg) => names.some((n) => arg === `--machine=${n}`)) ? [`${pid} ${cmdline.join(' ')}`] : [];
+      } catch {
+        return [];
+      }
+    });
+  const state = existsSync(labStateDir(lab.name)) ? [labStateDir(lab.name)] : [];
+  return { netns, links, mounts, cgroups, processes, state };
+}
+
+export const NO_TRACES = { netns: [], links: [], mounts: [], cgroups: [], processes: [], state: [] };
