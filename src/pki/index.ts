@@ -1,0 +1,8 @@
+export type {
+  CertProfile, Destination, ExtKeyUsage, KeyAlgorithm, KeyUsage, PemPair, PkiResult, SubjectAttribute, SubjectAttributeName,
+} from './types.js';
+export { certificateProfiles, defaultKeyAlgorithm, upstreamValidityDays, type ProfileOptions } from './profiles.js';
+export { generatePki, generateFromProfiles, type GenerateOptions } from './generate.js';
+export { writePki, readCa } from './write.js';
+export { issuerFromPem } from './ca-issuer.js';
+export { firstAddressOf, canonicalIp } from './ip-bytes.js';
