@@ -1,4 +1,4 @@
-import { X509Certificate, createPublicKey } from 'node:crypto';
+import { KeyObject, X509Certificate, createPublicKey } from 'node:crypto';
 import forge from 'node-forge';
 import { ipFromBytes } from './ip.js';
 
@@ -141,8 +141,9 @@ export function pemBlocks(text: string, label = 'CERTIFICATE'): string[] {
 }
 
 /** DER of a public key (SPKI), comparable byte for byte. */
-export function spki(key: Parameters<typeof createPublicKey>[0]): Buffer {
-  return createPublicKey(key).export({ type: 'spki', format: 'der' });
+export function spki(key: KeyObject | string): Buffer {
+  const publicKey = key instanceof KeyObject && key.type === 'public' ? key : createPublicKey(key);
+  return publicKey.export({ type: 'spki', format: 'der' });
 }
 
 export function describeName(name: Record<string, string[]>): string {
