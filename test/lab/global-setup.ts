@@ -31,7 +31,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('kthwHome', home);
   project.provide('classicLab', classicLab);
   return async () => {
-    await labDown(lab.name, { log });
+    // every lab a test file may have left up when it failed midway, then the shared one
+    for (const name of ['mini', 'ipv6-ha', lab.name]) await labDown(name, { log });
     rmSync(home, { recursive: true, force: true });
   };
 }
