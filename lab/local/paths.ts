@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { labDir as stateLabDir } from '../../src/state/lab-dir.js';
 
 /**
  * Where the local lab keeps things. Three places, on purpose:
@@ -11,11 +12,11 @@ import { fileURLToPath } from 'node:url';
  * Lab names are host-wide: namespaces and cgroups are named after them.
  */
 export function labDir(labName: string): string {
-  return join(process.env.KTHW_HOME ?? join(process.cwd(), '.kthw'), labName);
+  return stateLabDir(labName).dir;
 }
 
 export function sshDir(labName: string): string {
-  return join(labDir(labName), 'ssh');
+  return stateLabDir(labName).ssh;
 }
 
 export function machineStateRoot(): string {
