@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { Host, Lab } from '../../../src/lab/types.js';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * A shipped lab file read with the `yaml` package, as the lab loader will once it exists: FQDN =
+ * name.domain, root over SSH on port 22. Only the topology is read: the `versions` section is
+ * irrelevant to certificates (and its flow lists with `{version}` placeholders are not valid YAML).
+ */
+export function shippedLab(name: 'classic' | 'ipv6-ha'): Lab {
+  const source = `${repoRoot}lab/${name}.yaml`;
+  const topology = readFileSync(source, 'utf8').split(/^versions:/m)[0]!;
+  const raw = parse(topology) as Omit<Lab, 'hosts' | 'source' | 'versions'> & { hosts: Omit<Host, 'fqdn' | 'ssh'>[] };
+  return {
+    ...raw,
+    versions: {},
+    source,
+    hosts: raw.hosts.map((h) => ({ ...h, fqdn: `${h.name}.${raw.domain}`, ssh: { user: 'root', port: 22 } })),
+  };
+}
+
+function host(name: string, domain: string, roles: Host['roles'], addresses: Host['addresses']): Host {
+  return { name, fqdn: `${name}.${domain}`, roles, addresses, ssh: { user: 'root', port: 22 } };
+}
+
+/** Classic track with other names and addresses than the shipped file: two controllers, three workers, a VIP. */
+export function otherClassicLab(): Lab {
+  const d = 'corp.example';
+  return {
+    name: 'branch-office',
+    track: 'classic',
+    domain: d,
+    arch: 'arm64',
+    hosts: [
+      host('bastion', d, ['jumpbox'], { ipv4: '192.168.50.5' }),
+      host('cp-a', d, ['controller', 'etcd'], { ipv4: '192.168.50.11' }),
+      host('cp-b', d, ['controller'], { ipv4: '192.168.50.12' }),
+      host('w-alpha', d, ['worker'], { ipv4: '192.168.50.21' }),
+      host('w-beta', d, ['worker'], { ipv4: '192.168.50.22' }),
+      host('w-gamma', d, ['worker'], { ipv4: '192.168.50.23' }),
+    ],
+    networks: {
+      nodes: { ipv4: '192.168.50.0/24' },
+      pods: { ipv4: '10.77.0.0/16' },
+      services: { ipv4: '172.20.0.0/16' },
+      clusterDns: '172.20.0.10',
+      clusterDomain: 'k8s.internal',
+      api: { name: 'api.corp.example', port: 6443, vip: '192.168.50.100' },
+      hostAddress: { ipv4: '192.168.50.1' },
+    },
+    versions: {},
+    source: 'other-classic.yaml',
+  };
+}
+
+/** ipv6-ha track, dual-stack, etcd on hosts of its own (not the controllers). */
+export function otherHaLab(): Lab {
+  const d = 'dc2.example';
+  return {
+    name: 'dc2',
+    track: 'ipv6-ha',
+    domain: d,
+    arch: 'amd64',
+    hosts: [
+      host('api-1', d, ['controller'], { ipv4: '10.9.0.11', ipv6: '2001:db8:9::11' }),
+      host('api-2', d, ['controller'], { ipv4: '10.9.0.12', ipv6: '2001:db8:9::12' }),
+      host('kv-1', d, ['etcd'], { ipv4: '10.9.0.31', ipv6: '2001:db8:9::31' }),
+      host('kv-2', d, ['etcd'], { ipv4: '10.9.0.32', ipv6: '2001:db8:9::32' }),
+      host('kv-3', d, ['etcd'], { ipv4: '10.9.0.33', ipv6: '2001:db8:9::33' }),
+      host('compute-7', d, ['worker'], { ipv4: '10.9.0.47', ipv6: '2001:db8:9::47' }),
+    ],
+    networks: {
+      nodes: { ipv4: '10.9.0.0/24', ipv6: '2001:db8:9::/64' },
+      pods: { ipv6: '2001:db8:9:100::/56' },
+      services: { ipv4: '10.96.0.0/12', ipv6: '2001:db8:9:ff::/108' },
+      clusterDns: '2001:db8:9:ff::a',
+      clusterDomain: 'dc2.cluster',
+      api: { name: 'k8s-api', port: 6443, vip: '2001:db8:9::6' },
+      hostAddress: { ipv6: '2001:db8:9::1' },
+    },
+    versions: {},
+    source: 'other-ha.yaml',
+  };
+}
