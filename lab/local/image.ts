@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { shq } from '../../src/ssh/shell-quote.js';
 import { EnvironmentError } from '../../src/util/errors.js';
 import { silent, type LabLog } from './log.js';
 import { imageCacheRoot, projectRoot } from './paths.js';
 import { run } from './run.js';
+import { allRecords } from './runtime-record.js';
 
 export interface ImageOptions {
   log?: LabLog;
@@ -114,7 +116,7 @@ export async function ensureImage(options: ImageOptions = {}): Promise<Image> {
   log(`building the machine image ${hash} (Debian ${SUITE}, ${recipe.packages.length} packages); the first build takes a few minutes`);
   const started = Date.now();
   const args = recipe.args.map((arg) => (arg === '{target}' ? temp : arg));
-  args.unshift(`--customize-hook=sh ${recipe.customizePath} "$1"`);
+  args.unshift(`--customize-hook=sh ${shq(recipe.customizePath)} "$1"`);
   try {
     const result = await run('mmdebstrap', args, { allowFail: true });
     if (result.code !== 0 || !existsSync(join(temp, COMPLETE))) {
@@ -129,10 +131,21 @@ export async function ensureImage(options: ImageOptions = {}): Promise<Image> {
     rmSync(temp, { recursive: true, force: true });
   }
   log(`machine image ${hash} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  pruneUnusedImages(root, path, log);
   return { path, hash, built: true };
 }
 
-/** Cached images other than the current one (for pruning by the caller). */
+/** Older images no running lab boots from (a lab's record names its image). */
+function pruneUnusedImages(root: string, current: string, log: LabLog): void {
+  const inUse = new Set(allRecords().map((r) => r.image));
+  for (const old of staleImages(root)) {
+    if (old === current || inUse.has(old)) continue;
+    rmSync(old, { recursive: true, force: true });
+    log(`removed the older machine image ${old}`);
+  }
+}
+
+/** Cached images other than the current one. */
 export function staleImages(cacheRoot = imageCacheRoot()): string[] {
   if (!existsSync(cacheRoot)) return [];
   const current = imageHash();

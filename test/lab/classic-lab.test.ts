@@ -78,6 +78,20 @@ describe('the classic lab (booted once by the global setup)', () => {
     expect(worker.stdout).toMatch(/\/containerd\n.*\/runc\n.*\/kubectl\n.*\/etcd/);
   });
 
+  it('the image ships the versions the ipv6-ha lab file says come from it; each machine has its own id', async () => {
+    const versions = await sshRun(lab, 'server', "dpkg-query -W -f '${Package} ${Version}\\n' etcd-server containerd runc containernetworking-plugins kubernetes-client frr");
+    expect(versions.stdout).toMatch(/^etcd-server 3\.5\.16/m);
+    expect(versions.stdout).toMatch(/^containerd 1\.7\.24/m);
+    expect(versions.stdout).toMatch(/^runc 1\.1\.15/m);
+    expect(versions.stdout).toMatch(/^containernetworking-plugins 1\.1\.1/m);
+    expect(versions.stdout).toMatch(/^kubernetes-client 1\.32\.3/m);
+    expect(versions.stdout).toMatch(/^frr 10\.3/m);
+    const ids = await Promise.all(lab.hosts.map((h) => sshRun(lab, h.name, 'cat /etc/machine-id; ls /etc/ssh | grep -c "^ssh_host_.*_key$"')));
+    const machineIds = ids.map((r) => r.stdout.split('\n')[0]);
+    expect(new Set(machineIds).size).toBe(lab.hosts.length);
+    for (const r of ids) expect(r.stdout).toMatch(/^[0-9a-f]{32}\n1\n$/);
+  });
+
   it('a machine rebooted from inside comes back', async () => {
     const before = (await sshRun(lab, 'node-1', 'cat /proc/sys/kernel/random/boot_id')).stdout.trim();
     await sshRun(lab, 'node-1', 'systemctl reboot');
