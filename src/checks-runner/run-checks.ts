@@ -12,7 +12,9 @@ export interface CheckExecutor {
 export interface RunChecksOptions {
   /** Hosts checked at the same time. Default 8. */
   concurrency?: number;
-  /** Limit for one host's batch. Default 120 s. */
+  /** Limit for one check's gathering on its host; a hung check fails alone. Default 30 s. */
+  checkTimeoutMs?: number;
+  /** Limit for one host's whole batch. Default 120 s. */
   timeoutMs?: number;
   /** Called as each check is judged (hosts finish in any order). */
   onResult?: (result: CheckResult) => void;
@@ -54,25 +56,39 @@ function hostFailure(spec: CheckSpec, found: string): CheckResult {
   return { id: spec.id, title: spec.title, host: spec.host, ok: false, observed: 'not checked', diagnosis: { found, where: spec.host, why: spec.why, fix: spec.fix } };
 }
 
-async function checkHost(host: string, checks: Prepared[], executor: CheckExecutor, timeoutMs: number): Promise<Array<[number, CheckResult]>> {
-  const batch = buildBatchScript(checks.map((c) => c.primitive.gather(c.params)));
+/** The executor's answer, or a rejection when it does not answer in time (it may not honour timeoutMs). */
+function execWithin(executor: CheckExecutor, host: string, script: string, timeoutMs: number): ReturnType<CheckExecutor['exec']> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs + Math.min(5_000, timeoutMs));
+  });
+  return Promise.race([executor.exec(host, script, { timeoutMs }), deadline]).finally(() => clearTimeout(timer));
+}
+
+async function checkHost(host: string, checks: Prepared[], executor: CheckExecutor, options: RunChecksOptions): Promise<Array<[number, CheckResult]>> {
+  const checkTimeoutSeconds = Math.max(1, Math.ceil((options.checkTimeoutMs ?? 30_000) / 1000));
+  const batch = buildBatchScript(
+    checks.map((c) => c.primitive.gather(c.params)),
+    checkTimeoutSeconds,
+  );
   let output: { code: number | null; stdout: string; stderr: string };
   try {
-    output = await executor.exec(host, batch.script, { timeoutMs });
+    output = await execWithin(executor, host, batch.script, options.timeoutMs ?? 120_000);
   } catch (error) {
     const message = `cannot run checks on host ${host}: ${(error as Error).message}`;
     return checks.map((c) => [c.index, hostFailure(c.spec, message)]);
   }
   const sections = batch.split(output.stdout);
   return checks.map((c, i) => {
-    const section = sections[i];
-    if (section === undefined) {
+    const section = sections[i]!;
+    if (section.state === 'timed-out') return [c.index, hostFailure(c.spec, `gathering on host ${host} did not finish within ${checkTimeoutSeconds} s and was stopped`)];
+    if (section.state === 'missing') {
       const stderr = output.stderr.trim().split('\n').slice(-3).join(' | ');
       const found = `no output from host ${host} for this check (the batch ended with ${output.code === null ? 'a signal or timeout' : `exit code ${output.code}`}${stderr ? `: ${stderr}` : ''})`;
       return [c.index, hostFailure(c.spec, found)];
     }
     try {
-      return [c.index, toResult(c.spec, c.primitive.judge(c.params, section))];
+      return [c.index, toResult(c.spec, c.primitive.judge(c.params, section.output))];
     } catch (error) {
       return [c.index, hostFailure(c.spec, `could not judge the gathered facts: ${(error as Error).message}`)];
     }
@@ -98,7 +114,7 @@ export async function runChecks(specs: CheckSpec[], executor: CheckExecutor, opt
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [host, checks] = next;
-      for (const [index, result] of await checkHost(host, checks, executor, options.timeoutMs ?? 120_000)) {
+      for (const [index, result] of await checkHost(host, checks, executor, options)) {
         results[index] = result;
         options.onResult?.(result);
       }
