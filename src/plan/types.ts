@@ -53,11 +53,14 @@ export interface UnitAction {
   state: 'started' | 'stopped';
 }
 
-/** Work kthw does on the learner's machine (no host): generating the PKI or the encryption key. */
+/**
+ * Work kthw does on the learner's machine (no host): generating the PKI, the encryption key or an
+ * SSH key pair. Outputs land in the lab directory: `pki/<id>.crt|key`, `ssh/<item>_ed25519[.pub]`.
+ */
 export interface GenerateAction {
   kind: 'generate';
-  generator: 'pki' | 'encryption-key';
-  /** What to generate: certificate profile ids for `pki`. */
+  generator: 'pki' | 'encryption-key' | 'ssh-key';
+  /** What to generate: certificate profile ids for `pki`, key names for `ssh-key`. */
   items: string[];
 }
 

@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import type { Lab } from '../../src/lab/types.js';
+import { templateFile, type ChapterModule } from '../../src/plan/chapter.js';
+import type { CheckSpec, FileAction, Step } from '../../src/plan/types.js';
+import { sh } from '../../src/ssh/shell-quote.js';
+import { escapeRegex, jumpboxOf, workDir } from '../common.js';
+import { downloadsFor, imageComponents } from './downloads.js';
+
+const slug = '02-jumpbox';
+const downloadsDir = `${workDir}/downloads`;
+const verifyScript = `${workDir}/verify-downloads.sh`;
+/** Tools later chapters run on the jumpbox, with the Debian package that brings each. */
+const tools = [
+  { command: 'openssl', pkg: 'openssl' },
+  { command: 'curl', pkg: 'curl' },
+  { command: 'ssh-keyscan', pkg: 'openssh-client' },
+  { command: 'sha256sum', pkg: 'coreutils' },
+];
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function workDirFiles(lab: Lab): FileAction[] {
+  const downloads = downloadsFor(lab);
+  const files = [
+    templateFile(slug, 'downloads.txt.tmpl', { jumpbox_download_urls: downloads.map((d) => d.url).join('\n') }, {
+      path: `${workDir}/downloads.txt`,
+      mode: '0644',
+      owner: 'root',
+      group: 'root',
+    }),
+    templateFile(slug, 'verify-downloads.sh.tmpl', { jumpbox_work_dir: workDir }, {
+      path: verifyScript,
+      mode: '0755',
+      owner: 'root',
+      group: 'root',
+    }),
+  ];
+  const known = downloads.filter((d) => d.sha256 !== undefined);
+  if (known.length > 0) {
+    files.push(
+      templateFile(slug, 'downloads.sha256.tmpl', { jumpbox_download_sha256s: known.map((d) => `${d.sha256}  ${d.file}`).join('\n') }, {
+        path: `${workDir}/downloads.sha256`,
+        mode: '0644',
+        owner: 'root',
+        group: 'root',
+      }),
+    );
+  }
+  return files;
+}
+
+/** kubectl is either one of the downloads (installed from there) or shipped by the machine image. */
+function kubectlSource(lab: Lab): 'download' | 'image' | 'none' {
+  if (downloadsFor(lab).some((d) => d.file === 'kubectl')) return 'download';
+  if (lab.versions.kubectl?.source === 'image') return 'image';
+  return 'none';
+}
+
+function steps(lab: Lab, params: Record<string, string>): Step[] {
+  const jumpbox = jumpboxOf(lab).name;
+  const files = workDirFiles(lab);
+  const fromImage = imageComponents(lab);
+  const mirror = params.mirror;
+  const result: Step[] = [
+    {
+      id: 'tools',
+      title: 'Command line tools on the jumpbox',
+      why:
+        'Later chapters use openssl to inspect certificates, curl to talk to the API server, ssh-keyscan to learn the ' +
+        'machines\' host keys and sha256sum to check downloads. Installed with apt only when one is missing.',
+      host: jumpbox,
+      actions: [
+        {
+          kind: 'command',
+          run: sh`apt-get update && apt-get -y install ${tools.map((t) => t.pkg)}`,
+          unless: tools.map((t) => sh`command -v ${t.command} >/dev/null`).join(' && '),
+        },
+      ],
+    },
+    {
+      id: 'work-dir',
+      title: `The working directory ${workDir}`,
+      why:
+        'Upstream clones its repository here; kthw writes only what this lab needs: the list of downloads for ' +
+        `${lab.arch} and these versions (one URL a line), their checksums where known, and a script that checks downloads/.`,
+      host: jumpbox,
+      actions: [
+        { kind: 'command', run: sh`mkdir -p ${downloadsDir}`, unless: sh`test -d ${downloadsDir}` },
+        ...files,
+      ],
+    },
+    {
+      id: 'downloads',
+      title: 'Binaries in downloads/',
+      why:
+        'The lab machines cannot reach the internet, so the binaries come from a mirror directory on your machine ' +
+        '(`kthw run chapter-2 --mirror DIR` copies what it finds there). This step checks downloads/ against the list and ' +
+        'the checksums and names every missing file; missing files are reported, not fatal, since chapters 03 and 04 do not ' +
+        'need them. A file with a wrong checksum stops the step.' +
+        (fromImage.length ? ` Shipped by the machine image, so not downloaded: ${fromImage.map((c) => `${c.component} ${c.version}`).join(', ')}.` : '') +
+        (mirror ? ` Mirror for this run: ${mirror}.` : ''),
+      host: jumpbox,
+      actions: [
+        // Exit 2 means "some files missing": reported, and the chapter goes on.
+        { kind: 'command', run: sh`sh ${verifyScript} || [ $? -eq 2 ]`, unless: sh`sh ${verifyScript} >/dev/null 2>&1` },
+      ],
+    },
+  ];
+  if (kubectlSource(lab) === 'download') {
+    result.push({
+      id: 'kubectl',
+      title: 'Install kubectl on the jumpbox',
+      why: 'kubectl is the client you will use from chapter 10 on. Installed once downloads/kubectl is there.',
+      host: jumpbox,
+      actions: [
+        {
+          kind: 'command',
+          run: sh`install -m 0755 ${`${downloadsDir}/kubectl`} /usr/local/bin/kubectl`,
+          unless: sh`test ! -f ${`${downloadsDir}/kubectl`} || cmp -s ${`${downloadsDir}/kubectl`} /usr/local/bin/kubectl`,
+        },
+      ],
+    });
+  }
+  return result;
+}
+
+function checks(lab: Lab): CheckSpec[] {
+  const jumpbox = jumpboxOf(lab).name;
+  const result: CheckSpec[] = tools.map((t) => ({
+    id: `tool-${t.command}`,
+    title: `${t.command} is installed on ${jumpbox}`,
+    host: jumpbox,
+    kind: 'command',
+    params: { run: sh`command -v ${t.command}` },
+    why: `Later chapters run ${t.command} on the jumpbox.`,
+    fix: `apt-get install ${t.pkg} on ${jumpbox}`,
+  }));
+  for (const file of workDirFiles(lab)) {
+    result.push({
+      id: `work-file-${file.path.split('/').pop()!.replaceAll('.', '-')}`,
+      title: `${file.path} is as kthw rendered it`,
+      host: jumpbox,
+      kind: 'file',
+      params: { path: file.path, mode: file.mode, sha256: sha256(file.content) },
+      why: 'The download list and its checksums follow the lab file; a stale copy checks the wrong versions.',
+      fix: 'run chapter 2 again to rewrite it',
+    });
+  }
+  result.push({
+    id: 'downloads',
+    title: 'downloads/ holds no corrupt file (missing files are listed)',
+    host: jumpbox,
+    kind: 'command',
+    params: { run: sh`sh ${verifyScript} || [ $? -eq 2 ]` },
+    why: 'A binary with a wrong checksum is damaged or not the one the lab file names.',
+    fix: 'delete the file named above and copy it again: kthw run chapter-2 --mirror DIR',
+  });
+  const kubectl = kubectlSource(lab);
+  const version = lab.versions.kubectl?.version ?? lab.versions.kubernetes?.version;
+  if (kubectl === 'image' && version !== undefined) {
+    // kubectl may differ from the cluster by one minor version, so only major.minor is held to the lab.
+    const minor = /^v?(\d+\.\d+)/.exec(version)?.[1];
+    result.push({
+      id: 'kubectl',
+      title: `kubectl ${version} is installed on ${jumpbox}`,
+      host: jumpbox,
+      kind: 'command',
+      params: { run: 'kubectl version --client', stdout: minor ? `Client Version: v?${escapeRegex(minor)}\\.` : 'Client Version: ' },
+      why: 'kubectl is the client used from chapter 10 on; the machine image ships it.',
+      fix: `install kubectl ${version} on ${jumpbox}`,
+    });
+  }
+  return result;
+}
+
+export const chapter: ChapterModule = {
+  meta: {
+    id: 'chapter-2',
+    number: 2,
+    slug,
+    title: 'Set up the jumpbox',
+    summary: 'Tools, a working directory with the list of downloads for this lab, and the binaries checked against their sha256.',
+    tracks: ['classic', 'ipv6-ha'],
+  },
+  plan(lab, params) {
+    return { chapter: 'chapter-2', steps: steps(lab, params), checks: checks(lab) };
+  },
+};

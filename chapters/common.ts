@@ -1,0 +1,36 @@
+/** Small helpers the chapters share; nothing here knows a chapter. */
+import { hostsWithRole, type Host, type Lab } from '../src/lab/types.js';
+import { UsageError } from '../src/util/errors.js';
+
+/** The machine the learner works from; a lab without one cannot follow chapters 02–04. */
+export function jumpboxOf(lab: Lab): Host {
+  const jumpbox = hostsWithRole(lab, 'jumpbox')[0];
+  if (!jumpbox) {
+    throw new UsageError(`lab "${lab.name}" has no host with the jumpbox role`, {
+      where: lab.source,
+      fix: 'give one host `roles: [jumpbox]` (it may carry other roles too)',
+    });
+  }
+  return jumpbox;
+}
+
+/** Every host but the jumpbox: the machines it administers. */
+export function managedHosts(lab: Lab): Host[] {
+  const jumpbox = jumpboxOf(lab);
+  return lab.hosts.filter((h) => h.name !== jumpbox.name);
+}
+
+/** A regular expression matching exactly this text on a line of its own. */
+export function wholeLine(text: string): string {
+  return `^${escapeRegex(text)}$`;
+}
+
+export function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
+
+/** Where kthw stages files it then merges into system files (/etc/hosts, authorized_keys). */
+export const stagingDir = '/var/lib/kthw';
+
+/** The learner's working directory on the jumpbox (upstream clones its repository here). */
+export const workDir = '/root/kubernetes-the-hard-way';

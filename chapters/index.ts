@@ -1,0 +1,23 @@
+/**
+ * The chapter registry: the only list of chapters, in teaching order. Adding a chapter means a
+ * folder `chapters/NN-slug/` and one line here; no engine file changes.
+ */
+import type { ChapterModule } from '../src/plan/chapter.js';
+import { UsageError } from '../src/util/errors.js';
+import { chapter as prerequisites } from './01-prerequisites/index.js';
+import { chapter as jumpbox } from './02-jumpbox/index.js';
+import { chapter as computeResources } from './03-compute-resources/index.js';
+import { chapter as certificateAuthority } from './04-certificate-authority/index.js';
+
+export const chapters: readonly ChapterModule[] = [prerequisites, jumpbox, computeResources, certificateAuthority];
+
+/** A chapter by id (`chapter-4`), number (`4`) or slug (`04-certificate-authority`). */
+export function findChapter(key: string): ChapterModule {
+  const found = chapters.find((c) => c.meta.id === key || String(c.meta.number) === key || c.meta.slug === key);
+  if (!found) {
+    throw new UsageError(`no chapter "${key}"`, {
+      fix: `use one of: ${chapters.map((c) => c.meta.id).join(', ')}`,
+    });
+  }
+  return found;
+}
