@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { ensureImage, labDown, labReset, labSnapshot, labUp } from '../lab/local/index.js';
 import { cgroupPids } from '../lab/local/processes.js';
 import { readRecord } from '../lab/local/runtime-record.js';
-import { loadTestLab } from '../test/lab/load-test-lab.js';
+import { loadLab } from '../src/lab/load.js';
 
 const root = resolve(import.meta.dirname, '..');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -34,8 +34,8 @@ function pssKiB(pid: number): number {
   }
 }
 
-const ha = loadTestLab(join(root, 'lab', 'ipv6-ha.yaml'));
-const single = { ...loadTestLab(join(root, 'test', 'lab', 'fixtures', 'mini.yaml')), name: 'bench-one' };
+const ha = await loadLab(join(root, 'lab', 'ipv6-ha.yaml'));
+const single = { ...await loadLab(join(root, 'test', 'lab', 'fixtures', 'mini.yaml')), name: 'bench-one' };
 single.hosts = single.hosts.slice(0, 1);
 
 try {

@@ -5,13 +5,13 @@ import type { Lab } from '../../src/lab/types.js';
 import { labReset, labSnapshot, labStatus, labSshArgs } from '../../lab/local/index.js';
 import { sshPaths } from '../../lab/local/ssh-material.js';
 import { exec, sshRun, useLabHome } from './helpers.js';
-import { loadTestLab } from './load-test-lab.js';
+import { loadLab } from '../../src/lab/load.js';
 
 let lab: Lab;
 
-beforeAll(() => {
+beforeAll(async () => {
   useLabHome();
-  lab = loadTestLab(inject('classicLab'));
+  lab = await loadLab(inject('classicLab'));
 });
 
 describe('the classic lab (booted once by the global setup)', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureImage, labDown, labUp } from '../../lab/local/index.js';
-import { loadTestLab } from './load-test-lab.js';
+import { loadLab } from '../../src/lab/load.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,7 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const log = (message: string) => process.stderr.write(`[lab] ${message}\n`);
   await ensureImage({ log });
   const classicLab = join(root, 'lab', 'classic.yaml');
-  const lab = loadTestLab(classicLab);
+  const lab = await loadLab(classicLab);
   await labDown(lab.name, { log });
   await labUp(lab, { log });
   project.provide('kthwHome', home);

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Lab } from '../../src/lab/types.js';
 import { labDown, labStatus, labUp } from '../../lab/local/index.js';
 import { NO_TRACES, labTraces, sshRun, useLabHome } from './helpers.js';
-import { loadTestLab } from './load-test-lab.js';
+import { loadLab } from '../../src/lab/load.js';
 
-const ipv6ha = loadTestLab(resolve(import.meta.dirname, '..', '..', 'lab', 'ipv6-ha.yaml'));
+const ipv6ha = await loadLab(resolve(import.meta.dirname, '..', '..', 'lab', 'ipv6-ha.yaml'));
 let classic: Lab;
 
 beforeAll(async () => {
   useLabHome();
-  classic = loadTestLab(inject('classicLab'));
+  classic = await loadLab(inject('classicLab'));
   await labUp(ipv6ha);
 });
 

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { EnvironmentError, UsageError } from '../../src/util/errors.js';
+import { EnvironmentError, UsageError, formatError } from '../../src/util/errors.js';
 import { checkPrerequisites, labSshArgs, labSnapshot, labUp } from '../../lab/local/index.js';
 import { NO_TRACES, labTraces, useLabHome } from './helpers.js';
-import { loadTestLab } from './load-test-lab.js';
+import { loadLab } from '../../src/lab/load.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const fixture = (name: string) => join(root, 'test', 'lab', 'fixtures', name);
@@ -12,17 +12,26 @@ const fixture = (name: string) => join(root, 'test', 'lab', 'fixtures', name);
 beforeAll(() => useLabHome());
 
 describe('clear errors', () => {
-  it('a host address outside the node network is refused before anything is made', async () => {
-    const lab = loadTestLab(fixture('address-outside.yaml'));
+  it('a bad lab file is refused at file:line with the fix, before anything is made', async () => {
+    const error = await loadLab(fixture('address-outside.yaml')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    const text = formatError(error as UsageError);
+    expect(text).toMatch(/10\.67\.0\.10 is outside the node network 10\.66\.0\.0\/24/);
+    expect(text).toMatch(/address-outside\.yaml:\d+:\d+/);
+  });
+
+  it('labUp checks what it relies on itself, even for a Lab built in code', async () => {
+    const classic = await loadLab(inject('classicLab'));
+    const lab = { ...classic, name: 'handmade', hosts: classic.hosts.map((h, i) => (i === 1 ? { ...h, addresses: { ...h.addresses, ipv4: '10.67.0.10' } } : h)) };
     const error = await labUp(lab).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).message).toMatch(/node-x: 10\.67\.0\.10 is not inside the node network 10\.66\.0\.0\/24/);
+    expect((error as UsageError).message).toMatch(/server: 10\.67\.0\.10 is not inside the node network 10\.240\.0\.0\/24/);
     expect((error as UsageError).where).toBe(lab.source);
     expect(labTraces(lab)).toEqual(NO_TRACES);
   });
 
   it('a lab whose network overlaps a running lab is refused, naming both', async () => {
-    const lab = loadTestLab(fixture('overlaps-classic.yaml'));
+    const lab = await loadLab(fixture('overlaps-classic.yaml'));
     const error = await labUp(lab).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as Error).message).toMatch(/10\.240\.0\.0\/16 overlaps 10\.240\.0\.0\/24 of the running lab classic/);
@@ -56,7 +65,7 @@ describe('clear errors', () => {
   });
 
   it('ssh to a host the lab does not have, and a bad snapshot name, are usage errors', async () => {
-    const classic = loadTestLab(inject('classicLab'));
+    const classic = await loadLab(inject('classicLab'));
     expect(() => labSshArgs(classic, 'node-9')).toThrow(/no host "node-9" in lab classic/);
     await expect(labSnapshot(classic, 'Chapter 4!')).rejects.toThrow(UsageError);
   });

@@ -6,10 +6,10 @@ import { labDown, labStatus, labUp } from '../../lab/local/index.js';
 import { recordPath, readRecord } from '../../lab/local/runtime-record.js';
 import { labStateDir } from '../../lab/local/paths.js';
 import { NO_TRACES, labTraces, sshRun, useLabHome } from './helpers.js';
-import { loadTestLab } from './load-test-lab.js';
+import { loadLab } from '../../src/lab/load.js';
 
 const fixtures = resolve(import.meta.dirname, 'fixtures');
-const mini = loadTestLab(join(fixtures, 'mini.yaml'));
+const mini = await loadLab(join(fixtures, 'mini.yaml'));
 
 beforeAll(() => useLabHome());
 
