@@ -6,3 +6,4 @@ export { generatePki, generateFromProfiles, type GenerateOptions } from './gener
 export { writePki, readCa } from './write.js';
 export { issuerFromPem } from './ca-issuer.js';
 export { firstAddressOf, canonicalIp } from './ip-bytes.js';
+export { opensslConfig, opensslCommands } from './openssl-commands.js';

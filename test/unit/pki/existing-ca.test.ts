@@ -14,7 +14,7 @@ describe('keeping a CA across regenerations', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kthw-ca-'));
-    first = await generatePki(shippedLab('classic'));
+    first = await generatePki(await shippedLab('classic'));
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -24,7 +24,7 @@ describe('keeping a CA across regenerations', () => {
     await writePki(join(dir, 'one'), first);
     const existingCa = await readCa(join(dir, 'one'));
     expect(existingCa).toEqual(first.ca);
-    const second = await generatePki(shippedLab('classic'), { existingCa });
+    const second = await generatePki(await shippedLab('classic'), { existingCa });
     expect(second.ca).toEqual(first.ca);
     expect(second['node-0']!.keyPem).not.toBe(first['node-0']!.keyPem);
     await writePki(join(dir, 'two'), second);
@@ -63,7 +63,7 @@ describe('keeping a CA across regenerations', () => {
   });
 
   it('issues RSA keys when asked, with keyEncipherment as RSA TLS allows', async () => {
-    const result = await generatePki(shippedLab('classic'), {
+    const result = await generatePki(await shippedLab('classic'), {
       keyAlgorithms: { ca: { type: 'rsa', bits: 2048 }, admin: { type: 'rsa', bits: 2048 } },
     });
     await writePki(join(dir, 'rsa-leaf'), result);
@@ -77,11 +77,11 @@ describe('refusing a CA that cannot sign', () => {
   let pki: PkiResult;
   let other: PkiResult;
   beforeAll(async () => {
-    [pki, other] = await Promise.all([generatePki(shippedLab('classic')), generatePki(shippedLab('classic'))]);
+    [pki, other] = await Promise.all([generatePki(await shippedLab('classic')), generatePki(await shippedLab('classic'))]);
   });
 
-  const attempt = (existingCa: { certPem: string; keyPem: string }) =>
-    generatePki(shippedLab('classic'), { existingCa, existingCaSource: '/tmp/pki/ca.crt' }).then(
+  const attempt = async (existingCa: { certPem: string; keyPem: string }) =>
+    generatePki(await shippedLab('classic'), { existingCa, existingCaSource: '/tmp/pki/ca.crt' }).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -104,7 +104,7 @@ describe('refusing a CA that cannot sign', () => {
   });
 
   it('an expired CA', async () => {
-    const old = await generatePki(shippedLab('classic'), { validityDays: 1, now: new Date(Date.now() - 3 * 86_400_000) });
+    const old = await generatePki(await shippedLab('classic'), { validityDays: 1, now: new Date(Date.now() - 3 * 86_400_000) });
     const error = await attempt(old.ca!);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toContain('expired');

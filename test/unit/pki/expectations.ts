@@ -16,7 +16,7 @@ export interface Expected {
 
 export const expectations: Expected[] = [
   {
-    lab: shippedLab('classic'),
+    lab: await shippedLab('classic'),
     workers: [
       { name: 'node-0', fqdn: 'node-0.kubernetes.local', ips: ['10.240.0.20', 'fd00:10:240::20', '127.0.0.1'] },
       { name: 'node-1', fqdn: 'node-1.kubernetes.local', ips: ['10.240.0.21', 'fd00:10:240::21', '127.0.0.1'] },
@@ -29,7 +29,7 @@ export const expectations: Expected[] = [
     clusterDomain: 'cluster.local',
   },
   {
-    lab: shippedLab('ipv6-ha'),
+    lab: await shippedLab('ipv6-ha'),
     workers: [
       { name: 'node-0', fqdn: 'node-0.kubernetes.local', ips: ['fd00:4::30', '::1'] },
       { name: 'node-1', fqdn: 'node-1.kubernetes.local', ips: ['fd00:4::31', '::1'] },

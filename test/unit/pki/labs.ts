@@ -1,25 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { builtinLabPath, loadLab } from '../../../src/lab/load.js';
 import type { Host, Lab } from '../../../src/lab/types.js';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
-/**
- * A shipped lab file read with the `yaml` package, as the lab loader will once it exists: FQDN =
- * name.domain, root over SSH on port 22. Only the topology is read: the `versions` section is
- * irrelevant to certificates (and its flow lists with `{version}` placeholders are not valid YAML).
- */
-export function shippedLab(name: 'classic' | 'ipv6-ha'): Lab {
-  const source = `${repoRoot}lab/${name}.yaml`;
-  const topology = readFileSync(source, 'utf8').split(/^versions:/m)[0]!;
-  const raw = parse(topology) as Omit<Lab, 'hosts' | 'source' | 'versions'> & { hosts: Omit<Host, 'fqdn' | 'ssh'>[] };
-  return {
-    ...raw,
-    versions: {},
-    source,
-    hosts: raw.hosts.map((h) => ({ ...h, fqdn: `${h.name}.${raw.domain}`, ssh: { user: 'root', port: 22 } })),
-  };
+/** A shipped lab file, through the real loader. */
+export function shippedLab(name: 'classic' | 'ipv6-ha'): Promise<Lab> {
+  return loadLab(builtinLabPath(name));
 }
 
 function host(name: string, domain: string, roles: Host['roles'], addresses: Host['addresses']): Host {

@@ -7,13 +7,13 @@ const byId = (profiles: CertProfile[]) => Object.fromEntries(profiles.map((p) =>
 const where = (p: CertProfile) => p.destinations.map((d) => `${d.host}:${d.path}:${d.mode.toString(8)}`);
 
 describe('certificateProfiles', () => {
-  it('lists upstream\'s certificates in upstream\'s order for the classic lab, and no etcd certificates', () => {
-    expect(certificateProfiles(shippedLab('classic')).map((p) => p.id)).toEqual([
+  it('lists upstream\'s certificates in upstream\'s order for the classic lab, and no etcd certificates', async () => {
+    expect(certificateProfiles(await shippedLab('classic')).map((p) => p.id)).toEqual([
       'ca', 'admin', 'node-0', 'node-1', 'kube-proxy', 'kube-scheduler', 'kube-controller-manager', 'kube-api-server', 'service-accounts',
     ]);
   });
 
-  it('adds etcd server and peer certificates per etcd host and the API server\'s etcd client on ipv6-ha', () => {
+  it('adds etcd server and peer certificates per etcd host and the API server\'s etcd client on ipv6-ha', async () => {
     const ids = certificateProfiles(otherHaLab()).map((p) => p.id);
     expect(ids.slice(-7)).toEqual([
       'etcd-server-kv-1', 'etcd-peer-kv-1', 'etcd-server-kv-2', 'etcd-peer-kv-2', 'etcd-server-kv-3', 'etcd-peer-kv-3',
@@ -21,19 +21,19 @@ describe('certificateProfiles', () => {
     ]);
   });
 
-  it('gets the scheduler\'s organisation right (upstream writes system:system:kube-scheduler)', () => {
-    const scheduler = byId(certificateProfiles(shippedLab('classic')))['kube-scheduler']!;
+  it('gets the scheduler\'s organisation right (upstream writes system:system:kube-scheduler)', async () => {
+    const scheduler = byId(certificateProfiles(await shippedLab('classic')))['kube-scheduler']!;
     expect(scheduler.subject.filter((a) => a.name === 'O')).toEqual([{ name: 'O', value: 'system:kube-scheduler' }]);
   });
 
-  it('names kubernetes.default.svc.<cluster domain>, not upstream\'s kubernetes.svc.cluster.local', () => {
+  it('names kubernetes.default.svc.<cluster domain>, not upstream\'s kubernetes.svc.cluster.local', async () => {
     const api = byId(certificateProfiles(otherClassicLab()))['kube-api-server']!;
     expect(api.sans.dns).toContain('kubernetes.default.svc.k8s.internal');
     expect(api.sans.dns.filter((n) => n.includes('cluster.local') || n === 'api-server.kubernetes.local')).toEqual([]);
   });
 
-  it('places files where upstream does: kubelet files on workers, the CA and API server pairs on controllers', () => {
-    const p = byId(certificateProfiles(shippedLab('classic')));
+  it('places files where upstream does: kubelet files on workers, the CA and API server pairs on controllers', async () => {
+    const p = byId(certificateProfiles(await shippedLab('classic')));
     expect(where(p.ca!)).toEqual([
       'node-0:/var/lib/kubelet/ca.crt:644',
       'node-1:/var/lib/kubelet/ca.crt:644',
@@ -47,7 +47,7 @@ describe('certificateProfiles', () => {
     for (const id of ['admin', 'kube-proxy', 'kube-scheduler', 'kube-controller-manager']) expect(where(p[id]!)).toEqual([]);
   });
 
-  it('sends etcd files to etcd hosts and the etcd client pair to every controller', () => {
+  it('sends etcd files to etcd hosts and the etcd client pair to every controller', async () => {
     const p = byId(certificateProfiles(otherHaLab()));
     expect(where(p['etcd-peer-kv-2']!)).toEqual(['kv-2:/etc/etcd/peer.crt:644', 'kv-2:/etc/etcd/peer.key:600']);
     expect(where(p['etcd-server-kv-3']!)).toEqual(['kv-3:/etc/etcd/server.crt:644', 'kv-3:/etc/etcd/server.key:600']);
@@ -60,16 +60,16 @@ describe('certificateProfiles', () => {
     ]);
   });
 
-  it('never lets a key file be readable by others', () => {
-    for (const lab of [shippedLab('classic'), shippedLab('ipv6-ha'), otherHaLab()]) {
+  it('never lets a key file be readable by others', async () => {
+    for (const lab of [await shippedLab('classic'), await shippedLab('ipv6-ha'), otherHaLab()]) {
       const keys = certificateProfiles(lab).flatMap((p) => p.destinations.filter((d) => d.file === 'key'));
       expect(keys.length).toBeGreaterThan(0);
       expect(keys.filter((d) => d.mode !== 0o600 || !d.path.endsWith('.key'))).toEqual([]);
     }
   });
 
-  it('defaults to ECDSA P-256 and ten years; RSA per profile changes the key usage to match', () => {
-    const p = byId(certificateProfiles(shippedLab('classic'), { keyAlgorithms: { 'node-0': { type: 'rsa', bits: 2048 } } }));
+  it('defaults to ECDSA P-256 and ten years; RSA per profile changes the key usage to match', async () => {
+    const p = byId(certificateProfiles(await shippedLab('classic'), { keyAlgorithms: { 'node-0': { type: 'rsa', bits: 2048 } } }));
     expect(p.admin!.keyAlgorithm).toEqual({ type: 'ecdsa', curve: 'P-256' });
     expect(p.admin!.validityDays).toBe(3653);
     expect(p.admin!.keyUsage).toEqual(['digitalSignature']);
@@ -78,11 +78,11 @@ describe('certificateProfiles', () => {
     expect(p.ca!.keyUsage).toEqual(['keyCertSign', 'cRLSign']);
   });
 
-  it('is pure: the same lab gives the same profiles', () => {
-    expect(certificateProfiles(shippedLab('ipv6-ha'))).toEqual(certificateProfiles(shippedLab('ipv6-ha')));
+  it('is pure: the same lab gives the same profiles', async () => {
+    expect(certificateProfiles(await shippedLab('ipv6-ha'))).toEqual(certificateProfiles(await shippedLab('ipv6-ha')));
   });
 
-  it('refuses a lab where two certificates would share a file name, saying which host to rename', () => {
+  it('refuses a lab where two certificates would share a file name, saying which host to rename', async () => {
     const lab = otherClassicLab();
     lab.hosts = lab.hosts.map((h) => (h.name === 'w-beta' ? { ...h, name: 'kube-proxy', fqdn: 'kube-proxy.corp.example' } : h));
     expect(() => certificateProfiles(lab)).toThrow(UsageError);

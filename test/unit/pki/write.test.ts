@@ -11,7 +11,7 @@ describe('writePki and readCa', () => {
   let pki: PkiResult;
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'kthw-write-'));
-    pki = await generatePki(shippedLab('classic'));
+    pki = await generatePki(await shippedLab('classic'));
   });
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
