@@ -44,12 +44,10 @@ function problemsOf(issue: Issue, yaml: YamlSource): LabProblem[] {
           }),
         ];
       }
-      const written = sourceTextAt(yaml, path);
-      const fix =
-        issue.expected === 'string' && written !== undefined && isScalar(found.node)
-          ? `quote it: ${String(key)}: "${written.replace(/"/g, '\\"')}"`
-          : `write ${expectedText(issue.expected)} there`;
-      return [problemAt(yaml, { path, message: `${where} must be ${expectedText(issue.expected)}, not ${describeNode(found.node)}`, fix })];
+      const value = found.value ?? found.node;
+      const written = isScalar(value) && value.value !== null && value.range ? yaml.text.slice(value.range[0], value.range[1]) : undefined;
+      const fix = issue.expected === 'string' && written !== undefined ? `quote it: ${String(key)}: "${written.replace(/"/g, '\\"')}"` : `write ${expectedText(issue.expected)} there`;
+      return [problemAt(yaml, { path, message: `${where} must be ${expectedText(issue.expected)}, not ${describeNode(found.value ?? found.node)}`, fix })];
     }
     case 'invalid_value': {
       const values = issue.values.map(String);

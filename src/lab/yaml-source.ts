@@ -55,7 +55,7 @@ function syntaxFix(code: string): string {
 }
 
 /** The node at `path`, or the deepest existing ancestor when part of the path is missing. */
-export function locateNode(yaml: YamlSource, path: DocPath): { node: Node | undefined; keyNode?: Node; missing: boolean } {
+export function locateNode(yaml: YamlSource, path: DocPath): { node: Node | undefined; keyNode?: Node; value?: Node; missing: boolean } {
   let node: unknown = yaml.doc.contents;
   let keyNode: Node | undefined;
   for (const segment of path) {
@@ -65,9 +65,9 @@ export function locateNode(yaml: YamlSource, path: DocPath): { node: Node | unde
       const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
       next = pair?.value ?? undefined;
       keyNode = (pair?.key as Node | undefined) ?? undefined;
-      if (pair && next === null) {
+      if (pair && (next === null || (isScalar(next) && next.value === null))) {
         // `key:` with nothing after it: point at the key.
-        return { node: keyNode, keyNode, missing: false };
+        return { node: keyNode, keyNode, ...(next ? { value: next as Node } : {}), missing: false };
       }
     } else if (isSeq(node) && typeof segment === 'number') {
       next = node.items[segment];
