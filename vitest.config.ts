@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.{ts,tsx}', 'chapters/**/*.test.ts', 'checks/**/*.test.ts'],
+          include: ['test/unit/**/*.test.{ts,tsx}', 'chapters/**/*.test.ts', 'checks/**/*.test.ts', 'src/tui/**/*.test.{ts,tsx}'],
           testTimeout: 60_000,
         },
       },

@@ -1,0 +1,5 @@
+/**
+ * The guided tutor behind one plain function: callers never import React or Ink. Load this module
+ * with a dynamic import so other commands do not pay for them.
+ */
+export { startTutor, type TutorOptions } from './start-tutor.js';

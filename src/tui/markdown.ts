@@ -1,0 +1,33 @@
+/**
+ * Markdown to terminal lines with marked + marked-terminal. Loaded on first use (marked-terminal
+ * pulls in a syntax highlighter), so the first frame does not wait for it.
+ */
+type Render = (markdown: string, width: number, color: boolean) => string[];
+
+let loading: Promise<Render> | undefined;
+
+export function loadMarkdownRenderer(): Promise<Render> {
+  loading ??= (async () => {
+    const [{ Marked }, { markedTerminal }] = await Promise.all([import('marked'), import('marked-terminal')]);
+    const cache = new Map<string, InstanceType<typeof Marked>>();
+    const instance = (width: number) => {
+      const key = String(width);
+      let marked = cache.get(key);
+      if (!marked) {
+        marked = new Marked().use(markedTerminal({ width, reflowText: true, tab: 2, emoji: false, showSectionPrefix: false }));
+        cache.set(key, marked);
+      }
+      return marked;
+    };
+    return (markdown, width, color) => {
+      const text = instance(Math.max(20, width)).parse(markdown, { async: false }) as string;
+      const lines = text.replace(/\n+$/, '').split('\n');
+      return color ? lines : lines.map(stripAnsi);
+    };
+  })();
+  return loading;
+}
+
+// SGR and OSC-8 hyperlink sequences: what marked-terminal and the highlighter emit.
+const ansi = /\u001b\[[0-9;]*m|\u001b\]8;[^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+export const stripAnsi = (text: string): string => text.replace(ansi, '');

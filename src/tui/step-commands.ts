@@ -1,0 +1,51 @@
+/**
+ * What a learner types for a step, shown in the lesson, the "type it myself" panel and the
+ * explanation. Read from the plan's actions, never invented: a command is shown as the chapter
+ * wrote it; a file becomes a here-document plus chmod; a unit becomes its systemctl lines.
+ */
+import type { Action, Step } from '../plan/types.js';
+import { shq } from '../ssh/shell-quote.js';
+
+export function actionLines(action: Action): string[] {
+  switch (action.kind) {
+    case 'command':
+      return action.run.split('\n');
+    case 'file': {
+      const marker = hereDocMarker(action.content);
+      const body = action.content.endsWith('\n') ? action.content.slice(0, -1) : action.content;
+      return [`cat > ${shq(action.path)} <<'${marker}'`, ...body.split('\n'), marker, ...ownership(action.path, action.mode, action.owner, action.group)];
+    }
+    case 'secret-file':
+      return [`# copy ${action.secret} from your lab directory to ${action.path}`, ...ownership(action.path, action.mode, action.owner, action.group)];
+    case 'unit':
+      return unitLines(action.unit, action.enabled, action.state);
+    case 'generate':
+      return [`# kthw generates on your machine: ${action.generator} (${action.items.join(', ')})`];
+  }
+}
+
+export function stepLines(step: Step): string[] {
+  return step.actions.flatMap(actionLines);
+}
+
+function ownership(path: string, mode: string, owner?: string, group?: string): string[] {
+  const lines = [`chmod ${mode} ${shq(path)}`];
+  if (owner !== undefined || group !== undefined) lines.push(`chown ${shq(`${owner ?? ''}${group === undefined ? '' : `:${group}`}`)} ${shq(path)}`);
+  return lines;
+}
+
+function unitLines(unit: string, enabled: boolean, state: 'started' | 'stopped'): string[] {
+  const lines = ['systemctl daemon-reload'];
+  if (enabled && state === 'started') return [...lines, `systemctl enable --now ${shq(unit)}`];
+  lines.push(`systemctl ${enabled ? 'enable' : 'disable'} ${shq(unit)}`);
+  lines.push(`systemctl ${state === 'started' ? 'start' : 'stop'} ${shq(unit)}`);
+  return lines;
+}
+
+/** A here-document delimiter that does not occur as a line of the content. */
+function hereDocMarker(content: string): string {
+  const lines = new Set(content.split('\n'));
+  let marker = 'EOF';
+  for (let i = 1; lines.has(marker); i++) marker = `EOF${i}`;
+  return marker;
+}
