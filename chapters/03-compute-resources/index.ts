@@ -37,8 +37,17 @@ function hostsBlock(lab: Lab, host: Host): FileAction {
   });
 }
 
-function mergeHosts(host: Host): string {
-  return sh`awk -v self=${`127.0.1.1 ${host.fqdn} ${host.name}`} ${mergeHostsAwk} ${stagedHosts} /etc/hosts`;
+/**
+ * The guarded command that merges the staged block into a hosts file. Paths are parameters so the
+ * same command can be exercised on scratch files; the plan uses the real ones.
+ */
+export function hostsUpdate(host: Host, staged = stagedHosts, target = '/etc/hosts', scratch = stagedHostsNew): { run: string; unless: string } {
+  const merge = sh`awk -v self=${`127.0.1.1 ${host.fqdn} ${host.name}`} ${mergeHostsAwk} ${staged} ${target}`;
+  return {
+    // `cat >` rather than mv: /etc/hosts may be a bind mount in a container.
+    run: merge + sh` > ${scratch} && cat ${scratch} > ${target} && rm -f ${scratch}`,
+    unless: merge + sh` | cmp -s - ${target}`,
+  };
 }
 
 function hostnameStep(host: Host): Step {
@@ -58,7 +67,6 @@ function hostnameStep(host: Host): Step {
 }
 
 function hostsStep(lab: Lab, host: Host): Step {
-  const merge = mergeHosts(host);
   return {
     id: `hosts-${host.name}`,
     title: `The lab's machines in ${host.name}'s /etc/hosts`,
@@ -69,8 +77,7 @@ function hostsStep(lab: Lab, host: Host): Step {
     host: host.name,
     actions: [
       hostsBlock(lab, host),
-      // `cat >` rather than mv: /etc/hosts may be a bind mount in a container.
-      { kind: 'command', run: sh`${merge} > ${stagedHostsNew} && cat ${stagedHostsNew} > /etc/hosts && rm -f ${stagedHostsNew}`, unless: `${merge} | cmp -s - /etc/hosts` },
+      { kind: 'command', ...hostsUpdate(host) },
     ],
   };
 }
