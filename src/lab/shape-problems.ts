@@ -34,22 +34,14 @@ function problemsOf(issue: Issue, yaml: YamlSource): LabProblem[] {
     case 'invalid_type': {
       const found = locateNode(yaml, path);
       const key = path[path.length - 1];
-      if (found.missing) {
-        const parent = pathText(path.slice(0, -1));
-        return [
-          problemAt(yaml, {
-            path,
-            message: `missing required key "${String(key)}"${parent ? ` in ${parent}` : ''}`,
-            fix: `add ${String(key)}: (lab/classic.yaml shows every key)`,
-          }),
-        ];
-      }
+      if (found.missing) return [missingKey(yaml, path)];
       const value = found.value ?? found.node;
       const written = isScalar(value) && value.value !== null && value.range ? yaml.text.slice(value.range[0], value.range[1]) : undefined;
       const fix = issue.expected === 'string' && written !== undefined ? `quote it: ${String(key)}: "${written.replace(/"/g, '\\"')}"` : `write ${expectedText(issue.expected)} there`;
       return [problemAt(yaml, { path, message: `${where} must be ${expectedText(issue.expected)}, not ${describeNode(found.value ?? found.node)}`, fix })];
     }
     case 'invalid_value': {
+      if (locateNode(yaml, path).missing) return [missingKey(yaml, path)];
       const values = issue.values.map(String);
       const written = sourceTextAt(yaml, path) ?? '';
       const near = closest(written.replace(/^["']|["']$/g, ''), values);
@@ -64,6 +56,16 @@ function problemsOf(issue: Issue, yaml: YamlSource): LabProblem[] {
     default:
       return [problemAt(yaml, { path, message: `${where}: ${issue.message}` })];
   }
+}
+
+function missingKey(yaml: YamlSource, path: DocPath): LabProblem {
+  const key = String(path[path.length - 1]);
+  const parent = pathText(path.slice(0, -1));
+  return problemAt(yaml, {
+    path,
+    message: `missing required key "${key}"${parent ? ` in ${parent}` : ''}`,
+    fix: `add ${key}: (lab/classic.yaml shows every key)`,
+  });
 }
 
 function expectedText(expected: string): string {

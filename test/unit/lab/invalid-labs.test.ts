@@ -34,6 +34,7 @@ const cases: Case[] = [
   { name: 'a list at the top', text: '- name: test\n', message: 'the lab file must be a mapping, not a list', line: 1 },
   // shape
   { name: 'a missing top-level key', text: classic('domain: kubernetes.local\n', ''), message: 'missing required key "domain"', line: 1, column: 1 },
+  { name: 'a missing choice', text: classic('arch: amd64\n', ''), message: 'missing required key "arch"', line: 1, column: 1, fix: 'add arch: (lab/classic.yaml shows every key)' },
   { name: 'a missing host key', text: classic('    addresses: { ipv4: 10.240.0.11 }\n', ''), message: 'missing required key "addresses" in hosts[1]', line: 17, column: 5 },
   {
     name: 'an unknown key (typo)',
