@@ -60,7 +60,19 @@ export async function ensureLabDir(labName: string, root?: string): Promise<LabP
 }
 
 async function ensureDirectory(path: string, mode: number): Promise<void> {
-  await mkdir(path, { recursive: true, mode });
+  try {
+    await mkdir(path, { recursive: true, mode });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // EEXIST: something that is not a directory is in the way; reported below.
+    if (code !== 'EEXIST') {
+      throw new EnvironmentError(`cannot create the directory ${path} (${code ?? String(error)})`, {
+        where: path,
+        fix: 'make its parent writable by this user, or set KTHW_HOME to a directory that is',
+        cause: error,
+      });
+    }
+  }
   const info = await lstat(path);
   if (!info.isDirectory()) {
     throw new EnvironmentError(`${path} should be a directory but is ${info.isSymbolicLink() ? 'a symbolic link' : 'a file'}`, {
