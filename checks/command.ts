@@ -12,6 +12,8 @@ export interface CommandParams {
   stdout?: RegExp;
   /** Fails when stdout matches this. */
   stdoutNot?: RegExp;
+  /** A passing check warns with the matching stdout lines (e.g. files reported missing but not fatal). */
+  warnWhen?: RegExp;
 }
 
 function tail(text: string, lines = 8): string {
@@ -26,6 +28,7 @@ export const commandCheck: CheckPrimitive<CommandParams> = {
     const read = new ParamReader('command', params);
     const stdout = read.optRegex('stdout');
     const stdoutNot = read.optRegex('stdoutNot');
+    const warnWhen = read.optRegex('warnWhen');
     const exitCode = read.optInteger('exitCode', { min: 0, max: 255 });
     return {
       run: read.string('run'),
@@ -34,6 +37,7 @@ export const commandCheck: CheckPrimitive<CommandParams> = {
       exitCode: exitCode ?? (stdout || stdoutNot ? undefined : 0),
       stdout,
       stdoutNot,
+      warnWhen,
     };
   },
 
@@ -52,6 +56,8 @@ export const commandCheck: CheckPrimitive<CommandParams> = {
       if (cmd.stderr.trim()) problems.push(`stderr:\n  ${tail(cmd.stderr)}`);
     }
     const firstLine = cmd.stdout.trim().split('\n')[0] ?? '';
-    return verdictFrom(problems, `exit ${cmd.code}${firstLine ? `: ${firstLine.slice(0, 120)}` : ''}`, `command ${p.run.split('\n')[0]}`);
+    const warnLines = p.warnWhen ? cmd.stdout.split('\n').filter((line) => p.warnWhen!.test(line)) : [];
+    const warning = warnLines.length ? tail(warnLines.join('\n'), 12) : undefined;
+    return verdictFrom(problems, `exit ${cmd.code}${firstLine ? `: ${firstLine.slice(0, 120)}` : ''}`, `command ${p.run.split('\n')[0]}`, warning);
   },
 };

@@ -123,6 +123,7 @@ describe('chapter 2: verify-downloads.sh', () => {
     writeFileSync(join(dir, 'downloads/etcd-v3.tar.gz'), 'etcd bytes');
     const good = verify();
     expect(good.status).toBe(0);
+    expect(good.stdout).not.toMatch(/^(missing|hint):/m);
     expect(good.stdout).toContain('not checked: downloads/runc.amd64');
   });
 
@@ -133,9 +134,11 @@ describe('chapter 2: verify-downloads.sh', () => {
     const missing = runCheckHere(here);
     expect(missing.ok).toBe(true);
     expect(missing.observed).toContain('downloads: 0 of 1 present, 1 missing');
+    expect(missing.warning).toMatch(/missing: downloads\/kubelet\n\s*hint: .*kthw run chapter-2 --mirror DIR/);
     writeFileSync(join(dir, 'downloads/kubelet'), 'wrong');
     const corrupt = runCheckHere(here);
     expect(corrupt.ok).toBe(false);
+    expect(corrupt.warning).toBeUndefined();
     expect(corrupt.diagnosis!.found).toContain('wrong sha256: downloads/kubelet');
   });
 });
