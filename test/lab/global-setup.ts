@@ -21,18 +21,32 @@ const root = resolve(import.meta.dirname, '..', '..');
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   execFileSync('bash', [join(root, 'lab', 'setup-host.sh'), '--quiet'], { stdio: 'inherit' });
   const home = mkdtempSync(join(tmpdir(), 'kthw-lab-test-'));
-  process.env.KTHW_HOME = home;
+  // KTHW_HOME only while the lab comes up or goes down: other projects' workers must not inherit it
+  const withHome = async (action: () => Promise<void>) => {
+    const previous = process.env.KTHW_HOME;
+    process.env.KTHW_HOME = home;
+    try {
+      await action();
+    } finally {
+      if (previous === undefined) delete process.env.KTHW_HOME;
+      else process.env.KTHW_HOME = previous;
+    }
+  };
   const log = (message: string) => process.stderr.write(`[lab] ${message}\n`);
   await ensureImage({ log });
   const classicLab = join(root, 'lab', 'classic.yaml');
   const lab = await loadLab(classicLab);
-  await labDown(lab.name, { log });
-  await labUp(lab, { log });
+  await withHome(async () => {
+    await labDown(lab.name, { log });
+    await labUp(lab, { log });
+  });
   project.provide('kthwHome', home);
   project.provide('classicLab', classicLab);
   return async () => {
     // every lab a test file may have left up when it failed midway, then the shared one
-    for (const name of ['mini', 'ipv6-ha', lab.name]) await labDown(name, { log });
+    await withHome(async () => {
+      for (const name of ['mini', 'ipv6-ha', lab.name]) await labDown(name, { log });
+    });
     rmSync(home, { recursive: true, force: true });
   };
 }
