@@ -1,6 +1,7 @@
 import { shq } from '../src/ssh/shell-quote.js';
 import { etcdFailureReason, etcdctlArgs, readEtcdTls, readEtcdUrl, type EtcdTls } from './etcd-tls.js';
-import { factOf, gatherScript, parseFacts } from './facts.js';
+import { errorText, factOf, gatherScript, parseFacts, type Fact } from './facts.js';
+import { curlCertPath } from './http.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
 import { fail, verdictFrom } from './verdict.js';
@@ -62,14 +63,31 @@ export const etcdMembersCheck: CheckPrimitive<EtcdMembersParams> = {
 
   gather(p) {
     const etcdctl = etcdctlArgs(p.endpoints, p).map(shq).join(' ');
-    return gatherScript([`kthw_fact members ${etcdctl} member list -w simple`, `kthw_fact status ${etcdctl} endpoint status -w simple`]);
+    // etcdctl hides TLS and connection errors behind "context deadline exceeded"; curl with the
+    // same client credentials names them.
+    const probe = ['curl', '-sS', '--max-time', '2', '-o', '/dev/null'];
+    if (p.cacert !== undefined) probe.push('--cacert', p.cacert);
+    if (p.cert !== undefined) probe.push('--cert', curlCertPath(p.cert));
+    if (p.key !== undefined) probe.push('--key', p.key);
+    probe.push('--url', `${p.endpoints[0]!.replace(/\/$/, '')}/health`);
+    return gatherScript([
+      `kthw_fact members ${etcdctl} member list -w simple >"$kthw_dir/members" &`,
+      `kthw_fact status ${etcdctl} endpoint status -w simple >"$kthw_dir/status" &`,
+      `kthw_fact probe ${probe.map(shq).join(' ')} >"$kthw_dir/probe" &`,
+      'wait',
+      'cat "$kthw_dir/members" "$kthw_dir/status" "$kthw_dir/probe"',
+    ]);
   },
 
   judge(p, text) {
     const facts = parseFacts(text);
     const where = `etcd ${p.endpoints.join(', ')}`;
     const list = factOf(facts, 'members');
-    if (list.code !== 0) return fail('unreachable', `cannot list members: ${etcdFailureReason(`${list.stdout}\n${list.stderr}`)}`, where);
+    if (list.code !== 0) {
+      const probe = facts.get('probe');
+      const reason = probeReason(probe, p.cert !== undefined) ?? etcdFailureReason(`${list.stdout}\n${list.stderr}`);
+      return fail('unreachable', `cannot list members: ${reason}`, where);
+    }
     const rows = parseMemberList(list.stdout);
     const problems: string[] = [];
     for (const expected of p.members) {
@@ -88,7 +106,19 @@ export const etcdMembersCheck: CheckPrimitive<EtcdMembersParams> = {
     const leaders = leadersIn(status.stdout);
     if (leaders.length === 0) problems.push(`no endpoint reports a leader (${etcdFailureReason(`${status.stdout}\n${status.stderr}`)})`);
     const leaderName = leaders[0] ? (rows.find((r) => r.id === leaders[0]!.id)?.name ?? leaders[0].id) : 'none';
-    const observed = `members ${rows.map((r) => r.name || r.id).join(', ')}; leader ${leaderName}`;
+    const observed = `members ${rows.map((r) => r.name || r.id).sort().join(', ')}; leader ${leaderName}`;
     return verdictFrom(problems, observed, where);
   },
 };
+
+/** What curl, with the same client credentials, met at the first endpoint. */
+function probeReason(probe: Fact | undefined, withCert: boolean): string | undefined {
+  if (!probe || probe.code === 0 || probe.code === 127) return undefined;
+  if ([35, 55, 56].includes(probe.code)) {
+    return withCert
+      ? `the server rejected the TLS connection with the given client certificate (${errorText(probe, 1)})`
+      : `the server rejected the TLS connection: no client certificate was given and etcd requires one (${errorText(probe, 1)})`;
+  }
+  if (probe.code === 7) return `connection refused at the first endpoint (${errorText(probe, 1)})`;
+  return errorText(probe, 1);
+}

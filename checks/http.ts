@@ -19,12 +19,15 @@ export interface HttpParams {
   timeoutSeconds: number;
 }
 
-/** curl exit codes meaning: connected, but the TLS handshake or the read was rejected by the peer. */
-const rejectedByPeer = new Set([35, 56]);
+/**
+ * curl exit codes meaning: connected, then rejected by the peer: during the TLS handshake (35), or
+ * right after it (TLS 1.3 sends the client-certificate verdict later: 55 send / 56 receive failed).
+ */
+const rejectedByPeer = new Set([35, 55, 56]);
 const statusMarker = '\nkthw-http-status:';
 
 /** curl reads `--cert file:password`; a literal colon or backslash in a path must be escaped. */
-function curlCertPath(path: string): string {
+export function curlCertPath(path: string): string {
   return path.replaceAll('\\', '\\\\').replaceAll(':', '\\:');
 }
 
