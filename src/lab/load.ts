@@ -45,7 +45,14 @@ export function parseLab(text: string, source: string): Lab {
   if (yaml.doc.contents === null) {
     throw new LabError([{ source, line: 1, column: 1, path: '', message: 'the lab file is empty', fix: 'start from a copy of lab/classic.yaml' }]);
   }
-  const shape = labSchema.safeParse(yaml.doc.toJS({ maxAliasCount: 100 }));
+  let data: unknown;
+  try {
+    data = yaml.doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // The only way toJS fails on a document that parsed: aliases expanding beyond the limit.
+    throw new LabError([{ source, line: 1, column: 1, path: '', message: `YAML: ${(error as Error).message}`, fix: 'write the values out instead of through so many aliases (*name)' }]);
+  }
+  const shape = labSchema.safeParse(data);
   if (!shape.success) throw new LabError(shapeProblems(shape.error.issues, yaml));
   const { lab, problems } = checkSemantics(shape.data, yaml);
   if (!lab) throw new LabError(problems);

@@ -36,7 +36,7 @@ function problemsOf(issue: Issue, yaml: YamlSource): LabProblem[] {
       const key = path[path.length - 1];
       if (found.missing) return [missingKey(yaml, path)];
       const value = found.value ?? found.node;
-      const written = isScalar(value) && value.value !== null && value.range ? yaml.text.slice(value.range[0], value.range[1]) : undefined;
+      const written = isScalar(value) && (typeof value.value === 'number' || typeof value.value === 'boolean') && value.range ? yaml.text.slice(value.range[0], value.range[1]) : undefined;
       const fix = issue.expected === 'string' && written !== undefined ? `quote it: ${String(key)}: "${written.replace(/"/g, '\\"')}"` : `write ${expectedText(issue.expected)} there`;
       return [problemAt(yaml, { path, message: `${where} must be ${expectedText(issue.expected)}, not ${describeNode(found.value ?? found.node)}`, fix })];
     }
@@ -94,6 +94,7 @@ function describeNode(node: Node | undefined): string {
     if (typeof value === 'number') return `the number ${String(value)}`;
     if (typeof value === 'boolean') return `the boolean ${String(value)}`;
     if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+    if (value instanceof Uint8Array) return 'binary data';
   }
   return 'something else';
 }

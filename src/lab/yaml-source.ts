@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { LabProblem } from './lab-error.js';
 
 export type DocPath = ReadonlyArray<string | number>;
@@ -20,6 +20,8 @@ export function parseYaml(text: string, source: string): ParseYamlResult {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: false, schema: 'core' });
   const yaml: YamlSource = { source, text, doc, lines };
   const found = [...doc.errors, ...doc.warnings];
+  const keys = keyProblems(yaml);
+  if (found.length === 0 && keys.length > 0) return { ok: false, problems: keys };
   if (found.length > 0) {
     const problems = found.slice(0, MAX_SYNTAX_PROBLEMS).map((error) => {
       const { line, col } = lines.linePos(error.pos[0]);
@@ -35,6 +37,20 @@ export function parseYaml(text: string, source: string): ParseYamlResult {
     return { ok: false, problems };
   }
   return { ok: true, yaml };
+}
+
+/** Keys that a plain JavaScript object cannot hold faithfully: collections, and `__proto__`. */
+function keyProblems(yaml: YamlSource): LabProblem[] {
+  const problems: LabProblem[] = [];
+  visit(yaml.doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      const plain = isScalar(key) && (typeof key.value === 'string' || typeof key.value === 'number');
+      const message = !plain ? 'a key must be a plain name, not a list, a mapping or an empty key' : key.value === '__proto__' ? 'the key "__proto__" is not allowed' : undefined;
+      if (message) problems.push({ source: yaml.source, ...positionOf(yaml, key ?? undefined), path: '', message, fix: 'use the key names lab/classic.yaml shows' });
+    },
+  });
+  return problems;
 }
 
 function firstLine(message: string): string {

@@ -32,6 +32,17 @@ const cases: Case[] = [
   { name: 'two documents', text: `${CLASSIC}---\nname: other\n`, message: 'YAML: Source contains multiple documents; please use YAML.parseAllDocuments()', line: 33 },
   { name: 'an empty file', text: '# nothing here\n', message: 'the lab file is empty', line: 1 },
   { name: 'a list at the top', text: '- name: test\n', message: 'the lab file must be a mapping, not a list', line: 1 },
+  {
+    name: 'an alias bomb',
+    text: ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]', ''].join('\n'),
+    message: 'YAML: Excessive alias count indicates a resource exhaustion attack',
+    line: 1,
+  },
+  { name: 'a __proto__ key', text: classic('versions:\n', 'versions:\n  __proto__: { version: v1, source: image }\n'), message: 'the key "__proto__" is not allowed', line: 29, column: 3 },
+  { name: 'a list as a key', text: classic('  etcd:\n', '  ? [a, b]\n  : 1\n  etcd:\n'), message: 'a key must be a plain name, not a list, a mapping or an empty key', line: 29, column: 5 },
+  { name: 'a merge key (not supported)', text: classic('    roles: [jumpbox]\n', '    <<: { roles: [jumpbox] }\n'), message: 'missing required key "roles" in hosts[0]', line: 14, column: 5, count: 2 },
+  { name: 'a plain string document', text: 'just a string\n', message: 'the lab file must be a mapping, not the string "just a string"', line: 1 },
+  { name: 'binary data for a name', text: classic('name: test', 'name: !!binary aGVsbG8='), message: 'name must be a string, not binary data', line: 1, column: 16, fix: 'write a string there' },
   // shape
   { name: 'a missing top-level key', text: classic('domain: kubernetes.local\n', ''), message: 'missing required key "domain"', line: 1, column: 1 },
   { name: 'a missing choice', text: classic('arch: amd64\n', ''), message: 'missing required key "arch"', line: 1, column: 1, fix: 'add arch: (lab/classic.yaml shows every key)' },
