@@ -114,7 +114,7 @@ export const etcdMembersCheck: CheckPrimitive<EtcdMembersParams> = {
 /** What curl, with the same client credentials, met at the first endpoint. */
 function probeReason(probe: Fact | undefined, withCert: boolean): string | undefined {
   if (!probe || probe.code === 0 || probe.code === 127) return undefined;
-  if ([35, 55, 56].includes(probe.code)) {
+  if ([35, 52, 55, 56].includes(probe.code)) {
     return withCert
       ? `the server rejected the TLS connection with the given client certificate (${errorText(probe, 1)})`
       : `the server rejected the TLS connection: no client certificate was given and etcd requires one (${errorText(probe, 1)})`;

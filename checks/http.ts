@@ -20,10 +20,11 @@ export interface HttpParams {
 }
 
 /**
- * curl exit codes meaning: connected, then rejected by the peer: during the TLS handshake (35), or
- * right after it (TLS 1.3 sends the client-certificate verdict later: 55 send / 56 receive failed).
+ * curl exit codes meaning: connected over TLS, then dropped by the peer: during the handshake (35),
+ * or right after it, since TLS 1.3 servers send their client-certificate verdict after the
+ * handshake and curl then meets an empty reply (52) or a failed send (55) or receive (56).
  */
-const rejectedByPeer = new Set([35, 55, 56]);
+const rejectedByPeer = new Set([35, 52, 55, 56]);
 const statusMarker = '\nkthw-http-status:';
 
 /** curl reads `--cert file:password`; a literal colon or backslash in a path must be escaped. */
@@ -75,11 +76,16 @@ export const httpCheck: CheckPrimitive<HttpParams> = {
     const body = cut < 0 ? http.stdout : http.stdout.slice(0, cut);
     const status = cut < 0 ? 0 : Number(http.stdout.slice(cut + statusMarker.length).trim());
     const where = p.url;
+    const rejected = rejectedByPeer.has(http.code) && p.url.startsWith('https:');
     if (p.refused) {
-      if (rejectedByPeer.has(http.code)) return verdictFrom([], `refused: ${errorText(http, 1)}`, where);
+      if (rejected) return verdictFrom([], `refused: ${errorText(http, 1)}`, where);
       if (http.code === 0 && (status === 401 || status === 403)) return verdictFrom([], `refused with HTTP ${status}`, where);
       if (http.code === 0) return fail(`HTTP ${status}`, `the server accepted the request (HTTP ${status}); it must refuse this client`, where);
       return fail('no connection', `expected a refusal by the server, but the request failed before: ${errorText(http)} (curl exit ${http.code})`, where);
+    }
+    if (rejected) {
+      const hint = p.cert === undefined ? 'no client certificate was given; the server may require one' : 'the server may not trust the client certificate';
+      return fail('rejected', `the server dropped the TLS connection: ${hint} (curl exit ${http.code}: ${errorText(http, 1)})`, where);
     }
     if (http.code !== 0) return fail('request failed', `curl failed (exit ${http.code}): ${errorText(http)}`, where);
     const problems: string[] = [];
