@@ -80,7 +80,19 @@ async function ensureDirectory(path: string, mode: number): Promise<void> {
       fix: `move ${path} aside so kthw can create the directory itself`,
     });
   }
-  if ((info.mode & 0o777) !== mode) await chmod(path, mode);
+  if ((info.mode & 0o777) !== mode) await tighten(path, mode);
+}
+
+async function tighten(path: string, mode: number): Promise<void> {
+  try {
+    await chmod(path, mode);
+  } catch (error) {
+    throw new EnvironmentError(`cannot set mode ${mode.toString(8).padStart(4, '0')} on ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+      where: path,
+      fix: `run kthw as the owner of ${path}, or fix its owner (chown) so private files stay private`,
+      cause: error,
+    });
+  }
 }
 
 /** Subdirectories 0700, private key files 0600: found by name or by their PEM header. */
@@ -92,7 +104,7 @@ async function tightenPrivateTree(dir: string): Promise<void> {
       await tightenPrivateTree(path);
     } else if (entry.isFile() && (await isPrivateKeyFile(path, entry.name))) {
       const info = await lstat(path);
-      if ((info.mode & 0o077) !== 0) await chmod(path, privateFileMode);
+      if ((info.mode & 0o077) !== 0) await tighten(path, privateFileMode);
     }
   }
 }

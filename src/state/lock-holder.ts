@@ -30,23 +30,27 @@ export function processStartTime(pid: number): string | undefined {
 }
 
 export function currentHolder(command: string): LockHolder {
-  const holder: LockHolder = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), command };
+  const holder: LockHolder = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), command: printable(command) };
   const start = processStartTime(process.pid);
   if (start !== undefined) holder.processStart = start;
   return holder;
 }
 
+/** `kthw` and its arguments: what a user would recognise in `ps` and type again. */
 export function defaultCommand(): string {
-  const [script, ...args] = process.argv.slice(1);
-  const name = script === undefined ? 'node' : (script.split('/').pop() ?? script);
-  return [name.replace(/\.(m?js|ts)$/, ''), ...args].join(' ').slice(0, 200);
+  return printable(['kthw', ...process.argv.slice(2)].join(' '));
+}
+
+/** A lock file is read back into terminal messages: no control characters, bounded length. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200);
 }
 
 export function parseHolder(text: string): LockHolder | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockHolder>;
     if (typeof value.pid !== 'number' || typeof value.hostname !== 'string' || typeof value.startedAt !== 'string' || typeof value.command !== 'string') return undefined;
-    return value as LockHolder;
+    return { ...value, hostname: printable(value.hostname), command: printable(value.command), startedAt: printable(value.startedAt) } as LockHolder;
   } catch {
     return undefined;
   }

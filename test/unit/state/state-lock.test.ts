@@ -59,6 +59,13 @@ describe('withStateLock', () => {
     }
   });
 
+  it('prints a hostile command from a lock file without its control characters', async () => {
+    const store = await openStore(root);
+    writeLock(store.paths.lockFile, { hostname: 'other-machine', command: 'kthw run\n\u001b[2Jerased' });
+    const error = (await store.update(() => undefined, { wait: 0 }).catch((e: unknown) => e)) as StateLockedError;
+    expect(error.message).toContain('(`kthw run??[2Jerased`,');
+  });
+
   it('never judges a lock of another host stale', async () => {
     const store = await openStore(root);
     writeLock(store.paths.lockFile, { pid: await deadPid(), hostname: 'other-machine' });
