@@ -101,7 +101,7 @@ describe.skipIf(!haveEtcd)('etcd checks against a real 3-member TLS cluster', ()
     const { cert: _c, key: _k, ...noCert } = membersParams();
     const result = await runOne('etcd-members', noCert);
     expect(result.ok).toBe(false);
-    expect(result.diagnosis?.found).toMatch(/^cannot list members: the server rejected the TLS connection: no client certificate was given and etcd requires one \(curl: \((35|55|56)\)/);
+    expect(result.diagnosis?.found).toMatch(/^cannot list members: the server rejected the TLS connection: no client certificate was given and etcd requires one \(curl: \((35|52|55|56)\)/);
   });
 
   it('one stopped member is reported by name while the others stay healthy', async () => {
