@@ -23,13 +23,15 @@ Exit codes: 0 ok · 1 checks failed · 2 usage or bad input · 3 lab unreachable
   .exitOverride();
 
 type Body = (command: Command, ...args: string[]) => Promise<number | void>;
+/** Loads a command module only when its command runs; `pick` chooses the export (default: default). */
 const action =
-  (load: () => Promise<{ default: Body }>) =>
+  <M>(load: () => Promise<M>, pick: (module: M) => Body = (module) => (module as { default: Body }).default) =>
   async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     const positional = command.args.map(String);
-    await runAction(globalOptions(command).json, async () => (await load()).default(command, ...positional));
+    await runAction(globalOptions(command).json, async () => pick(await load())(command, ...positional));
   };
+const labMachines = () => import('./commands/lab-machines.js');
 
 program
   .command('chapters')
@@ -42,11 +44,60 @@ program
   .action(action(() => import('./commands/status.js')));
 
 program
+  .command('run')
+  .argument('<chapter>', 'chapter-N (or N, or its slug)')
+  .option('--from <step>', 'start at this step (resume)')
+  .option('--step <step>', 'run only this step')
+  .description("apply a chapter's steps on the lab over SSH, then run its checks")
+  .action(action(() => import('./commands/run.js')));
+
+program
+  .command('verify')
+  .argument('<chapter>', "chapter-N, or 'all'")
+  .description("run a chapter's checks (or every chapter's) and explain each failure; exit 1 when one fails")
+  .action(action(() => import('./commands/verify.js')));
+
+program
+  .command('learn')
+  .description('the guided tutor: read why, run or type each step, check it (needs a terminal)')
+  .action(action(() => import('./commands/learn.js')));
+
+program
   .command('doctor')
   .description('check this machine has what the local lab and SSH labs need')
   .action(action(() => import('./commands/doctor.js')));
 
 const lab = program.command('lab').description('lab files and the local lab of real machines');
+lab
+  .command('up')
+  .description('boot every host of the lab file as a real machine (systemd-nspawn, network namespaces; root)')
+  .action(action(labMachines, (m) => m.up));
+lab
+  .command('down')
+  .option('--keep', "stop the machines but keep their disks")
+  .description('stop the lab machines and remove every trace of them')
+  .action(action(labMachines, (m) => m.down));
+lab
+  .command('status')
+  .description('per machine: running, pid, addresses, sshd reachable')
+  .action(action(labMachines, (m) => m.status));
+lab
+  .command('ssh')
+  .argument('<host>', 'a host of the lab')
+  .argument('[command...]', 'a command to run instead of a login shell (after --)')
+  .description("open a real OpenSSH session to a lab machine, host key pinned")
+  .action(action(labMachines, (m) => m.ssh));
+lab
+  .command('reset')
+  .argument('<host>', "a host of the lab, or 'all'")
+  .option('--to <snapshot>', 'the snapshot to go back to (chapter-N: the state before chapter N ran)')
+  .description('put machines back to a snapshot (or the bare image) in seconds')
+  .action(action(labMachines, (m) => m.reset));
+lab
+  .command('snapshot')
+  .argument('<name>', 'snapshot name, e.g. before-experiment')
+  .description("copy every machine's disk so `lab reset --to NAME` can come back to it")
+  .action(action(labMachines, (m) => m.snapshot));
 lab
   .command('validate')
   .argument('<file>', 'lab file (YAML)')

@@ -2,10 +2,12 @@
  * Human output helpers. Colour only when stdout is a TTY and neither NO_COLOR nor --no-color says
  * otherwise; `--json` output never goes through here.
  */
-let colorEnabled = Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env);
+const colorAllowed = () => Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env);
+let colorEnabled = colorAllowed();
 
+/** --no-color turns colour off; nothing turns it on where the terminal or NO_COLOR says no. */
 export function setColor(enabled: boolean): void {
-  colorEnabled = enabled && !('NO_COLOR' in process.env);
+  colorEnabled = enabled && colorAllowed();
 }
 
 export function useColor(): boolean {

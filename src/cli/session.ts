@@ -1,0 +1,170 @@
+/**
+ * Composes a real TutorSession from the pieces: the lab file, the lab's state file, an SSH pool
+ * (the local lab's pinned known_hosts and key when they exist, the user's otherwise) and the
+ * chapter registry. `run`, `verify`, `learn` and replay all go through here.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chapters, findChapter } from '../../chapters/index.js';
+import type { CheckResult } from '../../checks/types.js';
+import { runChecks } from '../checks-runner/index.js';
+import { builtinGenerators } from '../engine/builtin-generators.js';
+import type { HostExecutor } from '../engine/executor.js';
+import { localExecutor } from '../engine/local-executor.js';
+import { runPlan, type StepRecord } from '../engine/run-plan.js';
+import type { ChapterProgress, RunOptions, TutorSession } from '../engine/session.js';
+import { builtinLabPath, loadLab } from '../lab/load.js';
+import type { Lab } from '../lab/types.js';
+import type { ChapterModule } from '../plan/chapter.js';
+import type { Plan } from '../plan/types.js';
+import { SshPool, sshHostsFromLab } from '../ssh/index.js';
+import { StateStore, recordChecks, recordStep, sha256File, sha256Text, type LabState } from '../state/index.js';
+import { UsageError } from '../util/errors.js';
+import { packageRoot } from '../util/package-root.js';
+import type { GlobalOptions } from './global-options.js';
+
+export interface CliSession extends TutorSession {
+  store: StateStore;
+  labFile: string;
+  /** Chapters that apply to this lab's track. */
+  chapters: readonly ChapterModule[];
+  chapter(key: string): ChapterModule;
+}
+
+export async function openSession(options: Pick<GlobalOptions, 'lab'>, command = 'kthw'): Promise<CliSession> {
+  const labFile = options.lab ?? builtinLabPath('classic');
+  const lab = await loadLab(labFile);
+  const store = await StateStore.open({ labName: lab.name, labFile, command });
+  const pool = new SshPool({ hosts: sshHostsFromLab(lab, localLabSsh(store.paths.ssh)) });
+  const executor = routeExecutor(pool);
+  const applicable = chapters.filter((c) => c.meta.tracks.includes(lab.track));
+
+  const chapter = (key: string): ChapterModule => {
+    const found = findChapter(key);
+    if (!applicable.includes(found)) {
+      throw new UsageError(`${found.meta.id} does not apply to the ${lab.track} track of lab ${lab.name}`, { fix: `choose one of: ${applicable.map((c) => c.meta.id).join(', ')}` });
+    }
+    return found;
+  };
+  const planOf = async (key: string): Promise<Plan> => {
+    const module = chapter(key);
+    const state = await store.read();
+    return module.plan(lab, stringParams(state, module.meta.id));
+  };
+
+  const session: CliSession = {
+    lab,
+    store,
+    labFile,
+    chapters: applicable,
+    chapter,
+    plan: (key) => chapter(key).plan(lab, {}),
+    lesson: (key) => readFile(join(lessonDir(), chapter(key).meta.slug, 'lesson.md'), 'utf8'),
+    async progress() {
+      const state = await store.read();
+      return applicable.map((module) => progressOf(module, module.plan(lab, stringParams(state, module.meta.id)), state));
+    },
+    async run(key: string, runOptions: RunOptions = {}) {
+      const plan = await planOf(key);
+      const steps = runOptions.onlyStep ? { ...plan, steps: plan.steps.filter((s) => s.id === runOptions.onlyStep) } : plan;
+      if (runOptions.onlyStep && steps.steps.length === 0) throw new UsageError(`${plan.chapter} has no step ${runOptions.onlyStep}`, { fix: `use one of: ${plan.steps.map((s) => s.id).join(', ')}` });
+      return runPlan(steps, {
+        lab,
+        labDir: store.paths.dir,
+        executor,
+        generators: builtinGenerators,
+        emit: runOptions.emit ?? (() => undefined),
+        signal: runOptions.signal,
+        fromStep: runOptions.fromStep,
+        record: async (record) => {
+          const artifacts = await artifactsOf(plan, record, store.paths.dir);
+          await store.update((state) => recordStep(state, plan.chapter, record.step, { status: record.status, changed: record.changed > 0, artifacts, message: record.message }));
+        },
+      });
+    },
+    async verify(key: string) {
+      const plan = await planOf(key);
+      const results = await runChecks(plan.checks, executor);
+      await store.update((state) =>
+        recordChecks(
+          state,
+          plan.chapter,
+          results.map((r) => ({ id: r.id, host: r.host, ok: r.ok, message: r.observed, ...(r.diagnosis ? { diagnosis: r.diagnosis } : {}) })),
+        ),
+      );
+      return results;
+    },
+    sshHint: (host) => (existsSync(join(store.paths.ssh, 'ssh_config')) ? `kthw lab ssh ${host}` : sshLine(lab, host)),
+    close: () => pool.close(),
+  };
+  return session;
+}
+
+/** The local lab's pinned known_hosts and key, when `kthw lab up` made them. */
+function localLabSsh(sshDir: string) {
+  const knownHosts = join(sshDir, 'known_hosts');
+  const key = join(sshDir, 'id_ed25519');
+  return existsSync(knownHosts) && existsSync(key) ? { knownHosts: [knownHosts], defaultIdentity: key } : {};
+}
+
+function routeExecutor(pool: SshPool): HostExecutor {
+  return {
+    exec: (host, command, options) => (host === 'local' ? localExecutor.exec(host, command, options) : pool.exec(host, command, options)),
+    upload: (host, path, content, options) => (host === 'local' ? localExecutor.upload(host, path, content, options) : pool.upload(host, path, content, options)),
+  };
+}
+
+function sshLine(lab: Lab, name: string): string {
+  const host = lab.hosts.find((h) => h.name === name);
+  if (!host) return `ssh ${name}`;
+  const address = host.addresses.ipv6 && lab.track === 'ipv6-ha' ? host.addresses.ipv6 : (host.addresses.ipv4 ?? host.addresses.ipv6);
+  return `ssh ${host.ssh.port === 22 ? '' : `-p ${host.ssh.port} `}${host.ssh.user}@${address}`;
+}
+
+function stringParams(state: LabState | undefined, chapterId: string): Record<string, string> {
+  const params = state?.chapters[chapterId]?.params ?? {};
+  return Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+const lessonDir = () => join(packageRoot(import.meta.url), 'chapters');
+
+/** Fingerprints of what a finished step placed: rendered files by content, lab-directory files by bytes. */
+async function artifactsOf(plan: Plan, record: StepRecord, labDir: string): Promise<Record<string, string>> {
+  if (record.status !== 'done') return {};
+  const step = plan.steps.find((s) => s.id === record.step);
+  const artifacts: Record<string, string> = {};
+  for (const action of step?.actions ?? []) {
+    if (action.kind === 'file') artifacts[`${step!.host}:${action.path}`] = sha256Text(action.content);
+    if (action.kind === 'secret-file') artifacts[`${step!.host}:${action.path}`] = await sha256File(join(labDir, action.secret)).catch(() => '0'.repeat(64));
+  }
+  return artifacts;
+}
+
+export function progressOf(module: ChapterModule, plan: Plan, state: LabState | undefined): ChapterProgress {
+  const record = state?.chapters[module.meta.id];
+  const done = plan.steps.filter((s) => record?.steps[s.id]?.status === 'done').length;
+  const failed = plan.steps.some((s) => record?.steps[s.id]?.status === 'failed');
+  const checks = record?.checks ?? [];
+  const checksFailed = checks.filter((c) => !c.ok).length;
+  const status: ChapterProgress['status'] = failed
+    ? 'failed'
+    : done === plan.steps.length && (done > 0 || checks.length > 0)
+      ? checksFailed > 0
+        ? 'checks-failed'
+        : 'done'
+      : done > 0
+        ? 'in-progress'
+        : 'not-started';
+  const next = plan.steps.find((s) => record?.steps[s.id]?.status !== 'done');
+  return {
+    meta: module.meta,
+    status,
+    stepsDone: done,
+    stepsTotal: plan.steps.length,
+    ...(next ? { nextStep: next.id } : {}),
+    ...(checks.length > 0 ? { lastChecks: { at: checks[0]!.at, passed: checks.length - checksFailed, failed: checksFailed } } : {}),
+  };
+}
+
+export type { CheckResult };

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { access, chmod, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { certificateProfiles, generateFromProfiles, readCa, writePki } from '../pki/index.js';
+import { UsageError } from '../util/errors.js';
+import type { Generator, Generators } from './generators.js';
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+/**
+ * Certificates named by `items` (profile ids) that are not in `pki/` yet. An existing CA is kept
+ * and signs the rest, so re-running chapter 4 or replaying onto fresh machines reuses the same PKI.
+ */
+const pki: Generator = async (items, { lab, labDir }) => {
+  const dir = join(labDir, 'pki');
+  const profiles = certificateProfiles(lab);
+  const unknown = items.filter((id) => !profiles.some((p) => p.id === id));
+  if (unknown.length > 0) throw new UsageError(`no certificate profile ${unknown.join(', ')} for lab ${lab.name}`, { fix: 'this is a chapter bug: it names profiles the PKI module does not derive' });
+  const wanted = profiles.filter((p) => items.includes(p.id));
+  const missing: typeof wanted = [];
+  for (const profile of wanted) {
+    if (!((await exists(join(dir, `${profile.id}.crt`))) && (await exists(join(dir, `${profile.id}.key`))))) missing.push(profile);
+  }
+  if (missing.length === 0) return false;
+  const existingCa = await readCa(dir);
+  // Without a CA every wanted certificate is made anew: leaves signed by a lost CA are worthless.
+  const toGenerate = existingCa ? missing.filter((p) => !p.isCA) : [...profiles.filter((p) => p.isCA), ...wanted.filter((p) => !p.isCA)];
+  const result = await generateFromProfiles(toGenerate, existingCa ? { existingCa, existingCaSource: join(dir, 'ca.crt') } : {});
+  if (existingCa) delete result.ca;
+  await writePki(dir, result);
+  return true;
+};
+
+/** An ed25519 key pair `ssh/<item>_ed25519` made by the real ssh-keygen, kept once made. */
+const sshKey: Generator = async (items, { labDir }) => {
+  let changed = false;
+  const dir = join(labDir, 'ssh');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  for (const item of items) {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(item)) throw new UsageError(`"${item}" cannot name an SSH key`, { fix: 'this is a chapter bug' });
+    const path = join(dir, `${item}_ed25519`);
+    if ((await exists(path)) && (await exists(`${path}.pub`))) continue;
+    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `${item}@kthw`, '-f', path]).catch((error: Error) => {
+      throw new UsageError(`ssh-keygen could not make ${path}: ${error.message}`, { fix: 'install openssh-client (kthw doctor)' });
+    });
+    await chmod(path, 0o600);
+    changed = true;
+  }
+  return changed;
+};
+
+const encryptionKey: Generator = async () => {
+  throw new UsageError('the encryption-key generator arrives with chapter 6', { fix: 'update kthw' });
+};
+
+export const builtinGenerators: Generators = { pki, 'ssh-key': sshKey, 'encryption-key': encryptionKey };
