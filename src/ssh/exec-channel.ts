@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import type { ClientChannel } from 'ssh2';
+import type { Connection } from './connection.js';
+import { SshConnectionLost } from './errors.js';
+
+export interface SshExecOptions {
+  onStdout?: (chunk: string) => void;
+  onStderr?: (chunk: string) => void;
+  signal?: AbortSignal;
+  stdin?: string | Buffer;
+  timeoutMs?: number;
+}
+
+export interface SshExecResult {
+  /** Exit status, or null when the command died of a signal or was cancelled. */
+  code: number | null;
+  /** `SIGTERM`-style name when the remote command died of a signal (or was cancelled). */
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** Stopped through the AbortSignal or the timeout; the remote processes were killed. */
+  cancelled: boolean;
+  timedOut: boolean;
+}
+
+/**
+ * Every command runs with a unique KTHW_EXEC marker in its environment, inherited by everything it
+ * starts. Closing an SSH channel does not stop a command that has no terminal, and OpenSSH refuses
+ * the `signal` request in many set-ups (root sessions among them), so cancelling runs a second
+ * command that kills every process showing the marker (in its environment, or in its command line:
+ * the login shell's /proc environ predates its `export`) and every process of their sessions (sshd
+ * starts each command in a session of its own).
+ */
+const markerName = 'KTHW_EXEC';
+
+export function killMarkedScript(marker: string): string {
+  return [
+    // Spelled in two parts so this script's own command line does not match.
+    `k=${markerName}; x=${marker}`,
+    'found=$(grep -lsF "$k=$x" /proc/[0-9]*/environ /proc/[0-9]*/cmdline)',
+    // grep also fails on unreadable entries (exited processes, kernel threads), so judge by its output.
+    '[ -n "$found" ] || exit 0',
+    'field() { n=$2; read -r s < "/proc/$1/stat" 2>/dev/null || return 1; s=${s##*) }; set -- $s; eval "echo \\${$n}"; }',
+    'own=$(field $$ 4)',
+    'pids=; sids=',
+    'for f in $found; do p=${f#/proc/}; p=${p%/*}; sid=$(field $p 4) || continue; pids="$pids $p"; [ "$sid" = "$own" ] || sids="$sids $sid"; done',
+    'for d in /proc/[0-9]*; do read -r s < $d/stat 2>/dev/null || continue; s=${s##*) }; set -- $s',
+    '  for sid in $sids; do [ "$4" = "$sid" ] && pids="$pids ${d#/proc/}"; done; done',
+    '[ -n "$pids" ] || exit 0',
+    // Stopped first, so no shell runs its next command between its child's death and its own.
+    'kill -STOP $pids 2>/dev/null; kill -TERM $pids 2>/dev/null; kill -CONT $pids 2>/dev/null',
+    'i=0; while [ $i -lt 20 ]; do alive=; for q in $pids; do st=$(field $q 1) && [ "$st" != Z ] && alive="$alive $q"; done',
+    '  [ -n "$alive" ] || exit 0; sleep 0.05; i=$((i+1)); done',
+    'kill -KILL $alive 2>/dev/null; exit 0',
+  ].join('\n');
+}
+
+function openExec(connection: Connection, command: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    const untrack = connection.track(reject);
+    try {
+      connection.client.exec(command, (error, channel) => {
+        untrack();
+        if (error) reject(connection.alive ? error : new SshConnectionLost(connection.host.name, error.message, error));
+        else resolve(channel);
+      });
+    } catch (error) {
+      untrack();
+      reject(new SshConnectionLost(connection.host.name, (error as Error).message, error));
+    }
+  });
+}
+
+/** Runs the marker killer; never throws: cancellation must not fail because cleanup did. */
+async function killMarked(connection: Connection, marker: string): Promise<void> {
+  try {
+    const channel = await openExec(connection, killMarkedScript(marker));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5_000);
+      channel.on('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      channel.resume();
+      channel.stderr.resume();
+      channel.end();
+    });
+  } catch {
+    // The connection is gone: so is every process it started (no terminal, sshd hung them up) or not; nothing more we can do.
+  }
+}
+
+export async function execOn(connection: Connection, command: string, options: SshExecOptions = {}): Promise<SshExecResult> {
+  const empty = { stdout: '', stderr: '', code: null, signal: null };
+  if (options.signal?.aborted) return { ...empty, cancelled: true, timedOut: false };
+  const marker = randomBytes(12).toString('hex');
+  const channel = await openExec(connection, `${markerName}=${marker}; export ${markerName}; ${command}`);
+
+  return new Promise<SshExecResult>((resolve, reject) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const outText = new StringDecoder('utf8');
+    const errText = new StringDecoder('utf8');
+    let code: number | null = null;
+    let signal: string | null = null;
+    let settled = false;
+    let stopping: 'cancelled' | 'timedOut' | undefined;
+
+    const cleanup = () => {
+      settled = true;
+      untrack();
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+    const finish = () => {
+      if (settled) return;
+      cleanup();
+      const tailOut = outText.end();
+      const tailErr = errText.end();
+      if (tailOut) options.onStdout?.(tailOut);
+      if (tailErr) options.onStderr?.(tailErr);
+      resolve({
+        code: stopping ? null : code,
+        signal: signal ?? (stopping ? 'SIGTERM' : null),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        cancelled: stopping !== undefined,
+        timedOut: stopping === 'timedOut',
+      });
+    };
+    const untrack = connection.track((lost) => {
+      if (settled) return;
+      cleanup();
+      reject(lost);
+    });
+    const stop = async (why: 'cancelled' | 'timedOut') => {
+      if (settled || stopping) return;
+      stopping = why;
+      try {
+        channel.signal('TERM');
+      } catch {
+        // Not all servers take signal requests; the marker kill below covers them.
+      }
+      await killMarked(connection, marker);
+      channel.close();
+      finish();
+    };
+    const onAbort = () => void stop('cancelled');
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => void stop('timedOut'), options.timeoutMs);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    channel.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      if (options.onStdout) {
+        const text = outText.write(chunk);
+        if (text) options.onStdout(text);
+      }
+    });
+    channel.stderr.on('data', (chunk: Buffer) => {
+      err.push(chunk);
+      if (options.onStderr) {
+        const text = errText.write(chunk);
+        if (text) options.onStderr(text);
+      }
+    });
+    channel.on('exit', (exitCode: number | null, signalName?: string) => {
+      code = exitCode;
+      if (signalName) signal = signalName.startsWith('SIG') ? signalName : `SIG${signalName}`;
+    });
+    channel.on('close', () => {
+      if (stopping) return;
+      // ssh2 closes channels as the connection drops: let the connection report that first.
+      setImmediate(() => {
+        if (!connection.alive) return;
+        finish();
+      });
+    });
+    channel.on('error', () => {
+      // Surfaced through close / the connection; an error here alone carries no exit status.
+    });
+    channel.end(options.stdin ?? '');
+  });
+}

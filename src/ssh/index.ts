@@ -1,0 +1,10 @@
+export { SshPool, defaultKnownHostsFiles, type SshPoolOptions } from './pool.js';
+export type { SshExecOptions, SshExecResult } from './exec-channel.js';
+export { parseMode, type SshUploadOptions } from './upload.js';
+export { sshHostsFromLab, checkSshHost, type SshHost, type LabHostOptions } from './host.js';
+export { readSshConfig, parseSshConfig, sshHostFromConfig, type SshConfig } from './ssh-config.js';
+export { parseKnownHosts, judgeHostKey, knownHostsName, knownHostsLine, hostFieldMatches, type KnownHostEntry, type HostKeyVerdict } from './known-hosts.js';
+export { sha256Fingerprint, keyBlobType } from './fingerprint.js';
+export { loadIdentity } from './identity.js';
+export { SshConnectionLost, SshConnectError, SshHostKeyRefused, SshIdentityError, type HostKeyProblem } from './errors.js';
+export { shq, sh } from './shell-quote.js';
