@@ -11,11 +11,37 @@ import { locateNode, pathText, problemAt, sourceTextAt, type DocPath, type YamlS
 type Issue = z.core.$ZodIssue;
 
 export function shapeProblems(issues: readonly Issue[], yaml: YamlSource): LabProblem[] {
-  return issues.flatMap((issue) => problemsOf(issue, yaml));
+  return withoutTypoEchoes(issues, yaml).flatMap((issue) => problemsOf(issue, yaml));
+}
+
+/**
+ * A misspelt key shows up twice: as an unknown key, and as the key it should have been missing, or
+ * the mapping lacking a value. The unknown key's "did you mean" says it all: drop the echoes.
+ */
+function withoutTypoEchoes(issues: readonly Issue[], yaml: YamlSource): Issue[] {
+  const unknownAt = new Map<string, string[]>();
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const path = plainPath(issue.path);
+    const allowed = allowedKeysAt(path);
+    unknownAt.set(pathText(path), issue.keys.map((key) => closest(key, allowed) ?? ''));
+  }
+  return issues.filter((issue) => {
+    if (issue.code === 'unrecognized_keys') return true;
+    const path = plainPath(issue.path);
+    if (issue.code === 'custom' && unknownAt.has(pathText(path))) return false;
+    const parent = unknownAt.get(pathText(path.slice(0, -1)));
+    const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value') && locateNode(yaml, path).missing;
+    return !(missing && parent?.includes(String(path[path.length - 1])));
+  });
+}
+
+function plainPath(path: readonly PropertyKey[]): Array<string | number> {
+  return path.filter((p): p is string | number => typeof p !== 'symbol');
 }
 
 function problemsOf(issue: Issue, yaml: YamlSource): LabProblem[] {
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const path = plainPath(issue.path);
   const where = pathText(path) || 'the lab file';
   switch (issue.code) {
     case 'custom':

@@ -63,6 +63,15 @@ const cases: Case[] = [
     column: 3,
     fix: 'remove it; the keys allowed here are nodes, hostAddress, pods, services, clusterDns, clusterDomain, api, bgp',
   },
+  {
+    name: 'a misspelt required key is reported once, as the typo',
+    text: classic('port: 6443', 'prot: 6443'),
+    message: 'unknown key "prot" in networks.api',
+    line: 12,
+    column: 41,
+    fix: 'did you mean "port"?',
+  },
+  { name: 'a misspelt family is reported once', text: classic('pods: { ipv4: 10.200.0.0/16 }', 'pods: { ipv5: 10.200.0.0/16 }'), message: 'unknown key "ipv5" in networks.pods', line: 8, column: 11, fix: 'did you mean "ipv4"?' },
   { name: 'a misspelt track', text: classic('track: classic', 'track: clasic'), message: 'track must be one of classic, ipv6-ha, not "clasic"', line: 2, column: 8, fix: 'did you mean "classic"?' },
   { name: 'an unknown arch', text: classic('arch: amd64', 'arch: x86_64'), message: 'arch must be one of amd64, arm64, not "x86_64"', line: 4, fix: 'write one of amd64, arm64' },
   {
