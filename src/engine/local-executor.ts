@@ -21,6 +21,8 @@ export const localExecutor: HostExecutor = {
       });
       child.on('error', (error) => (error.name === 'AbortError' ? resolve({ code: null, signal: 'SIGTERM', stdout, stderr }) : reject(error)));
       child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+      // A command that exits without reading stdin closes the pipe first: EPIPE here is not a failure.
+      child.stdin.on('error', () => {});
       child.stdin.end(options.stdin ?? '');
     });
   },

@@ -6,7 +6,7 @@
 import type { Plan, Step } from '../plan/types.js';
 import { stepLines } from './step-commands.js';
 
-const marker = /^<!--\s*step:\s*([a-z0-9-]+)\s*-->\s*$/gm;
+const marker = /^<!--[ \t]*step:[ \t]*([a-z0-9-]+)[ \t]*-->[ \t]*$/gm;
 
 export function stepBlock(step: Step): string {
   const fence = longestFence(stepLines(step));

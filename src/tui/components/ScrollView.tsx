@@ -15,7 +15,9 @@ export function ScrollView({ lines, height, scroll, onScrollMax }: ScrollViewPro
   const overflow = lines.length > height;
   const rows = Math.max(1, overflow ? height - 1 : height);
   const max = Math.max(0, lines.length - rows);
-  useEffect(() => onScrollMax?.(max), [max, onScrollMax]);
+  useEffect(() => {
+    onScrollMax?.(max);
+  }, [max, onScrollMax]);
   const from = Math.min(Math.max(0, scroll), max);
   const visible = lines.slice(from, from + rows);
   return (
