@@ -1,23 +1,39 @@
 // Bundles the CLI into dist/ as ESM with code splitting: `kthw --help` loads only the small entry
 // chunk; ink/react/ssh2 and heavy modules stay behind dynamic import() and load where used.
+// The bundle is built beside dist/ and swapped in, so a kthw already running never sees half a build.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const root = new URL('../', import.meta.url);
+const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+const dist = fileURLToPath(new URL('dist', root));
+const fresh = `${dist}.building-${process.pid}`;
 
-rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: { cli: 'src/cli/main.ts' },
-  outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: 'linked',
-  jsx: 'automatic',
-  logLevel: 'warning',
-  chunkNames: 'chunks/[name]-[hash]',
-  define: { __KTHW_VERSION__: JSON.stringify(version) },
-});
+try {
+  await build({
+    entryPoints: { cli: fileURLToPath(new URL('src/cli/main.ts', root)) },
+    outdir: fresh,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    jsx: 'automatic',
+    logLevel: 'warning',
+    chunkNames: 'chunks/[name]-[hash]',
+    define: { __KTHW_VERSION__: JSON.stringify(version) },
+  });
+  const old = `${dist}.old-${process.pid}`;
+  try {
+    renameSync(dist, old);
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+  }
+  renameSync(fresh, dist);
+  rmSync(old, { recursive: true, force: true });
+} finally {
+  rmSync(fresh, { recursive: true, force: true });
+}
