@@ -4,8 +4,8 @@
  * (the engine may hold it for a whole run while recording each step through `update()`).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { lstat, readFile, unlink } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { lstat, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvironmentError } from '../util/errors.js';
@@ -144,7 +144,8 @@ async function inspect(lockFile: string): Promise<Found | 'gone'> {
  */
 async function takeOver(lockFile: string, staleText: string): Promise<void> {
   const guard = lockFile + takeoverSuffix;
-  if (!(await createExclusive(guard, JSON.stringify(currentHolder('lock takeover'))))) {
+  const guardText = JSON.stringify(currentHolder('lock takeover'));
+  if (!(await createExclusive(guard, guardText))) {
     const other = await inspect(guard);
     if (other !== 'gone' && other.stale) await unlinkIfSame(guard, other.text);
     else await sleep(5);
@@ -153,13 +154,17 @@ async function takeOver(lockFile: string, staleText: string): Promise<void> {
   try {
     await unlinkIfSame(lockFile, staleText);
   } finally {
-    await unlink(guard).catch(() => undefined);
+    await unlinkIfSame(guard, guardText);
   }
 }
 
+/** Compare and remove in one synchronous stretch, so no other turn of this process runs between them. */
 async function unlinkIfSame(path: string, expected: string): Promise<void> {
-  const now = await readFile(path, 'utf8').catch(() => undefined);
-  if (now === expected) await unlink(path).catch(() => undefined);
+  try {
+    if (readFileSync(path, 'utf8') === expected) unlinkSync(path);
+  } catch {
+    // already gone
+  }
 }
 
 async function release(lockFile: string, text: string): Promise<void> {

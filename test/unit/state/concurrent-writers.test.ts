@@ -1,5 +1,6 @@
 /** Separate kthw-like processes on one lab: they take turns, or the second is told who holds the lab. */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,19 @@ describe('two writer processes', () => {
     for (const result of results) expect(result).toMatchObject({ code: 0, stdout: 'done\n' });
     const state = await (await openStore(lab)).read();
     expect(state?.chapters['chapter-1']?.params.counter).toBe(2 * each);
+  });
+
+  it('four writers finding the same dead holder take over its lock once, and lose no update', async () => {
+    const lab = `${root}/takeover`;
+    const store = await openStore(lab);
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((done) => dead.on('exit', done));
+    writeFileSync(store.paths.lockFile, JSON.stringify({ pid: dead.pid, hostname: hostname(), startedAt: new Date().toISOString(), command: 'kthw run' }));
+    const each = 20;
+    const results = await Promise.all([0, 1, 2, 3].map(() => startWriter(writer, ['increment', lab, 'classic', classicLabFile, String(each), '30000']).finished));
+    for (const result of results) expect(result).toMatchObject({ code: 0, stdout: 'done\n' });
+    expect((await store.read())?.chapters['chapter-1']?.params.counter).toBe(4 * each);
+    expect(readdirSync(store.paths.dir).sort()).toEqual(['generated', 'pki', 'ssh', 'state.json']);
   });
 
   it('that do not wait: the second is told which process and command hold the lab, and changes nothing', async () => {
