@@ -23,7 +23,7 @@ export async function labDown(labName: string, options: LabDownOptions = {}): Pr
   const log = options.log ?? silent;
   const record = readRecord(labName);
   if (record) {
-    if (record.upPid !== process.pid && processRunning(record.upPid)) {
+    if (record.upPid !== undefined && record.upPid !== process.pid && processRunning(record.upPid)) {
       throw new EnvironmentError(`kthw (pid ${record.upPid}) is still bringing lab ${labName} up`, { fix: 'wait for it or stop it first' });
     }
     await Promise.all(record.machines.map((m) => stopMachine(m, record.stateDir)));

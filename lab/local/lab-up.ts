@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../src/util/errors.js';
 import { primaryAddress, type Lab } from '../../src/lab/types.js';
@@ -46,6 +47,17 @@ function planRecord(lab: Lab, image: string): LabRecord {
   };
 }
 
+/** Disks kept from an older image sit on a lower layer they were not made on: say so. */
+function warnOnImageChange(stateDir: string, hash: string, log: LabLog): void {
+  const marker = join(stateDir, 'image');
+  const previous = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : undefined;
+  if (previous !== undefined && previous !== hash) {
+    log(`warning: the machines' kept disks were made on image ${previous}, now ${hash}; kthw lab down (without keep) gives fresh machines`);
+  }
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  writeFileSync(marker, `${hash}\n`);
+}
+
 function fullyUp(record: LabRecord, lab: Lab): boolean {
   return (
     record.machines.length === lab.hosts.length &&
@@ -65,7 +77,7 @@ export async function labUp(lab: Lab, options: LabUpOptions = {}): Promise<LabSt
   assertBootable(lab);
   checkPrerequisites();
   const existing = readRecord(lab.name);
-  if (existing && existing.upPid !== process.pid && processRunning(existing.upPid) && !fullyUp(existing, lab)) {
+  if (existing?.upPid !== undefined && existing.upPid !== process.pid && processRunning(existing.upPid)) {
     throw new EnvironmentError(`another kthw process (pid ${existing.upPid}) is bringing lab ${lab.name} up`, {
       fix: 'wait for it, or stop it and run kthw lab down',
     });
@@ -81,12 +93,20 @@ export async function labUp(lab: Lab, options: LabUpOptions = {}): Promise<LabSt
     checkPrerequisites({ buildImage: true });
     const [image] = await Promise.all([ensureImage({ log, ...options.image }), ensureSshMaterial(lab)]);
     const record = planRecord(lab, image.path);
+    warnOnImageChange(record.stateDir, image.hash, log);
     writeRecord(record);
-    await createNetwork(lab, record, log);
-    for (const [i, host] of lab.hosts.entries()) {
-      record.machines[i]!.supervisorPid = startMachine(lab, host, record.machines[i]!, image.path, record.stateDir);
+    try {
+      await createNetwork(lab, record, log);
+      for (const [i, host] of lab.hosts.entries()) {
+        record.machines[i]!.supervisorPid = startMachine(lab, host, record.machines[i]!, image.path, record.stateDir);
+      }
+      delete record.upPid;
+      writeRecord(record);
+    } catch (error) {
+      // leave nothing half-made behind; the machines' disks stay
+      await labDown(lab.name, { keep: true }).catch(() => undefined);
+      throw error;
     }
-    writeRecord(record);
     log(`lab ${lab.name}: ${lab.hosts.length} machines booting`);
   }
   const timeout = options.sshTimeoutMs ?? 60_000;

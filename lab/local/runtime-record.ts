@@ -28,8 +28,8 @@ export interface LabRecord {
   hostVeth: string;
   image: string;
   stateDir: string;
-  /** The process running `labUp` (to refuse a concurrent teardown). */
-  upPid: number;
+  /** The process running `labUp` while it creates things (to refuse a concurrent up or down); cleared once done. */
+  upPid?: number;
   machines: MachineRecord[];
 }
 

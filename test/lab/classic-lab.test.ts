@@ -2,7 +2,7 @@ import { readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Lab } from '../../src/lab/types.js';
-import { labReset, labSnapshot, labStatus, labSshArgs } from '../../lab/local/index.js';
+import { labReset, labSnapshot, labStatus, labSshArgs, labUp } from '../../lab/local/index.js';
 import { sshPaths } from '../../lab/local/ssh-material.js';
 import { exec, sshRun, useLabHome } from './helpers.js';
 import { loadLab } from '../../src/lab/load.js';
@@ -128,5 +128,20 @@ describe('the classic lab (booted once by the global setup)', () => {
     await expect(labReset(lab, 'no-such-host')).rejects.toThrow(/no host "no-such-host"/);
     await expect(labReset(lab, 'server', { to: 'chapter-99' })).rejects.toThrow(/no snapshot chapter-99/);
     await expect(labReset(lab, 'server', { to: '../etc' })).rejects.toThrow(/bad snapshot name/);
+  });
+
+  it('a machine powered off from inside shows as stopped; lab up brings it back with its disk', async () => {
+    await sshRun(lab, 'jumpbox', 'echo survives > /root/before-poweroff.txt && sync');
+    await sshRun(lab, 'jumpbox', 'systemctl poweroff');
+    let stopped = false;
+    const deadline = Date.now() + 30_000;
+    while (!stopped && Date.now() < deadline) {
+      stopped = !(await labStatus(lab)).machines.find((m) => m.host === 'jumpbox')!.running;
+      if (!stopped) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(stopped).toBe(true);
+    const status = await labUp(lab);
+    expect(status.up).toBe(true);
+    expect((await sshRun(lab, 'jumpbox', 'cat /root/before-poweroff.txt')).stdout).toBe('survives\n');
   });
 });
