@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvironmentError } from '../util/errors.js';
@@ -34,7 +35,7 @@ export class StateLockedError extends EnvironmentError {
       fix:
         holder === undefined
           ? `wait a moment and run again; if it persists and no kthw is running, remove ${lockFile}`
-          : `wait for it to finish, or stop it (kill ${holder.pid}${holder.hostname === currentHolder('').hostname ? '' : ` on ${holder.hostname}`}) and run again; if no such process exists any more, remove ${lockFile}`,
+          : `wait for it to finish, or stop it (kill ${holder.pid}${holder.hostname === hostname() ? '' : ` on ${holder.hostname}`}) and run again; if no such process exists any more, remove ${lockFile}`,
     });
     this.name = 'StateLockedError';
   }
@@ -64,9 +65,12 @@ async function lockedSection<T>(dir: string, fn: () => Promise<T> | T, options: 
   const holder = currentHolder(options.command ?? defaultCommand());
   const text = JSON.stringify(holder);
   await acquire(lockFile, text, options.wait ?? 0);
+  const inside = new Set([...(outer ?? []), dir]);
   try {
-    return await held.run(new Set([...(outer ?? []), dir]), fn);
+    return await held.run(inside, fn);
   } finally {
+    // Work `fn` left running past its end must not count as inside the lock any more.
+    inside.delete(dir);
     await release(lockFile, text);
   }
 }

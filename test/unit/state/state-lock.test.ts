@@ -131,6 +131,16 @@ describe('withStateLock', () => {
     expect(existsSync(store.paths.lockFile)).toBe(false);
   });
 
+  it('does not count work left running after the locked section as inside the lock', async () => {
+    const store = await openStore(root);
+    let late: Promise<unknown> | undefined;
+    await withStateLock(store.paths.dir, () => {
+      late = new Promise((done) => setTimeout(done, 50)).then(() => withStateLock(store.paths.dir, () => existsSync(store.paths.lockFile)));
+    });
+    // Had it counted as inside, it would have run without taking the (by then removed) lock file.
+    expect(await late).toBe(true);
+  });
+
   it('leaves alone a lock that is no longer its own when it releases', async () => {
     const store = await openStore(root);
     await withStateLock(store.paths.dir, () => writeLock(store.paths.lockFile, { pid: 4242, command: 'someone else' }));
