@@ -36,6 +36,13 @@ describe('the classic lab (booted once by the global setup)', () => {
     expect(result.stderr).toMatch(/host key|verification failed|REMOTE HOST IDENTIFICATION/i);
   });
 
+  it('sshd offers key login only', async () => {
+    const [ssh, ...args] = labSshArgs(lab, 'server', 'true');
+    const result = await exec(ssh!, ['-o', 'BatchMode=yes', '-o', 'PubkeyAuthentication=no', '-o', 'LogLevel=ERROR', ...args]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/Permission denied \(publickey\)/);
+  });
+
   it('keeps private keys private', () => {
     const paths = sshPaths(lab.name);
     expect(statSync(paths.dir).mode & 0o777).toBe(0o700);
