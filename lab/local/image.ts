@@ -5,6 +5,7 @@ import { shq } from '../../src/ssh/shell-quote.js';
 import { EnvironmentError } from '../../src/util/errors.js';
 import { silent, type LabLog } from './log.js';
 import { imageCacheRoot, projectRoot } from './paths.js';
+import { checkPrerequisites } from './prerequisites.js';
 import { run } from './run.js';
 import { allRecords } from './runtime-record.js';
 
@@ -109,6 +110,7 @@ export async function ensureImage(options: ImageOptions = {}): Promise<Image> {
       fix: 'run kthw lab commands as root (sudo)',
     });
   }
+  checkPrerequisites({ buildImage: true });
   mkdirSync(root, { recursive: true, mode: 0o755 });
   removeStaleBuilds(root);
   const temp = join(root, `.build-${hash}-${process.pid}`);

@@ -90,7 +90,6 @@ export async function labUp(lab: Lab, options: LabUpOptions = {}): Promise<LabSt
       await labDown(lab.name, { log, keep: true });
     }
     await assertNoOverlap(lab, hostVeth(lab.name));
-    checkPrerequisites({ buildImage: true });
     const [image] = await Promise.all([ensureImage({ log, ...options.image }), ensureSshMaterial(lab)]);
     const record = planRecord(lab, image.path);
     warnOnImageChange(record.stateDir, image.hash, log);
