@@ -48,6 +48,7 @@ program
   .argument('<chapter>', 'chapter-N (or N, or its slug)')
   .option('--from <step>', 'start at this step (resume)')
   .option('--step <step>', 'run only this step')
+  .option('--mirror <dir>', 'a local directory holding the files to download (the lab machines cannot reach the internet)')
   .description("apply a chapter's steps on the lab over SSH, then run its checks")
   .action(action(() => import('./commands/run.js')));
 

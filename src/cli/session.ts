@@ -19,7 +19,7 @@ import type { Lab } from '../lab/types.js';
 import type { ChapterModule } from '../plan/chapter.js';
 import type { Plan } from '../plan/types.js';
 import { SshPool, sshHostsFromLab } from '../ssh/index.js';
-import { StateStore, recordChecks, recordStep, sha256File, sha256Text, type LabState } from '../state/index.js';
+import { StateStore, recordChecks, recordStep, setChapterParams, sha256File, sha256Text, type LabState } from '../state/index.js';
 import { UsageError } from '../util/errors.js';
 import { packageRoot } from '../util/package-root.js';
 import type { GlobalOptions } from './global-options.js';
@@ -30,6 +30,8 @@ export interface CliSession extends TutorSession {
   /** Chapters that apply to this lab's track. */
   chapters: readonly ChapterModule[];
   chapter(key: string): ChapterModule;
+  /** Record parameters a chapter's plan reads (e.g. `mirror`); kept in the state file. */
+  setParams(chapterId: string, params: Record<string, string>): Promise<void>;
 }
 
 export async function openSession(options: Pick<GlobalOptions, 'lab'>, command = 'kthw'): Promise<CliSession> {
@@ -59,6 +61,7 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
     labFile,
     chapters: applicable,
     chapter,
+    setParams: async (chapterId, params) => void (await store.update((state) => setChapterParams(state, chapter(chapterId).meta.id, params))),
     plan: (key) => chapter(key).plan(lab, {}),
     lesson: (key) => readFile(join(lessonDir(), chapter(key).meta.slug, 'lesson.md'), 'utf8'),
     async progress() {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Action, Step } from '../plan/types.js';
@@ -55,6 +56,8 @@ function describe(action: Action): string {
       return `${action.path} (${action.mode})`;
     case 'command':
       return action.run;
+    case 'copy':
+      return `${action.from} → ${action.path} (${action.mode})`;
     case 'unit':
       return `${action.unit} ${action.enabled ? 'enabled' : 'disabled'}, ${action.state}`;
     case 'generate':
@@ -75,8 +78,18 @@ async function runAction(action: Action, step: Step, ctx: StepContext, notified:
     }
     case 'generate':
       return ctx.generators[action.generator](action.items, ctx);
+    case 'copy': {
+      const content = await readFile(action.from).catch((error: NodeJS.ErrnoException) => {
+        throw new StepFailed(step.id, host, `cannot read ${action.from} on this machine (${error.code ?? error.message})`, 'put the file there (e.g. in your mirror directory) and run again');
+      });
+      const actual = createHash('sha256').update(content).digest('hex');
+      if (action.sha256 !== undefined && actual !== action.sha256) {
+        throw new StepFailed(step.id, host, `${action.from} has sha256 ${actual}, but the lab file pins ${action.sha256}`, 'download the file again from its upstream URL; a mismatch means a corrupt or different file');
+      }
+      return applyFile(ctx.executor, host, { ...action, content }, ctx.signal);
+    }
     case 'command':
-      return runCommand(action.run, action.unless, step, ctx);
+      return (await runCommand(action.run, action.unless, step, ctx)) && action.readOnly !== true;
     case 'unit':
       return applyUnit(action.unit, action.enabled, action.state, notified.has(action.unit), step, ctx);
   }

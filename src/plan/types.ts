@@ -43,6 +43,22 @@ export interface CommandAction {
   kind: 'command';
   run: string;
   unless?: string;
+  /** The command only looks and reports (e.g. verifies downloads): it never counts as a change. */
+  readOnly?: boolean;
+}
+
+/**
+ * A file copied from the learner's machine (e.g. a binary from a local mirror directory) to a host,
+ * verified against `sha256` when the lab file pins one. `from` is an absolute local path.
+ */
+export interface CopyAction {
+  kind: 'copy';
+  from: string;
+  path: string;
+  mode: string;
+  sha256?: string;
+  owner?: string;
+  group?: string;
 }
 
 /** A systemd unit brought to a state. Restarted only when a file that notifies it changed. */
@@ -64,7 +80,7 @@ export interface GenerateAction {
   items: string[];
 }
 
-export type Action = FileAction | SecretFileAction | CommandAction | UnitAction | GenerateAction;
+export type Action = FileAction | SecretFileAction | CopyAction | CommandAction | UnitAction | GenerateAction;
 
 export interface Step {
   id: string;

@@ -1,6 +1,8 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { EngineEvent } from '../../engine/events.js';
-import { ExitCode } from '../../util/errors.js';
+import { ExitCode, UsageError } from '../../util/errors.js';
 import { globalOptions } from '../global-options.js';
 import { mark, paint, printJson } from '../output.js';
 import { countResults, renderCheckResults } from '../render-checks.js';
@@ -13,7 +15,7 @@ import { openSession } from '../session.js';
  */
 export default async function run(command: Command, which: string): Promise<number> {
   const options = globalOptions(command);
-  const { from, step } = command.opts<{ from?: string; step?: string }>();
+  const { from, step, mirror } = command.opts<{ from?: string; step?: string; mirror?: string }>();
   const session = await openSession(options, `kthw run ${which}`);
   const controller = new AbortController();
   const onSigint = () => {
@@ -25,6 +27,7 @@ export default async function run(command: Command, which: string): Promise<numb
   const events: EngineEvent[] = [];
   try {
     const module = session.chapter(which);
+    if (mirror !== undefined) await session.setParams(module.meta.id, { mirror: await mirrorDir(mirror) });
     if (!options.json) console.log(paint.bold(`${module.meta.id} · ${module.meta.title} · lab ${session.lab.name}`));
     const result = await session.run(module.meta.id, {
       fromStep: from,
@@ -51,6 +54,14 @@ export default async function run(command: Command, which: string): Promise<numb
     process.off('SIGINT', onSigint);
     await session.close();
   }
+}
+
+/** The mirror directory as an absolute path, refused early when it is not a readable directory. */
+async function mirrorDir(dir: string): Promise<string> {
+  const path = resolve(dir);
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UsageError(`the mirror ${path} is not a directory`, { where: '--mirror', fix: 'give a directory holding the files of downloads.txt (their upstream file names)' });
+  return path;
 }
 
 function printEvent(event: EngineEvent, verbose: boolean): void {

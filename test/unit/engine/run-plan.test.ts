@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,5 +152,27 @@ describe('runPlan', () => {
     expect(result.ok).toBe(true);
     expect(await readFile(hostile, 'utf8')).toBe('safe');
     await expect(stat(join(process.cwd(), 'pwned'))).rejects.toThrow();
+  });
+
+  it('copies a local file to the host, verifying a pinned sha256', async () => {
+    const source = join(root, 'mirror-kubectl');
+    await writeFile(source, 'binary');
+    const sha = createHash('sha256').update('binary').digest('hex');
+    const plan = (pin: string): Plan => ({
+      chapter: 'c',
+      checks: [],
+      steps: [{ id: 's', title: 's', why: '', host: 'local', actions: [{ kind: 'copy', from: source, path: join(root, 'bin/kubectl'), mode: '0755', sha256: pin }] }],
+    });
+    expect(await run(plan(sha))).toMatchObject({ ok: true, changed: 1 });
+    expect((await stat(join(root, 'bin/kubectl'))).mode & 0o777).toBe(0o755);
+    expect(await run(plan(sha))).toMatchObject({ ok: true, changed: 0 });
+    const bad = await run(plan('0'.repeat(64)));
+    expect(bad.failure?.message).toContain(`has sha256 ${sha}, but the lab file pins ${'0'.repeat(64)}`);
+  });
+
+  it('a read-only command runs every time and never counts as a change', async () => {
+    const plan: Plan = { chapter: 'c', checks: [], steps: [{ id: 's', title: 's', why: '', host: 'local', actions: [{ kind: 'command', run: 'echo looking', readOnly: true }] }] };
+    expect(await run(plan)).toMatchObject({ ok: true, changed: 0 });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'output', text: 'looking\n' }));
   });
 });
