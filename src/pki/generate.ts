@@ -31,6 +31,8 @@ export async function generateFromProfiles(profiles: CertProfile[], options: Gen
   if (!given && !caProfile) throw new Error('the profiles hold no CA and no existing CA was given');
   const caKey = given ? undefined : generateKey(caProfile!.keyAlgorithm);
   const leafKeys = leaves.map((p) => generateKey(p.keyAlgorithm));
+  // Awaited later, after the CA: mark them handled now so an early failure is reported there, not as an unhandled rejection.
+  for (const key of [caKey, ...leafKeys]) key?.catch(() => undefined);
 
   let ca: PemPair;
   if (given) {
