@@ -40,5 +40,8 @@ export function assertBootable(lab: Lab): void {
     if (!LABEL.test(host.name)) fail(`host name ${JSON.stringify(host.name)} cannot name a lab machine`, 'use up to 32 lowercase letters, digits and dashes');
     if (names.has(host.name)) fail(`host ${host.name} appears twice`, 'give every host its own name');
     names.add(host.name);
+    if (host.ssh.user !== 'root' || host.ssh.port !== 22) {
+      fail(`host ${host.name}: the local lab logs in as root on port 22, not ${host.ssh.user} on ${host.ssh.port}`, 'drop the ssh: settings of this host for the local lab (they are for labs on real machines)');
+    }
   }
 }
