@@ -49,6 +49,29 @@ export class Connection {
     return !this.ended;
   }
 
+  /**
+   * Whether the connection ends within `ms`. A channel often closes a moment before the TCP
+   * connection under it does, so a failure is only blamed on the channel after this grace.
+   */
+  endsWithin(ms: number): Promise<boolean> {
+    if (this.ended) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.inFlight.delete(onLost);
+        resolve(this.ended);
+      }, ms);
+      const onLost = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.inFlight.add(onLost);
+    });
+  }
+
+  lostError(cause?: unknown): SshConnectionLost {
+    return new SshConnectionLost(this.host.name, this.lastError?.message ?? 'closed by the remote side', cause ?? this.lastError);
+  }
+
   /** Registers work that must fail if the connection drops; returns the unregister function. */
   track(lose: (error: SshConnectionLost) => void): () => void {
     if (this.ended) {

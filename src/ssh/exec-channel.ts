@@ -165,15 +165,18 @@ export async function execOn(connection: Connection, command: string, options: S
       }
     });
     channel.on('exit', (exitCode: number | null, signalName?: string) => {
+      exited = true;
       code = exitCode;
       if (signalName) signal = signalName.startsWith('SIG') ? signalName : `SIG${signalName}`;
     });
+    let exited = false;
     channel.on('close', () => {
       if (stopping) return;
-      // ssh2 closes channels as the connection drops: let the connection report that first.
-      setImmediate(() => {
-        if (!connection.alive) return;
-        finish();
+      if (exited) return finish();
+      // No exit status: ssh2 closes channels as the connection drops, often a moment before the
+      // connection itself reports it. Let the connection speak first.
+      void connection.endsWithin(250).then((lost) => {
+        if (!lost) finish();
       });
     });
     channel.on('error', () => {

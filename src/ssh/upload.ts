@@ -43,13 +43,15 @@ export async function uploadOn(connection: Connection, remotePath: string, conte
   const mode = parseMode(options.mode);
   const temp = posix.join(posix.dirname(remotePath), `.${posix.basename(remotePath)}.kthw-${randomBytes(6).toString('hex')}.tmp`);
   const where = `${connection.host.name}:${remotePath}`;
-  const sftp: SFTPWrapper = await connection.sftp();
   let written = false;
+  let sftp: SFTPWrapper | undefined;
   try {
-    await sftpCall<void>(connection, (done) => sftp.writeFile(temp, content, { mode: 0o600 }, done));
+    sftp = await connection.sftp();
+    const session = sftp;
+    await sftpCall<void>(connection, (done) => session.writeFile(temp, content, { mode: 0o600 }, done));
     written = true;
     // The server's umask applied at open; set the exact mode now.
-    await sftpCall<void>(connection, (done) => sftp.chmod(temp, mode, done));
+    await sftpCall<void>(connection, (done) => session.chmod(temp, mode, done));
     if (options.owner !== undefined || options.group !== undefined) {
       const command = options.owner !== undefined ? sh`chown ${options.group === undefined ? options.owner : `${options.owner}:${options.group}`} ${temp}` : sh`chgrp ${options.group!} ${temp}`;
       const result = await execOn(connection, command);
@@ -59,14 +61,18 @@ export async function uploadOn(connection: Connection, remotePath: string, conte
         });
       }
     }
-    await sftpCall<void>(connection, (done) => sftp.ext_openssh_rename(temp, remotePath, done));
+    await sftpCall<void>(connection, (done) => session.ext_openssh_rename(temp, remotePath, done));
     written = false;
   } catch (error) {
     if (error instanceof SshConnectionLost || error instanceof EnvironmentError) throw error;
+    if (await connection.endsWithin(250)) throw connection.lostError(error);
     throw new EnvironmentError(`cannot upload ${where}: ${(error as Error).message}`, {
       where, fix: `check that the directory ${posix.dirname(remotePath)} exists on ${connection.host.name} and is writable by the SSH user`, cause: error,
     });
   } finally {
-    if (written && connection.alive) await new Promise<void>((resolve) => sftp.unlink(temp, () => resolve()));
+    if (written && sftp && connection.alive) {
+      const session = sftp;
+      await new Promise<void>((resolve) => session.unlink(temp, () => resolve()));
+    }
   }
 }
