@@ -29,6 +29,26 @@ describe('two writer processes', () => {
     expect(state?.chapters['chapter-1']?.params.counter).toBe(2 * each);
   });
 
+  it('a reader without the lock always sees a whole file while another process writes', async () => {
+    const lab = `${root}/reader`;
+    const hammer = startWriter(writer, ['hammer', lab, 'classic', classicLabFile, '200000']);
+    try {
+      await waitForOutput(hammer.output, 'wrote', hammer.finished);
+      const store = await openStore(lab);
+      const seen = new Set<unknown>();
+      for (let i = 0; i < 150; i++) {
+        const params = (await store.read())?.chapters['chapter-1']?.params;
+        expect(params?.blob).toBe(String(Number(params?.counter) % 10).repeat(200_000));
+        seen.add(params?.counter);
+      }
+      // It really read while the file was being replaced.
+      expect(seen.size).toBeGreaterThan(1);
+    } finally {
+      hammer.child.kill('SIGKILL');
+      await hammer.finished;
+    }
+  });
+
   it('four writers finding the same dead holder take over its lock once, and lose no update', async () => {
     const lab = `${root}/takeover`;
     const store = await openStore(lab);
