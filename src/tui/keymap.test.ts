@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KEY_HELP, keyToIntent } from './keymap.js';
+import { KEY_HELP, keyToIntent, keysToIntents } from './keymap.js';
 
 describe('keyToIntent', () => {
   it('maps the documented keys', () => {
@@ -22,5 +22,17 @@ describe('keyToIntent', () => {
   it('documents every letter key in the help', () => {
     const documented = KEY_HELP.map(([k]) => k).join(' ');
     for (const letter of ['j', 'k', 'r', 'R', 't', 'e', 'c', 'n', 'p', 'm', 'x', '?', 'q']) expect(documented).toContain(letter);
+  });
+});
+
+describe('keysToIntents', () => {
+  it('splits a burst of typed characters into one intent each', () => {
+    expect(keysToIntents('j\r', {})).toEqual([{ type: 'move', delta: 1 }, { type: 'select' }]);
+    expect(keysToIntents('rz\u0003', {})).toEqual([{ type: 'run' }, { type: 'interrupt' }]);
+  });
+
+  it('passes single keys and escape sequences through', () => {
+    expect(keysToIntents('', { downArrow: true })).toEqual([{ type: 'move', delta: 1 }]);
+    expect(keysToIntents('q', {})).toEqual([{ type: 'quit' }]);
   });
 });

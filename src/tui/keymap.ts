@@ -47,6 +47,18 @@ export function keyToIntent(input: string, key: KeyPress): Intent | undefined {
   return letters[input];
 }
 
+/**
+ * Ink hands over a burst of plain characters (fast typing, a paste, tmux send-keys) as one input:
+ * each character is then its own key press, Enter and Ctrl-C included.
+ */
+export function keysToIntents(input: string, key: KeyPress & { meta?: boolean }): Intent[] {
+  const plain = input.length > 1 && !key.ctrl && !key.meta && !input.includes('\u001b');
+  const intents = plain
+    ? [...input].map((ch) => (ch === '\r' || ch === '\n' ? { type: 'select' as const } : ch === '\u0003' ? { type: 'interrupt' as const } : letters[ch]))
+    : [keyToIntent(input, key)];
+  return intents.filter((i): i is Intent => i !== undefined);
+}
+
 const letters: Record<string, Intent> = {
   q: { type: 'quit' },
   '?': { type: 'help' },

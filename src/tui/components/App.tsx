@@ -1,7 +1,7 @@
 import { Box, Text, useInput } from 'ink';
 import { useStore } from 'zustand';
 import type { Intents } from '../intents.js';
-import { keyToIntent } from '../keymap.js';
+import { keysToIntents } from '../keymap.js';
 import { currentChapter, currentStep, type TutorState, type TutorStore } from '../store.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import { ChapterList } from './ChapterList.js';
@@ -43,8 +43,7 @@ export function App({ store, intents, sshHint }: AppProps) {
   const state = useStore(store);
   const { columns, rows } = useTerminalSize();
   useInput((input, key) => {
-    const intent = keyToIntent(input, key);
-    if (intent) intents.dispatch(intent);
+    for (const intent of keysToIntents(input, key)) intents.dispatch(intent);
   });
   // One row stays free below the footer: a frame as tall as the terminal makes Ink clear the screen on every update.
   const height = Math.max(3, rows - 3);
