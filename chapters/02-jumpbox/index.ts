@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { isAbsolute, join } from 'node:path';
 import type { Lab } from '../../src/lab/types.js';
 import { templateFile, type ChapterModule } from '../../src/plan/chapter.js';
-import type { CheckSpec, FileAction, Step } from '../../src/plan/types.js';
+import type { CheckSpec, CopyAction, FileAction, Step } from '../../src/plan/types.js';
 import { sh } from '../../src/ssh/shell-quote.js';
+import { UsageError } from '../../src/util/errors.js';
 import { escapeRegex, jumpboxOf, workDir } from '../common.js';
 import { downloadsFor, imageComponents } from './downloads.js';
 
@@ -47,6 +49,25 @@ function workDirFiles(lab: Lab): FileAction[] {
     );
   }
   return files;
+}
+
+/**
+ * With `--mirror DIR`: every download copied from DIR on the learner's machine, checked against the
+ * lab's sha256 where one is pinned. Plain binaries are made executable; archives are not.
+ */
+function mirrorCopies(lab: Lab, mirror: string): CopyAction[] {
+  if (!isAbsolute(mirror)) {
+    throw new UsageError(`the mirror directory must be an absolute path, not ${JSON.stringify(mirror)}`, { where: '--mirror', fix: 'give the full path of the directory' });
+  }
+  return downloadsFor(lab).map((d) => ({
+    kind: 'copy',
+    from: join(mirror, d.file),
+    path: `${downloadsDir}/${d.file}`,
+    mode: /\.(tar\.gz|tgz|zip)$/.test(d.file) ? '0644' : '0755',
+    owner: 'root',
+    group: 'root',
+    ...(d.sha256 ? { sha256: d.sha256 } : {}),
+  }));
 }
 
 /** kubectl is either one of the downloads (installed from there) or shipped by the machine image. */
@@ -94,15 +115,16 @@ function steps(lab: Lab, params: Record<string, string>): Step[] {
       title: 'Binaries in downloads/',
       why:
         'The lab machines cannot reach the internet, so the binaries come from a mirror directory on your machine ' +
-        '(`kthw run chapter-2 --mirror DIR` copies what it finds there). This step checks downloads/ against the list and ' +
+        '(`kthw run chapter-2 --mirror DIR` copies each file from there, checked against its pinned sha256). This step then checks downloads/ against the list and ' +
         'the checksums and names every missing file; missing files are reported, not fatal, since chapters 03 and 04 do not ' +
         'need them. A file with a wrong checksum stops the step.' +
         (fromImage.length ? ` Shipped by the machine image, so not downloaded: ${fromImage.map((c) => `${c.component} ${c.version}`).join(', ')}.` : '') +
         (mirror ? ` Mirror for this run: ${mirror}.` : ''),
       host: jumpbox,
       actions: [
+        ...(mirror === undefined ? [] : mirrorCopies(lab, mirror)),
         // Exit 2 means "some files missing": reported, and the chapter goes on.
-        { kind: 'command', run: sh`sh ${verifyScript} || [ $? -eq 2 ]`, unless: sh`sh ${verifyScript} >/dev/null 2>&1` },
+        { kind: 'command', run: sh`sh ${verifyScript} || [ $? -eq 2 ]`, unless: sh`sh ${verifyScript} >/dev/null 2>&1`, readOnly: true },
       ],
     },
   ];

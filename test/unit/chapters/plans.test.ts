@@ -231,8 +231,22 @@ describe('plans follow the lab, not upstream\'s names', () => {
     expect(api.ipSans).toEqual(expect.arrayContaining(['fd00:4::4', 'fd00:4:32::1', '::1', 'fd00:4::20', 'fd00:4::120', 'fd00:4::21']));
   });
 
-  it('records the mirror of a run in the downloads step', () => {
-    const p = plan('chapter-2', labs.classic!, { mirror: '/srv/mirror' });
-    expect(p.steps.find((s) => s.id === 'downloads')!.why).toContain('/srv/mirror');
+  it('with a mirror, copies every download from it (checked against pinned sha256) before verifying', () => {
+    const p = plan('chapter-2', labs.garage!, { mirror: '/srv/mirror' });
+    const step = p.steps.find((s) => s.id === 'downloads')!;
+    expect(step.why).toContain('/srv/mirror');
+    expect(step.actions.map((a) => a.kind)).toEqual(['copy', 'copy', 'copy', 'command']);
+    expect(step.actions[0]).toEqual({
+      kind: 'copy', from: '/srv/mirror/kubelet', path: '/root/kubernetes-the-hard-way/downloads/kubelet', mode: '0755', owner: 'root', group: 'root', sha256: 'ab'.repeat(32),
+    });
+    expect(step.actions[2]).toMatchObject({ from: '/srv/mirror/containerd-2.0.4-linux-arm64.tar.gz', mode: '0644' });
+    expect(step.actions[2]).not.toHaveProperty('sha256');
+    expect(step.actions[3]).toMatchObject({ kind: 'command', readOnly: true });
+    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+    expect(plan('chapter-2', labs.garage!, {}).steps.find((s) => s.id === 'downloads')!.actions.map((a) => a.kind)).toEqual(['command']);
+  });
+
+  it('refuses a relative mirror path', () => {
+    expect(() => plan('chapter-2', labs.classic!, { mirror: 'mirror' })).toThrow(/absolute path/);
   });
 });
