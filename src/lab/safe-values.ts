@@ -15,7 +15,7 @@ const IDENTITY = /^(~\/)?[A-Za-z0-9_.\/+-]+$/;
 const VERSION = /^v?[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
 const FILE_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]*$/;
 const SHA256 = /^[0-9a-f]{64}$/;
-const URL_SHAPE = /^https?:\/\/([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?(\/[A-Za-z0-9_.~%\/+@=:{}-]*)?$/;
+const URL_SHAPE = /^https?:\/\/([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?(\/[A-Za-z0-9_.~%\/+@=:{}-]*)?$/;
 
 /** Placeholders a URL template may use. */
 export const URL_PLACEHOLDERS = ['version', 'version_bare', 'arch'] as const;

@@ -46,6 +46,14 @@ describe('hostile values are rejected wherever a lab string can reach a shell', 
     for (const { field, text } of ordinary) expect(() => parseLab(text, 'ok.yaml'), field).not.toThrow();
   });
 
+  it('URLs may name an IPv6 literal host and a port, never hide a command', () => {
+    const withUrl = (url: string) => edit(CLASSIC, '- https://github.com/etcd-io/etcd/releases/download/{version}/etcd-{version}-linux-{arch}.tar.gz', `- ${JSON.stringify(url)}`);
+    expect(parseLab(withUrl('http://[fd00:4::1]:8080/etcd/{version}/etcd-{version}-linux-{arch}.tar.gz'), 'ok.yaml').versions.etcd!.urls).toHaveLength(1);
+    for (const url of ['http://[fd00:4::1];id/x', 'https://$(id)/x', 'https://host/x?y=1&z=2', 'https://-host/x', 'file:///etc/passwd', 'https://host/{version']) {
+      expect(labErrorOf(withUrl(url)).problems[0]!.line, url).toBe(32);
+    }
+  });
+
   it('a host name that YAML reads as another type is reported as such', () => {
     const error = labErrorOf(edit(CLASSIC, 'name: node-0', 'name: 0x10'));
     expect(error.problems[0]!.message).toBe('hosts[2].name must be a string, not the number 16');
