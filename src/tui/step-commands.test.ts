@@ -20,6 +20,18 @@ describe('stepLines', () => {
     expect(statSync(path).mode & 0o777).toBe(0o640);
   });
 
+  it('a copied file: where it comes from, its checksum verified, its mode', () => {
+    const path = join(dir, 'kubelet');
+    const lines = actionLines({ kind: 'copy', from: '/mirror/kubelet', path, mode: '0755', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' });
+    expect(lines[0]).toContain('/mirror/kubelet');
+    execFileSync('bash', ['-c', `touch ${path}`]);
+    // The learner's check line passes for the right file (empty here) and fails for another.
+    execFileSync('bash', ['-euc', lines.slice(1).join('\n')]);
+    expect(statSync(path).mode & 0o777).toBe(0o755);
+    execFileSync('bash', ['-c', `echo x > ${path}`]);
+    expect(() => execFileSync('bash', ['-euc', lines[1]!], { stdio: 'pipe' })).toThrow();
+  });
+
   it('shows commands as the chapter wrote them and units as systemctl lines', () => {
     expect(actionLines({ kind: 'command', run: 'echo a\necho b' })).toEqual(['echo a', 'echo b']);
     expect(actionLines({ kind: 'unit', unit: 'etcd', enabled: true, state: 'started' })).toEqual(['systemctl daemon-reload', 'systemctl enable --now etcd']);

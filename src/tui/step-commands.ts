@@ -17,6 +17,12 @@ export function actionLines(action: Action): string[] {
     }
     case 'secret-file':
       return [`# copy ${action.secret} from your lab directory to ${action.path}`, ...ownership(action.path, action.mode, action.owner, action.group)];
+    case 'copy':
+      return [
+        `# from your machine, copy ${action.from} to this host's ${action.path} (scp or kthw run does it)`,
+        ...(action.sha256 ? [`echo ${shq(`${action.sha256}  ${action.path}`)} | sha256sum -c -`] : []),
+        ...ownership(action.path, action.mode, action.owner, action.group),
+      ];
     case 'unit':
       return unitLines(action.unit, action.enabled, action.state);
     case 'generate':
