@@ -137,7 +137,7 @@ function forwardThrough(jump: Connection, host: SshHost): Promise<Duplex> {
 export async function openConnection(host: SshHost, jump: Connection | undefined, settings: ConnectionSettings): Promise<Connection> {
   const credentials = credentialsFor(host.name, host.identity, settings.agentSocket);
   const policy = host.knownHosts ? { ...settings.hostKeys, knownHostsFiles: host.knownHosts } : settings.hostKeys;
-  const check = hostKeyCheck(describe(host), host.address, host.port, policy);
+  const check = hostKeyCheck(host.name, describe(host), host.address, host.port, policy);
   const sock: Duplex = jump ? await forwardThrough(jump, host) : netConnect({ host: host.address, port: host.port, noDelay: true });
 
   const client = new ssh2.Client();

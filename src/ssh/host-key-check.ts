@@ -29,8 +29,8 @@ export interface HostKeyCheck {
   refusal(): SshHostKeyRefused | undefined;
 }
 
-/** Checks the key `label` (address:port) offers against known_hosts, OpenSSH-style. */
-export function hostKeyCheck(label: string, address: string, port: number, policy: HostKeyPolicy): HostKeyCheck {
+/** Checks the key host `hostName` (described in messages as `label`) offers against known_hosts, OpenSSH-style. */
+export function hostKeyCheck(hostName: string, label: string, address: string, port: number, policy: HostKeyPolicy): HostKeyCheck {
   const name = knownHostsName(address, port);
   const entries = readKnownHostsFiles(policy.knownHostsFiles);
   const types = knownKeyTypes(entries, name).flatMap((t) => algorithmsFor[t] ?? []);
@@ -42,14 +42,14 @@ export function hostKeyCheck(label: string, address: string, port: number, polic
     const verdict = judgeHostKey(entries, name, keyBlob);
     if (verdict.status === 'trusted') return true;
     if (verdict.status === 'revoked') {
-      refused = new SshHostKeyRefused(label, 'revoked', fingerprint,
+      refused = new SshHostKeyRefused(hostName, 'revoked', fingerprint,
         `host ${label} offered a REVOKED ${keyBlobType(keyBlob)} key ${fingerprint} (revoked at ${verdict.where})`,
         `do not connect: this key was revoked on purpose; give ${label} a new host key and record it in known_hosts`);
       return false;
     }
     if (verdict.status === 'changed') {
       const known = verdict.known.map((e) => `${sha256Fingerprint(e.keyBlob)} (${e.where})`).join(', ');
-      refused = new SshHostKeyRefused(label, 'changed', fingerprint,
+      refused = new SshHostKeyRefused(hostName, 'changed', fingerprint,
         `HOST KEY CHANGED for ${label}: it offered ${keyBlobType(keyBlob)} key ${fingerprint}, but known_hosts expects ${known}. ` +
           'Someone may be intercepting the connection, or the machine was rebuilt.',
         `if and only if you know ${label} was re-installed, check ${fingerprint} on the machine (ssh-keygen -lf /etc/ssh/ssh_host_${shortType(keyBlob)}_key.pub) and replace the old line (ssh-keygen -R '${name}')`);
@@ -61,7 +61,7 @@ export function hostKeyCheck(label: string, address: string, port: number, polic
       return true;
     }
     const others = verdict.knownTypes.length > 0 ? ` (known_hosts has only ${verdict.knownTypes.join(', ')} keys for it)` : '';
-    refused = new SshHostKeyRefused(label, 'unknown', fingerprint,
+    refused = new SshHostKeyRefused(hostName, 'unknown', fingerprint,
       `unknown host key for ${label}: it offered ${keyBlobType(keyBlob)} key ${fingerprint}, which is not in ${files}${others}`,
       `check ${fingerprint} on the machine itself (ssh-keygen -lf /etc/ssh/ssh_host_${shortType(keyBlob)}_key.pub); if it matches, add this line to ${policy.knownHostsFiles[0] ?? '~/.ssh/known_hosts'}: ${knownHostsLine(name, keyBlob)}`);
     return false;

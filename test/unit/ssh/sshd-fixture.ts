@@ -131,7 +131,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   writeFileSync(join(dir, 'authorized_keys'), `${clientKey.publicLine}\n`, { mode: 0o600 });
   const port = await freePort();
   const types = options.hostKeyTypes ?? ['ed25519', 'ecdsa', 'rsa'];
+  // sshd takes the first value it reads for a keyword: the test's own lines go first.
   const config = [
+    ...(options.config ?? []),
     `ListenAddress 127.0.0.1:${port}`,
     `ListenAddress [::1]:${port}`,
     ...types.map((t) => `HostKey ${hostKeys[t].path}`),
@@ -147,7 +149,6 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     'MaxStartups 100',
     'Subsystem sftp /usr/lib/openssh/sftp-server',
     'LogLevel ERROR',
-    ...(options.config ?? []),
   ];
   const configPath = join(dir, 'sshd_config');
   writeFileSync(configPath, `${config.join('\n')}\n`, { mode: 0o600 });
