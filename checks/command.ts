@@ -2,7 +2,7 @@ import { shq } from '../src/ssh/shell-quote.js';
 import { factOf, gatherScript, parseFacts } from './facts.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
-import { verdictFrom } from './verdict.js';
+import { fail, verdictFrom } from './verdict.js';
 
 /** A shell command with an expected exit code and/or output. `run` is shell code, run as written. */
 export interface CommandParams {
@@ -42,11 +42,16 @@ export const commandCheck: CheckPrimitive<CommandParams> = {
   },
 
   gather(p) {
-    return gatherScript([`kthw_fact cmd ${p.shell} -c ${shq(p.run)}`]);
+    // The runner sets KTHW_CHECK_TIMEOUT; timeout signals the command's whole process group.
+    return gatherScript([`kthw_fact cmd timeout -k 2 "\${KTHW_CHECK_TIMEOUT:-30}" ${p.shell} -c ${shq(p.run)}`]);
   },
 
   judge(p, text) {
     const cmd = factOf(parseFacts(text), 'cmd');
+    const where = `command ${p.run.split('\n')[0]}`;
+    if (cmd.code === 124 || cmd.code === 137) {
+      return fail('timed out', `the command did not finish within its time limit and was stopped${cmd.stdout.trim() ? `; stdout:\n  ${tail(cmd.stdout)}` : ''}`, where);
+    }
     const problems: string[] = [];
     if (p.exitCode !== undefined && cmd.code !== p.exitCode) problems.push(`exit code ${cmd.code}, expected ${p.exitCode}`);
     if (p.stdout && !p.stdout.test(cmd.stdout)) problems.push(`output does not match /${p.stdout.source}/`);
