@@ -1,5 +1,6 @@
 /** Small helpers the chapters share; nothing here knows a chapter. */
 import { hostsWithRole, type Host, type Lab } from '../src/lab/types.js';
+import { sh } from '../src/ssh/shell-quote.js';
 import { UsageError } from '../src/util/errors.js';
 
 /** The machine the learner works from; a lab without one cannot follow chapters 02–04. */
@@ -34,3 +35,8 @@ export const stagingDir = '/var/lib/kthw';
 
 /** The learner's working directory on the jumpbox (upstream clones its repository here). */
 export const workDir = '/root/kubernetes-the-hard-way';
+
+/** Shell that ends a file with a newline if it has content without one, so an append starts a new line. */
+export function newlineBeforeAppend(file: string): string {
+  return sh`{ [ -z "$(tail -c 1 ${file} 2>/dev/null)" ] || echo >> ${file}; }`;
+}

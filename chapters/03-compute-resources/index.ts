@@ -1,8 +1,9 @@
+import { posix } from 'node:path';
 import { primaryAddress, type Host, type Lab } from '../../src/lab/types.js';
 import { templateFile, type ChapterModule } from '../../src/plan/chapter.js';
 import type { CheckSpec, FileAction, Step } from '../../src/plan/types.js';
 import { sh } from '../../src/ssh/shell-quote.js';
-import { jumpboxOf, managedHosts, stagingDir, wholeLine } from '../common.js';
+import { jumpboxOf, managedHosts, newlineBeforeAppend, stagingDir, wholeLine } from '../common.js';
 
 const slug = '03-compute-resources';
 const stagedHosts = `${stagingDir}/hosts`;
@@ -47,6 +48,34 @@ export function hostsUpdate(host: Host, staged = stagedHosts, target = '/etc/hos
     // `cat >` rather than mv: /etc/hosts may be a bind mount in a container.
     run: merge + sh` > ${scratch} && cat ${scratch} > ${target} && rm -f ${scratch}`,
     unless: merge + sh` | cmp -s - ${target}`,
+  };
+}
+
+/** Adds the staged public key to an authorized_keys file once (a whole-line match means it is there). */
+export function authorizeKey(staged: string, authorizedKeys = '/root/.ssh/authorized_keys'): { run: string; unless: string } {
+  const dir = posix.dirname(authorizedKeys);
+  return {
+    run: sh`mkdir -p -m 0700 ${dir} && ` + newlineBeforeAppend(authorizedKeys) + sh` && cat ${staged} >> ${authorizedKeys} && chmod 0600 ${authorizedKeys}`,
+    unless: sh`grep -qxF -f ${staged} ${authorizedKeys}`,
+  };
+}
+
+/**
+ * Moves an existing, different key pair out of the way (to `<name>.before-kthw.<time>`) before
+ * kthw's is placed: a learner's own key is never overwritten.
+ */
+export function setAsideOtherKey(stagedPublic: string, key = '/root/.ssh/id_ed25519'): { run: string; unless: string } {
+  return {
+    run: sh`stamp=$(date +%s) && for f in ${key} ${`${key}.pub`}; do if [ -e "$f" ]; then mv "$f" "$f.before-kthw.$stamp"; fi; done`,
+    unless: sh`{ [ ! -e ${key} ] && [ ! -e ${`${key}.pub`} ]; } || cmp -s ${stagedPublic} ${`${key}.pub`}`,
+  };
+}
+
+/** Records a machine's host key under each of its names in known_hosts, once. */
+export function learnHostKey(names: string[], file = knownHosts): { run: string; unless: string } {
+  return {
+    run: sh`keys=$(ssh-keyscan -T 5 -t ed25519 -- ${names}) && [ -n "$keys" ] && ` + newlineBeforeAppend(file) + sh` && printf '%s\\n' "$keys" >> ${file}`,
+    unless: names.map((n) => sh`ssh-keygen -F ${n} -f ${file} >/dev/null`).join(' && '),
   };
 }
 
@@ -103,6 +132,8 @@ function sshSteps(lab: Lab): Step[] {
       host: jumpbox.name,
       actions: [
         { kind: 'command', run: 'mkdir -p -m 0700 /root/.ssh', unless: 'test -d /root/.ssh' },
+        { kind: 'secret-file', path: stagedPublicKey, mode: '0644', owner: 'root', group: 'root', secret: `${sshKeySecret}.pub` },
+        { kind: 'command', ...setAsideOtherKey(stagedPublicKey) },
         { kind: 'secret-file', path: '/root/.ssh/id_ed25519', mode: '0600', owner: 'root', group: 'root', secret: sshKeySecret },
         { kind: 'secret-file', path: '/root/.ssh/id_ed25519.pub', mode: '0644', owner: 'root', group: 'root', secret: `${sshKeySecret}.pub` },
       ],
@@ -115,11 +146,7 @@ function sshSteps(lab: Lab): Step[] {
         host: host.name,
         actions: [
           { kind: 'secret-file', path: stagedPublicKey, mode: '0644', owner: 'root', group: 'root', secret: `${sshKeySecret}.pub` },
-          {
-            kind: 'command',
-            run: sh`mkdir -p -m 0700 /root/.ssh && cat ${stagedPublicKey} >> /root/.ssh/authorized_keys && chmod 0600 /root/.ssh/authorized_keys`,
-            unless: sh`grep -qxF -f ${stagedPublicKey} /root/.ssh/authorized_keys`,
-          },
+          { kind: 'command', ...authorizeKey(stagedPublicKey) },
         ],
       }),
     ),
@@ -131,14 +158,7 @@ function sshSteps(lab: Lab): Step[] {
         'lab network and records it: trust on first use, acceptable on a private lab network, and the only time a ' +
         'changed key would go unnoticed.',
       host: jumpbox.name,
-      actions: targets.map((host) => {
-        const names = [host.name, host.fqdn, primaryAddress(lab, host)];
-        return {
-          kind: 'command' as const,
-          run: sh`keys=$(ssh-keyscan -T 5 -t ed25519 -- ${names}) && [ -n "$keys" ] && printf '%s\\n' "$keys" >> ${knownHosts}`,
-          unless: names.map((n) => sh`ssh-keygen -F ${n} -f ${knownHosts} >/dev/null`).join(' && '),
-        };
-      }),
+      actions: targets.map((host) => ({ kind: 'command' as const, ...learnHostKey([host.name, host.fqdn, primaryAddress(lab, host)]) })),
     },
   ];
 }

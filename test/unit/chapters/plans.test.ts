@@ -198,7 +198,9 @@ describe('plans follow the lab, not upstream\'s names', () => {
       ].join('\n'),
     );
     expect(commands(p3)).toContain(
-      'keys=$(ssh-keyscan -T 5 -t ed25519 -- wk-c wk-c.lab.example.internal 192.168.50.23) && [ -n "$keys" ] && printf \'%s\\n\' "$keys" >> /root/.ssh/known_hosts',
+      'keys=$(ssh-keyscan -T 5 -t ed25519 -- wk-c wk-c.lab.example.internal 192.168.50.23) && [ -n "$keys" ] && ' +
+        '{ [ -z "$(tail -c 1 /root/.ssh/known_hosts 2>/dev/null)" ] || echo >> /root/.ssh/known_hosts; } && ' +
+        'printf \'%s\\n\' "$keys" >> /root/.ssh/known_hosts',
     );
     expect(p3.checks.find((c) => c.id === 'ssh-from-jumpbox-ctl-2')).toMatchObject({ host: 'bastion', params: { stdout: '^ctl-2$' } });
 

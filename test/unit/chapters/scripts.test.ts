@@ -3,12 +3,12 @@
  * their check specs judged through the real check primitives.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findChapter } from '../../../chapters/index.js';
-import { hostsUpdate } from '../../../chapters/03-compute-resources/index.js';
+import { authorizeKey, hostsUpdate, setAsideOtherKey } from '../../../chapters/03-compute-resources/index.js';
 import type { Lab } from '../../../src/lab/types.js';
 import { loadChapterFile, renderTemplate } from '../../../src/plan/chapter.js';
 import type { FileAction } from '../../../src/plan/types.js';
@@ -86,6 +86,44 @@ describe('chapter 3: the /etc/hosts merge', () => {
     writeFileSync(join(dir, 'staged'), stagedBlock(lab, 'server2'));
     expect(run(hostsUpdate(lab.hosts.find((h) => h.name === 'server2')!, join(dir, 'staged'), join(dir, 'etc/hosts'), join(dir, 'new')).run).status).toBe(0);
     expect(runCheckHere(check, dir)).toMatchObject({ ok: true });
+  });
+});
+
+describe('chapter 3: the jumpbox key on scratch files', () => {
+  const ours = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOurs jumpbox@kthw\n';
+
+  it('authorizes the key once, on a line of its own even when the file lacks a final newline', () => {
+    const dir = tempDir();
+    const staged = join(dir, 'staged.pub');
+    const keys = join(dir, 'ssh', 'authorized_keys');
+    writeFileSync(staged, ours);
+    mkdirSync(join(dir, 'ssh'));
+    writeFileSync(keys, 'ssh-ed25519 AAAAtheirs learner@laptop');
+    const command = authorizeKey(staged, keys);
+    expect(run(command.unless).status).not.toBe(0);
+    expect(run(command.run).status).toBe(0);
+    expect(readFileSync(keys, 'utf8')).toBe(`ssh-ed25519 AAAAtheirs learner@laptop\n${ours}`);
+    expect(run(command.unless).status).toBe(0);
+    expect((statSync(keys).mode & 0o777).toString(8)).toBe('600');
+  });
+
+  it('sets a different existing key pair aside instead of overwriting it, and leaves its own alone', () => {
+    const dir = tempDir();
+    const staged = join(dir, 'staged.pub');
+    const key = join(dir, 'id_ed25519');
+    writeFileSync(staged, ours);
+    const command = setAsideOtherKey(staged, key);
+    expect(run(command.unless).status, 'nothing there: nothing to do').toBe(0);
+    writeFileSync(key, 'learner private key');
+    writeFileSync(`${key}.pub`, 'learner public key');
+    expect(run(command.unless).status).not.toBe(0);
+    expect(run(command.run).status).toBe(0);
+    const kept = readdirSync(dir).filter((f) => f.includes('.before-kthw.')).sort();
+    expect(kept).toHaveLength(2);
+    expect(readFileSync(join(dir, kept[0]!), 'utf8')).toBe('learner private key');
+    writeFileSync(key, 'kthw private key');
+    writeFileSync(`${key}.pub`, ours);
+    expect(run(command.unless).status, 'our own pair stays').toBe(0);
   });
 });
 
