@@ -91,7 +91,19 @@ function der(node: Asn1 | undefined): Asn1 {
   return fromDer(forge.util.createBuffer(bytes(node).toString('binary')), { decodeBitStrings: false });
 }
 
+// The same CA is judged against by many checks in one verify: parse each PEM once.
+const parsed = new Map<string, CertInfo>();
+
 export function readCert(pem: string): CertInfo {
+  const known = parsed.get(pem);
+  if (known) return known;
+  const info = parseCert(pem);
+  if (parsed.size >= 256) parsed.delete(parsed.keys().next().value!);
+  parsed.set(pem, info);
+  return info;
+}
+
+function parseCert(pem: string): CertInfo {
   const cert = new X509Certificate(pem);
   const root = fromDer(forge.util.createBuffer(cert.raw.toString('binary')), { decodeBitStrings: false });
   const tbs = children(root)[0];
