@@ -5,6 +5,7 @@ import type { Lab } from '../../src/lab/types.js';
 import { labSshArgs } from '../../lab/local/index.js';
 import { bridgeNetns, hostVeth, labCgroup, machineName } from '../../lab/local/names.js';
 import { labStateDir } from '../../lab/local/paths.js';
+import { recordPath } from '../../lab/local/runtime-record.js';
 
 /** Points this test file at the run's KTHW_HOME (lab dirs live there). */
 export function useLabHome(): void {
@@ -53,8 +54,8 @@ export function labTraces(lab: Lab): Record<string, string[]> {
         return [];
       }
     });
-  const state = existsSync(labStateDir(lab.name)) ? [labStateDir(lab.name)] : [];
-  return { netns, links, mounts, cgroups, processes, state };
+  const files = [labStateDir(lab.name), recordPath(lab.name), ...names.map((n) => `/run/systemd/nspawn/propagate/${n}`)].filter((f) => existsSync(f));
+  return { netns, links, mounts, cgroups, processes, files };
 }
 
-export const NO_TRACES = { netns: [], links: [], mounts: [], cgroups: [], processes: [], state: [] };
+export const NO_TRACES = { netns: [], links: [], mounts: [], cgroups: [], processes: [], files: [] };
