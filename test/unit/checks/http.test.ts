@@ -1,6 +1,8 @@
+import { copyFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOne, tempDir } from './helpers.js';
 import { makePki, type Pki } from './pki-fixture.js';
@@ -69,6 +71,16 @@ describe('http check against real servers', () => {
   it('with refused: true, fails when nothing listens (a refusal needs a server)', async () => {
     const result = await runOne('http', { url: 'https://127.0.0.1:9/', refused: true, timeoutSeconds: 5 });
     expect(result.diagnosis?.found).toMatch(/^expected a refusal by the server, but the request failed before: .*\(curl exit 7\)$/);
+  });
+
+  it('passes client certificate paths holding a colon (curl reads `--cert file:password`)', async () => {
+    const cert = join(dir, 'admin:client.crt');
+    const key = join(dir, 'admin:client.key');
+    copyFileSync(pki.path('admin.crt'), cert);
+    copyFileSync(pki.path('admin.key'), key);
+    const result = await runOne('http', { url: `${mtlsUrl}/healthz`, cacert: pki.path('ca.crt'), cert, key });
+    expect(result.diagnosis).toBeUndefined();
+    expect(result.ok).toBe(true);
   });
 
   it('fails when the server certificate is not from the given CA', async () => {
