@@ -6,7 +6,10 @@ import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = new URL('../', import.meta.url);
-const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+const { version, dependencies } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+// commander is bundled into the entry (one file to read instead of a package to resolve: it is all
+// `kthw --help` needs); every other dependency stays external and loads only where used.
+const external = Object.keys(dependencies).filter((name) => name !== 'commander');
 const dist = fileURLToPath(new URL('dist', root));
 const fresh = `${dist}.building-${process.pid}`;
 
@@ -19,12 +22,16 @@ try {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    external,
     sourcemap: 'linked',
     jsx: 'automatic',
+    minifySyntax: true,
+    minifyWhitespace: true,
     logLevel: 'warning',
     chunkNames: 'chunks/[name]-[hash]',
     define: { __KTHW_VERSION__: JSON.stringify(version) },
+    // Bundled CommonJS (commander) requires Node built-ins; ESM output needs a require for that.
+    banner: { js: "import { createRequire as __kthwCreateRequire } from 'node:module'; const require = __kthwCreateRequire(import.meta.url);" },
   });
   const old = `${dist}.old-${process.pid}`;
   try {
