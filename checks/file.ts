@@ -4,9 +4,13 @@ import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
 import { fail, verdictFrom } from './verdict.js';
 
-/** A file on the host: it exists (following symlinks), with the expected mode, owner, group and content. */
+/**
+ * A file (or, with `type: directory`, a directory such as etcd's data dir) on the host: it exists
+ * (following symlinks), with the expected mode, owner, group and content.
+ */
 export interface FileParams {
   path: string;
+  type: 'file' | 'directory';
   /** Octal, e.g. "0600". */
   mode?: string;
   owner?: string;
@@ -28,8 +32,13 @@ export const fileCheck: CheckPrimitive<FileParams> = {
     if (mode !== undefined && !/^0?[0-7]{3,4}$/.test(mode)) read.fail('mode', 'an octal mode such as "0600"');
     const sha256 = read.optString('sha256')?.toLowerCase();
     if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256)) read.fail('sha256', 'a sha256 digest in hex (64 characters)');
+    const type = read.optEnum('type', ['file', 'directory'] as const) ?? 'file';
+    if (type === 'directory' && (sha256 !== undefined || read.has('contains') || read.has('matches'))) {
+      read.fail('type', '"file" when sha256, contains or matches are given');
+    }
     return {
       path: read.string('path'),
+      type,
       mode,
       owner: read.optString('owner'),
       group: read.optString('group'),
@@ -53,9 +62,8 @@ export const fileCheck: CheckPrimitive<FileParams> = {
     const [mode = '', owner = '', group = '', uid = '', gid = '', ...type] = stat.stdout.trim().split(' ');
     const fileType = type.join(' ');
     const observed = `${fileType}, mode ${mode.padStart(4, '0')}, owner ${owner}:${group}`;
-    if (fileType !== 'regular file' && fileType !== 'regular empty file') {
-      return fail(observed, `expected a regular file, found a ${fileType}`, p.path);
-    }
+    const isWanted = p.type === 'directory' ? fileType === 'directory' : fileType === 'regular file' || fileType === 'regular empty file';
+    if (!isWanted) return fail(observed, `expected a ${p.type === 'directory' ? 'directory' : 'regular file'}, found a ${fileType}`, p.path);
     const problems: string[] = [];
     if (p.mode !== undefined && parseInt(mode, 8) !== parseInt(p.mode, 8)) {
       problems.push(`mode is ${mode.padStart(4, '0')}, expected ${p.mode.padStart(4, '0')}`);

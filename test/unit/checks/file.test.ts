@@ -72,6 +72,18 @@ describe('file check against real files', () => {
     expect(result.diagnosis?.found).toBe('expected a regular file, found a directory');
   });
 
+  it('checks a directory and its mode with type: directory (etcd data dir 0700)', async () => {
+    const data = join(dir, 'etcd-data');
+    mkdirSync(data, { mode: 0o700 });
+    chmodSync(data, 0o700);
+    const result = await runOne('file', { path: data, type: 'directory', mode: '0700' });
+    expect(result.ok).toBe(true);
+    expect(result.observed).toMatch(/^directory, mode 0700/);
+    chmodSync(data, 0o755);
+    expect((await runOne('file', { path: data, type: 'directory', mode: '0700' })).diagnosis?.found).toBe('mode is 0755, expected 0700');
+    expect((await runOne('file', { path: key, type: 'directory' })).diagnosis?.found).toBe('expected a directory, found a regular file');
+  });
+
   it('follows a symlink to judge the file it points to', async () => {
     symlinkSync(key, join(dir, 'link.key'));
     expect((await runOne('file', { path: join(dir, 'link.key'), mode: '0600' })).ok).toBe(true);
@@ -81,5 +93,6 @@ describe('file check against real files', () => {
     await expect(runOne('file', { path: key, mode: 'rw-------' })).rejects.toThrow(/check "file-check" \(file\) on local: check "file": param "mode" must be an octal mode/);
     await expect(runOne('file', { mode: '0600' })).rejects.toThrow(/param "path" must be a non-empty string/);
     await expect(runOne('file', { path: key, sha256: 'abc' })).rejects.toThrow(/param "sha256"/);
+    await expect(runOne('file', { path: dir, type: 'directory', contains: 'x' })).rejects.toThrow(/param "type" must be "file" when sha256, contains or matches are given/);
   });
 });
