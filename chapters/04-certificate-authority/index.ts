@@ -1,9 +1,32 @@
 import { posix } from 'node:path';
 import type { Lab } from '../../src/lab/types.js';
-import type { ChapterModule } from '../../src/plan/chapter.js';
+import { templateFile, type ChapterModule } from '../../src/plan/chapter.js';
 import type { Action, CheckSpec, Step } from '../../src/plan/types.js';
-import { certificateProfiles, type CertProfile, type Destination } from '../../src/pki/index.js';
-import { sh } from '../../src/ssh/shell-quote.js';
+import { certificateProfiles, opensslCommands, opensslConfig, type CertProfile, type Destination } from '../../src/pki/index.js';
+import { sh, shq } from '../../src/ssh/shell-quote.js';
+import { UsageError } from '../../src/util/errors.js';
+import { jumpboxOf, workDir } from '../common.js';
+
+const slug = '04-certificate-authority';
+const caConf = `${workDir}/ca.conf`;
+
+/** opensslConfig refuses values it cannot write unescaped; the lab parser never lets such values through. */
+function opensslConfigOf(lab: Lab, profiles: CertProfile[]): string {
+  try {
+    return opensslConfig(profiles);
+  } catch (error) {
+    throw new UsageError(`lab ${lab.name}: ${(error as Error).message}`, {
+      where: lab.source,
+      fix: 'host names must be DNS labels and addresses plain IPs (kthw lab validate says which value is wrong)',
+    });
+  }
+}
+
+/** The openssl commands that make the same certificates by hand, for the learner to read or type. */
+function byHand(profiles: CertProfile[]): string {
+  const lines = profiles.flatMap((p) => opensslCommands(p, 'ca.conf').map((argv) => argv.map(shq).join(' ')));
+  return ['```sh', sh`cd ${workDir}`, ...lines, '```'].join('\n');
+}
 
 /** Where the generator leaves each profile's files, relative to the lab directory. */
 export function secretOf(profile: { id: string }, file: Destination['file']): string {
@@ -142,9 +165,21 @@ export const chapter: ChapterModule = {
       host: 'local',
       actions: [{ kind: 'generate', generator: 'pki', items: profiles.map((p) => p.id) }],
     };
+    const jumpbox = jumpboxOf(lab).name;
+    const config = templateFile(slug, 'ca.conf.tmpl', { pki_openssl_config: opensslConfigOf(lab, profiles) }, { path: caConf, mode: '0644', owner: 'root', group: 'root' });
+    const configStep: Step = {
+      id: 'openssl-config',
+      title: 'The same certificates as an openssl configuration',
+      why:
+        `For reading and for doing it by hand: ${caConf} on ${jumpbox} has one section per certificate of this lab ` +
+        '(subject, usages, names). These commands, run there, make the same certificates as kthw does:\n\n' +
+        byHand(profiles),
+      host: jumpbox,
+      actions: [config],
+    };
     return {
       chapter: 'chapter-4',
-      steps: [generate, ...byHost.map(([host, placements]) => distributeStep(host, placements))],
+      steps: [generate, configStep, ...byHost.map(([host, placements]) => distributeStep(host, placements))],
       checks: byHost.flatMap(([host, placements]) => checksFor(host, placements)),
     };
   },

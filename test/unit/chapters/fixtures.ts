@@ -76,3 +76,10 @@ export function hostileLab(base: Lab): Lab {
   });
   return lab;
 }
+
+/** Names with spaces: all an openssl config (chapter 4) can hold unescaped, still unsafe in a shell. */
+export function spaceyLab(base: Lab): Lab {
+  const lab = structuredClone(base);
+  lab.hosts = lab.hosts.map((host, i) => ({ ...host, name: `pwn pwn${i}`, fqdn: `pwn pwn${i}.pwn` }));
+  return lab;
+}

@@ -213,7 +213,7 @@ describe('plans follow the lab, not upstream\'s names', () => {
     expect(p2.steps.find((s) => s.id === 'downloads')!.why).toContain('etcd v3.5.16');
 
     const p4 = plan('chapter-4', lab);
-    expect(p4.steps.map((s) => s.host)).toEqual(['local', 'ctl-1', 'ctl-2', 'wk-a', 'wk-b', 'wk-c']);
+    expect(p4.steps.map((s) => s.host)).toEqual(['local', 'bastion', 'ctl-1', 'ctl-2', 'wk-a', 'wk-b', 'wk-c']);
     const api = p4.checks.find((c) => c.id === 'cert-ctl-2-kube-api-server')!.params;
     expect(api.ipSans).toEqual(expect.arrayContaining(['10.96.0.1', '192.168.50.11', '192.168.50.12']));
     expect(api.dnsSans).toEqual(expect.arrayContaining(['kubernetes.default.svc.garage.local', 'api.lab.example.internal']));

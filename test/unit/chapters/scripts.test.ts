@@ -266,3 +266,28 @@ describe('chapter 4: its checks against the PKI kthw generates, placed on a scra
     expect(verdict.diagnosis!.found).toMatch(/signature does not verify|not by the CA/);
   });
 });
+
+describe('chapter 4: the openssl commands shown for doing it by hand', () => {
+  it('run for real against the ca.conf the plan places, they give certificates the CA verifies', () => {
+    const lab = labs.classic!;
+    const plan = findChapter('chapter-4').plan(lab, {});
+    const step = plan.steps.find((s) => s.id === 'openssl-config')!;
+    expect(step.host).toBe('jumpbox');
+    const conf = step.actions.find((a): a is FileAction => a.kind === 'file')!;
+    expect(conf.path).toBe('/root/kubernetes-the-hard-way/ca.conf');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'ca.conf'), conf.content);
+    const lines = step.why.split('```sh\n')[1]!.split('\n```')[0]!.split('\n');
+    expect(lines[0]).toBe('cd /root/kubernetes-the-hard-way');
+    const made = spawnSync('sh', ['-e', '-c', lines.slice(1).join('\n')], { cwd: dir, encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const verify = spawnSync('openssl', ['verify', '-CAfile', 'ca.crt', 'admin.crt', 'node-0.crt', 'node-1.crt', 'kube-api-server.crt'], { cwd: dir, encoding: 'utf8' });
+    expect(verify.status, verify.stderr).toBe(0);
+    const subject = spawnSync('openssl', ['x509', '-in', 'node-1.crt', '-noout', '-subject', '-nameopt', 'RFC2253'], { cwd: dir, encoding: 'utf8' });
+    expect(subject.stdout).toMatch(/CN=system:node:node-1/);
+    expect(subject.stdout).toMatch(/O=system:nodes/);
+    const host = spawnSync('openssl', ['x509', '-in', 'kube-api-server.crt', '-noout', '-checkhost', 'kubernetes.default.svc.cluster.local', '-checkip', '10.32.0.1'], { cwd: dir, encoding: 'utf8' });
+    expect(host.stdout).not.toMatch(/does NOT match/);
+    expect(host.stdout).toMatch(/Hostname kubernetes\.default\.svc\.cluster\.local does match/);
+  });
+});
