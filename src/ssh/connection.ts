@@ -2,6 +2,7 @@ import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { Client, SFTPWrapper } from 'ssh2';
+import { ChannelSlots } from './channel-slots.js';
 import { SshConnectError, SshConnectionLost } from './errors.js';
 import { hostKeyCheck, type HostKeyPolicy } from './host-key-check.js';
 import type { SshHost } from './host.js';
@@ -14,6 +15,8 @@ export interface ConnectionSettings {
   keepaliveIntervalMs: number;
   keepaliveCountMax: number;
   agentSocket: string | undefined;
+  /** Channels open at once per connection (exec and the SFTP session); one more is kept for cancelling. */
+  maxChannels: number;
 }
 
 /**
@@ -28,10 +31,14 @@ export class Connection {
   private lastError: Error | undefined;
   private readonly inFlight = new Set<(error: SshConnectionLost) => void>();
   private sftpSession: Promise<SFTPWrapper> | undefined;
+  readonly slots: ChannelSlots;
+  /** The channel kept back from `slots`: cancelling (killing a command's processes) takes turns on it. */
+  readonly reserveSlot = new ChannelSlots(1);
 
-  constructor(host: SshHost, client: Client) {
+  constructor(host: SshHost, client: Client, maxChannels: number) {
     this.host = host;
     this.client = client;
+    this.slots = new ChannelSlots(maxChannels);
     client.on('error', (error) => (this.lastError = error));
     const onGone = () => {
       if (this.ended) return;
@@ -84,17 +91,24 @@ export class Connection {
 
   /** The connection's SFTP session, opened once and reused. */
   sftp(): Promise<SFTPWrapper> {
-    this.sftpSession ??= new Promise<SFTPWrapper>((resolve, reject) => {
-      this.client.sftp((error, sftp) => {
-        if (error) {
-          this.sftpSession = undefined;
-          reject(error);
-          return;
-        }
-        sftp.on('close', () => (this.sftpSession = undefined));
-        resolve(sftp);
-      });
-    });
+    this.sftpSession ??= this.slots.acquire().then(
+      (release) =>
+        new Promise<SFTPWrapper>((resolve, reject) => {
+          this.client.sftp((error, sftp) => {
+            if (error) {
+              release?.();
+              this.sftpSession = undefined;
+              reject(error);
+              return;
+            }
+            sftp.on('close', () => {
+              release?.();
+              this.sftpSession = undefined;
+            });
+            resolve(sftp);
+          });
+        }),
+    );
     return this.sftpSession;
   }
 
@@ -160,7 +174,7 @@ export async function openConnection(host: SshHost, jump: Connection | undefined
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve(new Connection(host, client));
+      resolve(new Connection(host, client, settings.maxChannels));
     });
     client.on('error', (error: Error & { level?: string; code?: string }) => {
       const refusal = check.refusal();

@@ -56,14 +56,23 @@ export function killMarkedScript(marker: string): string {
   ].join('\n');
 }
 
+/**
+ * Exit statuses that arrived before execOn listened. ssh2 may parse a channel's confirmation, its
+ * exit-status and its close from one TCP read: the exec callback runs first, but the code awaiting
+ * it resumes only after the whole read was handled, so a plain 'exit' event would be lost (seen as
+ * "no exit status" on fast commands right after an sftp transfer).
+ */
+const earlyExit = new WeakMap<ClientChannel, { code: number | null; signal?: string }>();
+
 function openExec(connection: Connection, command: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     const untrack = connection.track(reject);
     try {
       connection.client.exec(command, (error, channel) => {
         untrack();
-        if (error) reject(connection.alive ? error : new SshConnectionLost(connection.host.name, error.message, error));
-        else resolve(channel);
+        if (error) return reject(connection.alive ? error : new SshConnectionLost(connection.host.name, error.message, error));
+        channel.once('exit', (code: number | null, signal?: string) => earlyExit.set(channel, { code, signal }));
+        resolve(channel);
       });
     } catch (error) {
       untrack();
@@ -74,6 +83,7 @@ function openExec(connection: Connection, command: string): Promise<ClientChanne
 
 /** Runs the marker killer; never throws: cancellation must not fail because cleanup did. */
 async function killMarked(connection: Connection, marker: string): Promise<void> {
+  const release = await connection.reserveSlot.acquire();
   try {
     const channel = await openExec(connection, killMarkedScript(marker));
     await new Promise<void>((resolve) => {
@@ -87,15 +97,25 @@ async function killMarked(connection: Connection, marker: string): Promise<void>
       channel.end();
     });
   } catch {
-    // The connection is gone: so is every process it started (no terminal, sshd hung them up) or not; nothing more we can do.
+    // The connection is gone; nothing more can be done from here.
+  } finally {
+    release?.();
   }
 }
 
 export async function execOn(connection: Connection, command: string, options: SshExecOptions = {}): Promise<SshExecResult> {
   const empty = { stdout: '', stderr: '', code: null, signal: null };
   if (options.signal?.aborted) return { ...empty, cancelled: true, timedOut: false };
+  const release = await connection.slots.acquire(options.signal);
+  if (!release) return { ...empty, cancelled: true, timedOut: false };
   const marker = randomBytes(12).toString('hex');
-  const channel = await openExec(connection, `${markerName}=${marker}; export ${markerName}; ${command}`);
+  let channel: ClientChannel;
+  try {
+    channel = await openExec(connection, `${markerName}=${marker}; export ${markerName}; ${command}`);
+  } catch (error) {
+    release();
+    throw error;
+  }
 
   return new Promise<SshExecResult>((resolve, reject) => {
     const out: Buffer[] = [];
@@ -109,6 +129,7 @@ export async function execOn(connection: Connection, command: string, options: S
 
     const cleanup = () => {
       settled = true;
+      release();
       untrack();
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -164,12 +185,15 @@ export async function execOn(connection: Connection, command: string, options: S
         if (text) options.onStderr(text);
       }
     });
-    channel.on('exit', (exitCode: number | null, signalName?: string) => {
+    const onExit = (exitCode: number | null, signalName?: string) => {
       exited = true;
       code = exitCode;
       if (signalName) signal = signalName.startsWith('SIG') ? signalName : `SIG${signalName}`;
-    });
+    };
     let exited = false;
+    const early = earlyExit.get(channel);
+    if (early) onExit(early.code, early.signal);
+    else channel.once('exit', onExit);
     channel.on('close', () => {
       if (stopping) return;
       if (exited) return finish();

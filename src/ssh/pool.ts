@@ -16,6 +16,11 @@ export interface SshPoolOptions {
   connectTimeoutMs?: number;
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
+  /**
+   * Channels open at once per host (commands and the SFTP session); more wait their turn. OpenSSH
+   * allows 10 (MaxSessions); one is kept free for cancelling. Default 9.
+   */
+  maxChannelsPerHost?: number;
   /** ssh-agent socket for hosts without an identity file; default $SSH_AUTH_SOCK. */
   agentSocket?: string;
 }
@@ -42,6 +47,7 @@ export class SshPool {
       keepaliveIntervalMs: options.keepaliveIntervalMs ?? 5_000,
       keepaliveCountMax: options.keepaliveCountMax ?? 3,
       agentSocket: options.agentSocket ?? process.env.SSH_AUTH_SOCK,
+      maxChannels: options.maxChannelsPerHost ?? 9,
     };
   }
 

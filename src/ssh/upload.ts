@@ -56,7 +56,7 @@ export async function uploadOn(connection: Connection, remotePath: string, conte
       const command = options.owner !== undefined ? sh`chown ${options.group === undefined ? options.owner : `${options.owner}:${options.group}`} ${temp}` : sh`chgrp ${options.group!} ${temp}`;
       const result = await execOn(connection, command);
       if (result.code !== 0) {
-        throw new EnvironmentError(`cannot set owner of ${where} to ${[options.owner, options.group].filter(Boolean).join(':')}: ${result.stderr.trim()}`, {
+        throw new EnvironmentError(`cannot set owner of ${where} to ${[options.owner, options.group].filter(Boolean).join(":")}: exit ${result.code ?? result.signal ?? "status missing"}${result.stderr.trim() ? `: ${result.stderr.trim()}` : ""}`, {
           where, fix: 'check that the user and group exist on the host (the chapter that creates them must run first)',
         });
       }

@@ -38,7 +38,7 @@ describe('exec', () => {
   });
 
   it('runs as the configured user, many commands on one connection, in parallel', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => pool.exec('box', `echo ${i} $(id -un)`)));
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => pool.exec('box', `echo ${i} $(id -un)`)));
     results.forEach((r, i) => expect(r.stdout).toBe(`${i} root\n`));
     // One connection: every exec above was served by the same sshd session process tree.
     const sshdSessions = sshd.sessionPids().filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sshd: root@notty'));
@@ -111,6 +111,18 @@ describe('cancel and timeout', () => {
     controller.abort();
     await pending;
     expect(processesMatching('sleep 27.1')).toEqual([]);
+  });
+
+  it('cancelling more commands at once than the server has sessions for kills them all', async () => {
+    const controller = new AbortController();
+    const pending = Array.from({ length: 14 }, (_, i) => pool.exec('box', `sleep 29.${i + 10}`, { signal: controller.signal }));
+    // 9 run (the channel limit), the rest wait for a slot.
+    for (let i = 0; i < 200 && processesMatching('sleep 29.').length < 9; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(processesMatching('sleep 29.')).toHaveLength(9);
+    controller.abort();
+    const results = await Promise.all(pending);
+    expect(results.every((r) => r.cancelled)).toBe(true);
+    expect(processesMatching('sleep 29.')).toEqual([]);
   });
 
   it('an already aborted signal runs nothing', async () => {

@@ -145,7 +145,6 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     'PasswordAuthentication no',
     'KbdInteractiveAuthentication no',
     'AllowTcpForwarding yes',
-    'MaxSessions 64',
     'MaxStartups 100',
     'Subsystem sftp /usr/lib/openssh/sftp-server',
     'LogLevel ERROR',
