@@ -1,8 +1,8 @@
 import { shq } from '../src/ssh/shell-quote.js';
-import { factOf, gatherScript, parseFacts } from './facts.js';
+import { errorText, factOf, gatherScript, parseFacts } from './facts.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
-import { verdictFrom } from './verdict.js';
+import { fail, verdictFrom } from './verdict.js';
 
 /** A systemd unit in the expected state. When it is not active, the journal's last lines explain why. */
 export interface UnitParams {
@@ -12,11 +12,17 @@ export interface UnitParams {
   enabled?: boolean;
 }
 
-function firstLine(text: string): string {
-  return text.trim().split('\n')[0] ?? '';
-}
-
 const enabledStates = new Set(['enabled', 'enabled-runtime']);
+
+/** `systemctl show -p …` output: `Key=value` lines. */
+function properties(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
 
 export const unitCheck: CheckPrimitive<UnitParams> = {
   kind: 'unit',
@@ -30,32 +36,33 @@ export const unitCheck: CheckPrimitive<UnitParams> = {
 
   gather(p) {
     const unit = shq(p.unit);
-    const lines = [`kthw_fact active systemctl is-active -- ${unit}`];
-    if (p.enabled !== undefined) lines.push(`kthw_fact enabled systemctl is-enabled -- ${unit}`);
-    lines.push(`if ! systemctl is-active --quiet -- ${unit}; then kthw_fact journal journalctl -u ${unit} -n 5 --no-pager -o short-iso; fi`);
-    return gatherScript(lines);
+    // One systemctl call for every state; the journal only when the unit is not running.
+    return gatherScript([
+      `kthw_fact show systemctl show -p LoadState -p ActiveState -p SubState -p UnitFileState -- ${unit}`,
+      `if ! grep -qx 'ActiveState=active' "$kthw_dir/show.o" 2>/dev/null; then kthw_fact journal journalctl -u ${unit} -n 5 --no-pager -o short-iso; fi`,
+    ]);
   },
 
   judge(p, text) {
     const facts = parseFacts(text);
-    const active = factOf(facts, 'active');
-    const state = firstLine(active.stdout) || firstLine(active.stderr) || `exit code ${active.code}`;
+    const where = `unit ${p.unit}`;
+    const show = factOf(facts, 'show');
+    if (show.code !== 0) return fail('unknown', `cannot ask systemd about the unit: ${errorText(show)}`, where);
+    const props = properties(show.stdout);
+    const active = props.ActiveState ?? 'unknown';
+    const fileState = props.UnitFileState || 'no unit file';
+    const observed = `${active}${props.SubState && props.SubState !== active ? ` (${props.SubState})` : ''}, ${fileState}`;
+    if (props.LoadState === 'not-found') return fail(observed, 'the unit is not installed (systemd has no unit file by that name)', where);
     const problems: string[] = [];
-    if (p.active && state !== 'active') problems.push(`unit is ${state}, expected active`);
-    if (!p.active && state === 'active') problems.push('unit is active, expected stopped');
-    let observed = `${state}`;
-    if (p.enabled !== undefined) {
-      const enabledFact = factOf(facts, 'enabled');
-      const enabled = firstLine(enabledFact.stdout) || firstLine(enabledFact.stderr) || `exit code ${enabledFact.code}`;
-      observed += `, ${enabled}`;
-      if (p.enabled && !enabledStates.has(enabled)) problems.push(`unit is ${enabled}, expected enabled`);
-      if (!p.enabled && enabledStates.has(enabled)) problems.push(`unit is ${enabled}, expected disabled`);
-    }
+    if (p.active && active !== 'active') problems.push(`unit is ${active}, expected active`);
+    if (!p.active && active === 'active') problems.push('unit is active, expected stopped');
+    if (p.enabled === true && !enabledStates.has(fileState)) problems.push(`unit is ${fileState}, expected enabled`);
+    if (p.enabled === false && enabledStates.has(fileState)) problems.push(`unit is ${fileState}, expected disabled`);
     const journal = facts.get('journal');
     if (problems.length && p.active && journal) {
       const lines = (journal.stdout.trim() || journal.stderr.trim()).split('\n').filter(Boolean);
       if (lines.length) problems.push(`last journal lines:\n  ${lines.join('\n  ')}`);
     }
-    return verdictFrom(problems, observed, `unit ${p.unit}`);
+    return verdictFrom(problems, observed, where);
   },
 };

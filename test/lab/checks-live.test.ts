@@ -108,7 +108,7 @@ describe('check primitives live on the classic lab', () => {
   it('unit: active and enabled passes; stopped, disabled and failed units are diagnosed', async () => {
     await on('server', 'systemctl enable --now kthw-live-sleep.service');
     const good = await one('server', 'unit', { unit: 'kthw-live-sleep.service', enabled: true });
-    expect(good.observed).toBe('active, enabled');
+    expect(good.observed).toBe('active (running), enabled');
     expect(good.ok).toBe(true);
 
     await on('server', 'systemctl disable --now kthw-live-sleep.service');
@@ -122,6 +122,8 @@ describe('check primitives live on the classic lab', () => {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const broken = await one('server', 'unit', { unit: 'kthw-live-broken.service' });
+    const missing = await one('server', 'unit', { unit: 'kube-apiserver.service' });
+    expect(missing.diagnosis?.found).toBe('the unit is not installed (systemd has no unit file by that name)');
     expect(broken.ok).toBe(false);
     expect(broken.diagnosis?.found).toMatch(/^unit is (failed|activating), expected active; last journal lines:/);
     expect(broken.diagnosis?.found).toContain('kthw-broken-marker: cannot bind');
