@@ -70,12 +70,16 @@ export const etcdMembersCheck: CheckPrimitive<EtcdMembersParams> = {
     if (p.cert !== undefined) probe.push('--cert', curlCertPath(p.cert));
     if (p.key !== undefined) probe.push('--key', p.key);
     probe.push('--url', `${p.endpoints[0]!.replace(/\/$/, '')}/health`);
+    // `endpoint status` asks the endpoints one after another, each up to the command timeout: it
+    // runs only once the member list answered.
     return gatherScript([
-      `kthw_fact members ${etcdctl} member list -w simple >"$kthw_dir/members" &`,
-      `kthw_fact status ${etcdctl} endpoint status -w simple >"$kthw_dir/status" &`,
+      'rm -f "$kthw_dir/status"',
       `kthw_fact probe ${probe.map(shq).join(' ')} >"$kthw_dir/probe" &`,
+      `kthw_fact members ${etcdctl} member list -w simple >"$kthw_dir/members"`,
+      `if [ -s "$kthw_dir/members.o" ]; then kthw_fact status ${etcdctl} endpoint status -w simple >"$kthw_dir/status"; fi`,
       'wait',
-      'cat "$kthw_dir/members" "$kthw_dir/status" "$kthw_dir/probe"',
+      'cat "$kthw_dir/members" "$kthw_dir/probe"',
+      'cat "$kthw_dir/status" 2>/dev/null',
     ]);
   },
 
