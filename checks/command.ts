@@ -8,7 +8,7 @@ import { fail, verdictFrom } from './verdict.js';
 export interface CommandParams {
   run: string;
   shell: 'sh' | 'bash';
-  exitCode?: number;
+  exitCode: number;
   stdout?: RegExp;
   /** Fails when stdout matches this. */
   stdoutNot?: RegExp;
@@ -33,8 +33,8 @@ export const commandCheck: CheckPrimitive<CommandParams> = {
     return {
       run: read.string('run'),
       shell: read.optEnum('shell', ['sh', 'bash'] as const) ?? 'sh',
-      // Without any expectation, success means exit code 0.
-      exitCode: exitCode ?? (stdout || stdoutNot ? undefined : 0),
+      // A command that fails does not pass on its output alone: exit code 0 unless told otherwise.
+      exitCode: exitCode ?? 0,
       stdout,
       stdoutNot,
       warnWhen,
@@ -53,7 +53,7 @@ export const commandCheck: CheckPrimitive<CommandParams> = {
       return fail('timed out', `the command did not finish within its time limit and was stopped${cmd.stdout.trim() ? `; stdout:\n  ${tail(cmd.stdout)}` : ''}`, where);
     }
     const problems: string[] = [];
-    if (p.exitCode !== undefined && cmd.code !== p.exitCode) problems.push(`exit code ${cmd.code}, expected ${p.exitCode}`);
+    if (cmd.code !== p.exitCode) problems.push(`exit code ${cmd.code}, expected ${p.exitCode}`);
     if (p.stdout && !p.stdout.test(cmd.stdout)) problems.push(`output does not match /${p.stdout.source}/`);
     if (p.stdoutNot && p.stdoutNot.test(cmd.stdout)) problems.push(`output matches /${p.stdoutNot.source}/, which it must not`);
     if (problems.length) {

@@ -48,14 +48,13 @@ export const httpCheck: CheckPrimitive<HttpParams> = {
     const key = read.optString('key');
     if (key !== undefined && cert === undefined) read.fail('cert', 'given when "key" is');
     const refused = read.optBoolean('refused') ?? false;
-    const body = read.optRegex('body');
     return {
       url,
       cacert: read.optString('cacert'),
       cert,
       key,
-      status: read.optInteger('status', { min: 100, max: 599 }) ?? (refused || body ? undefined : 200),
-      body,
+      status: read.optInteger('status', { min: 100, max: 599 }) ?? (refused ? undefined : 200),
+      body: read.optRegex('body'),
       refused,
       timeoutSeconds: read.optNumber('timeoutSeconds', { min: 1, max: 300 }) ?? 10,
     };

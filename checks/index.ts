@@ -13,6 +13,15 @@ import { x509Check } from './x509.js';
 export type { CheckPrimitive, CheckResult, Diagnosis, Verdict } from './types.js';
 export { parseFacts, type Fact } from './facts.js';
 export { readCert, type CertInfo } from './cert-info.js';
+export type { CommandParams } from './command.js';
+export type { EtcdHealthParams } from './etcd-health.js';
+export type { EtcdMembersParams } from './etcd-members.js';
+export type { FileParams } from './file.js';
+export type { HttpParams } from './http.js';
+export type { KubeconfigParams } from './kubeconfig.js';
+export type { PortParams } from './port.js';
+export type { UnitParams } from './unit.js';
+export type { X509Params } from './x509.js';
 
 // Each primitive types its own params; the registry holds them behind the common shape.
 const all = [fileCheck, x509Check, unitCheck, portCheck, commandCheck, kubeconfigCheck, httpCheck, etcdHealthCheck, etcdMembersCheck] as unknown as CheckPrimitive<unknown>[];

@@ -20,6 +20,11 @@ describe('command check running real shell commands', () => {
     expect(result.diagnosis?.found).toBe('output does not match /^Ready$/; stdout:\n  NotReady');
   });
 
+  it('fails on a non-zero exit even when the output matches', async () => {
+    const result = await runOne('command', { run: 'echo Ready; exit 1', stdout: '^Ready$' });
+    expect(result.diagnosis?.found).toBe('exit code 1, expected 0; stdout:\n  Ready');
+  });
+
   it('fails when stdout matches a forbidden pattern', async () => {
     const result = await runOne('command', { run: 'echo "node-1 NotReady"', stdoutNot: 'NotReady' });
     expect(result.diagnosis?.found).toMatch(/^output matches \/NotReady\/, which it must not/);
