@@ -40,3 +40,20 @@ export const workDir = '/root/kubernetes-the-hard-way';
 export function newlineBeforeAppend(file: string): string {
   return sh`{ [ -z "$(tail -c 1 ${file} 2>/dev/null)" ] || echo >> ${file}; }`;
 }
+
+/** `ssh root@<host> <command>` from the jumpbox, never prompting (the remote command is quoted once more). */
+export function sshRoot(host: string, remoteCommand: string): string {
+  return sh`ssh -n -o BatchMode=yes ${`root@${host}`} ${remoteCommand}`;
+}
+
+/**
+ * A file copied from the jumpbox to another machine with scp, mode 0600, guarded by comparing the
+ * remote file's mode and sha256 with the local one, so a re-run copies nothing.
+ */
+export function scpGuarded(localFile: string, host: string, remotePath: string): { run: string; unless: string } {
+  const target = `root@${host}:${remotePath}`;
+  return {
+    run: sh`scp -q -o BatchMode=yes ${localFile} ${target} && ` + sshRoot(host, sh`chmod 0600 ${remotePath}`),
+    unless: sh`[ "$(` + sshRoot(host, sh`stat -c %a ${remotePath} && sha256sum < ${remotePath}`) + sh`)" = "$(printf '600\\n%s' "$(sha256sum < ${localFile})")" ]`,
+  };
+}

@@ -8,8 +8,19 @@ import { chapter as prerequisites } from './01-prerequisites/index.js';
 import { chapter as jumpbox } from './02-jumpbox/index.js';
 import { chapter as computeResources } from './03-compute-resources/index.js';
 import { chapter as certificateAuthority } from './04-certificate-authority/index.js';
+import { chapter as kubeconfigs } from './05-kubeconfigs/index.js';
+import { chapter as dataEncryption } from './06-data-encryption/index.js';
+import { chapter as etcd } from './07-etcd/index.js';
 
-export const chapters: readonly ChapterModule[] = [prerequisites, jumpbox, computeResources, certificateAuthority];
+export const chapters: readonly ChapterModule[] = [
+  prerequisites,
+  jumpbox,
+  computeResources,
+  certificateAuthority,
+  kubeconfigs,
+  dataEncryption,
+  etcd,
+];
 
 /** A chapter by id (`chapter-4`), number (`4`) or slug (`04-certificate-authority`). */
 export function findChapter(key: string): ChapterModule {

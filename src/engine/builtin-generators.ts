@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { certificateProfiles, generateFromProfiles, readCa, writePki } from '../pki/index.js';
 import { UsageError } from '../util/errors.js';
+import { ensureEncryptionConfig } from './encryption-key.js';
 import type { Generator, Generators } from './generators.js';
 
 const exists = (path: string) => access(path).then(() => true, () => false);
@@ -50,8 +51,7 @@ const sshKey: Generator = async (items, { labDir }) => {
   return changed;
 };
 
-const encryptionKey: Generator = async () => {
-  throw new UsageError('the encryption-key generator arrives with chapter 6', { fix: 'update kthw' });
-};
+/** `secrets/encryption-config.yaml` with a fresh 32-byte key, kept once made. */
+const encryptionKey: Generator = async (_items, { labDir }) => ensureEncryptionConfig(labDir);
 
 export const builtinGenerators: Generators = { pki, 'ssh-key': sshKey, 'encryption-key': encryptionKey };
