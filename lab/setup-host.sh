@@ -18,10 +18,12 @@ say() { if [ "$quiet" = 0 ]; then echo "$@"; fi; }
 # systemd-container: systemd-nspawn; mmdebstrap + debian-archive-keyring: the machine image;
 # iproute2: namespaces, bridge, veths; openssh-*: the lab's road in and sshd for unit tests;
 # uidmap: mmdebstrap's helpers; kmod: overlay/bridge modules; ansible*: export checks; tmux, openssl:
-# the tutor and PKI tests; procps/psmisc/util-linux: teardown and mount inspection.
+# the tutor and PKI tests; procps/psmisc/util-linux: teardown and mount inspection;
+# etcd-server/etcd-client: the check and PKI unit tests run a real etcd cluster on loopback.
 packages=(
   systemd-container mmdebstrap debian-archive-keyring iproute2 openssh-client openssh-server
   uidmap kmod ansible ansible-lint tmux openssl procps util-linux ca-certificates
+  etcd-server etcd-client
 )
 # Extra names to require (space-separated); the tests use it to see the not-root message.
 if [ -n "${KTHW_SETUP_EXTRA_PACKAGES:-}" ]; then
@@ -54,5 +56,12 @@ export DEBIAN_FRONTEND=noninteractive
 apt_quiet=()
 if [ "$quiet" = 1 ]; then apt_quiet=(-qq); fi
 apt-get "${apt_quiet[@]}" update
+# Packages with daemons (sshd, etcd) must not start them on the host: the tests start their own.
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && made_policy=1
+fi
+trap '[ "$made_policy" = 1 ] && rm -f "$policy"' EXIT
 apt-get "${apt_quiet[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null
 say "host set-up: done"
