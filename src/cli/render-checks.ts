@@ -7,6 +7,7 @@ export function renderCheckResults(results: CheckResult[], verbose: boolean): st
   for (const result of results) {
     lines.push(`  ${result.ok ? mark.ok() : mark.fail()} ${paint.dim(result.host.padEnd(8))} ${result.title}`);
     if (verbose && result.ok) lines.push(paint.dim(`      ${result.observed}`));
+    if (result.warning) lines.push(...result.warning.split('\n').map((line, i) => `      ${i === 0 ? `${mark.warn()} ` : '  '}${line.trim()}`));
     if (!result.ok && result.diagnosis) {
       const d = result.diagnosis;
       lines.push(`      found: ${d.found}`, `      where: ${d.where}`, `      why:   ${d.why}`, `      fix:   ${d.fix}`);
