@@ -48,12 +48,17 @@ export function sshRoot(host: string, remoteCommand: string): string {
 
 /**
  * A file copied from the jumpbox to another machine with scp, mode 0600, guarded by comparing the
- * remote file's mode and sha256 with the local one, so a re-run copies nothing.
+ * remote file's mode and sha256 with the local one (the local hash travels on ssh's stdin), so a
+ * re-run copies nothing.
  */
 export function scpGuarded(localFile: string, host: string, remotePath: string): { run: string; unless: string } {
-  const target = `root@${host}:${remotePath}`;
   return {
-    run: sh`scp -q -o BatchMode=yes ${localFile} ${target} && ` + sshRoot(host, sh`chmod 0600 ${remotePath}`),
-    unless: sh`[ "$(` + sshRoot(host, sh`stat -c %a ${remotePath} && sha256sum < ${remotePath}`) + sh`)" = "$(printf '600\\n%s' "$(sha256sum < ${localFile})")" ]`,
+    run: sh`scp -q -o BatchMode=yes ${localFile} ${`root@${host}:${remotePath}`} && ` + sshRoot(host, sh`chmod 0600 ${remotePath}`),
+    unless: sh`sha256sum < ${localFile} | ` + sshFed(host, sh`[ "$(stat -c %a ${remotePath})" = 600 ] && [ "$(sha256sum < ${remotePath})" = "$(cat)" ]`),
   };
+}
+
+/** Like sshRoot, but the remote command reads what is piped into ssh. */
+export function sshFed(host: string, remoteCommand: string): string {
+  return sh`ssh -o BatchMode=yes ${`root@${host}`} ${remoteCommand}`;
 }

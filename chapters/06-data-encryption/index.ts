@@ -22,7 +22,7 @@ export const providersCommand = sh`sed -n 's/^[[:space:]]*-[[:space:]]*\\(aescbc
  * (of the whole file) are printed; a hash does not reveal the key.
  */
 export function sameEverywhereCommand(hosts: string[]): string {
-  const lines = hosts.map((h) => sh`printf '%s %s\\n' ${h} "$(` + sshRoot(h, sh`sha256sum < ${encryptionConfigPath}`) + ` 2>/dev/null | cut -c1-12)"`);
+  const lines = hosts.map((h) => `{ ${sshRoot(h, sh`sha256sum < ${encryptionConfigPath}`)} 2>/dev/null || echo; } | ` + sh`awk -v ${`h=${h}`} '{ print h, substr($1, 1, 12) }'`);
   return (
     `{ ${lines.join('; ')}; } | awk 'NR == 1 { first = $2; host = $1 } { print } ` +
     `$2 == "" { bad = bad " " $1 " (missing)" } $2 != "" && $2 != first { bad = bad " " $1 } ` +

@@ -2,7 +2,7 @@ import type { Lab } from '../../src/lab/types.js';
 import { templateFile, type ChapterModule } from '../../src/plan/chapter.js';
 import type { Action, CheckSpec, FileAction, Step } from '../../src/plan/types.js';
 import { sh } from '../../src/ssh/shell-quote.js';
-import { escapeRegex, jumpboxOf, sshRoot, stagingDir, workDir } from '../common.js';
+import { escapeRegex, jumpboxOf, sshFed, stagingDir, workDir } from '../common.js';
 import {
   apiServerClientTls,
   clientTlsArgs,
@@ -77,7 +77,7 @@ function binariesFromDownloads(lab: Lab, cluster: EtcdCluster): Step[] {
   const copies = cluster.members.map((m): Action => ({
     kind: 'command',
     run: sh`scp -q -o BatchMode=yes ${`${controllerDir}/etcd`} ${`${clientDir}/etcdctl`} ${`root@${m.name}:/root/`}`,
-    unless: sh`test ! -f ${tarball} || [ "$(` + sshRoot(m.name, 'sha256sum < /root/etcd') + sh`)" = "$(sha256sum < ${`${controllerDir}/etcd`})" ]`,
+    unless: sh`test ! -f ${tarball} || sha256sum < ${`${controllerDir}/etcd`} | ` + sshFed(m.name, '[ "$(sha256sum < /root/etcd)" = "$(cat)" ]'),
   }));
   return [
     {

@@ -18,12 +18,15 @@ const fileAt = (p: Plan, host: string, path: string) =>
   p.steps.filter((s) => s.host === host).flatMap((s) => s.actions).find((a): a is FileAction => a.kind === 'file' && a.path === path);
 
 describe('the chapter registry', () => {
-  it('lists chapters 1–4 in order with stable ids and slugs', () => {
+  it('lists chapters 1–7 in order with stable ids and slugs', () => {
     expect(chapters.map((c) => [c.meta.id, c.meta.number, c.meta.slug])).toEqual([
       ['chapter-1', 1, '01-prerequisites'],
       ['chapter-2', 2, '02-jumpbox'],
       ['chapter-3', 3, '03-compute-resources'],
       ['chapter-4', 4, '04-certificate-authority'],
+      ['chapter-5', 5, '05-kubeconfigs'],
+      ['chapter-6', 6, '06-data-encryption'],
+      ['chapter-7', 7, '07-etcd'],
     ]);
   });
 
