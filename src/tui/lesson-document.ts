@@ -9,6 +9,7 @@ import { stepLines } from './step-commands.js';
 const marker = /^<!--[ \t]*step:[ \t]*([a-z0-9-]+)[ \t]*-->[ \t]*$/gm;
 
 export function stepBlock(step: Step): string {
+  if (stepLines(step).length === 0) return `**${step.title}** — on \`${step.host}\`: nothing to type, the checks look for you.`;
   const fence = longestFence(stepLines(step));
   return [`**${step.title}** — on \`${step.host}\``, '', `${fence}sh`, `# on ${step.host}`, ...stepLines(step), fence].join('\n');
 }

@@ -2,6 +2,8 @@
  * Markdown to terminal lines with marked + marked-terminal. Loaded on first use (marked-terminal
  * pulls in a syntax highlighter), so the first frame does not wait for it.
  */
+import { wrapAnsiLine } from './wrap-ansi-line.js';
+
 type Render = (markdown: string, width: number, color: boolean) => string[];
 
 let loading: Promise<Render> | undefined;
@@ -14,19 +16,32 @@ export function loadMarkdownRenderer(): Promise<Render> {
       const key = String(width);
       let marked = cache.get(key);
       if (!marked) {
-        marked = new Marked().use(markedTerminal({ width, reflowText: true, tab: 2, emoji: false, showSectionPrefix: false }));
+        marked = new Marked().use(markedTerminal({ width, reflowText: true, tab: 2, emoji: false, showSectionPrefix: false }), inlineInListItems);
         cache.set(key, marked);
       }
       return marked;
     };
     return (markdown, width, color) => {
       const text = instance(Math.max(20, width)).parse(markdown, { async: false }) as string;
-      const lines = text.replace(/\n+$/, '').split('\n');
+      const lines = text.replace(/\n+$/, '').split('\n').flatMap((line) => wrapAnsiLine(line, width));
       return color ? lines : lines.map(stripAnsi);
     };
   })();
   return loading;
 }
+
+/**
+ * marked-terminal renders the text of a tight list item as its raw source (`**bold**` stays as
+ * typed): render such text tokens' inline children instead. Returning false defers to it.
+ */
+const inlineInListItems = {
+  renderer: {
+    text(this: { parser: { parseInline(tokens: unknown[]): string } }, token: unknown): string | false {
+      const tokens = typeof token === 'object' && token !== null ? (token as { tokens?: unknown[] }).tokens : undefined;
+      return tokens ? this.parser.parseInline(tokens) : false;
+    },
+  },
+};
 
 // SGR and OSC-8 hyperlink sequences: what marked-terminal and the highlighter emit.
 const ansi = /\u001b\[[0-9;]*m|\u001b\]8;[^\u0007\u001b]*(?:\u0007|\u001b\\)/g;

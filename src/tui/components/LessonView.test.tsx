@@ -34,3 +34,18 @@ describe('LessonView', () => {
     expect(frame).toMatch(/lines 21–29 of \d+/);
   });
 });
+
+describe('LessonView list items', () => {
+  it('renders bold inside list items and wraps long items at the width, under their text', async () => {
+    const markdown = `Intro.\n\n* **Is it Debian?** ${'The commands in this tutorial use apt and dpkg. '.repeat(3)}\n* second\n`;
+    const view = render(<LessonView markdown={markdown} width={60} height={20} scroll={0} />);
+    for (let i = 0; i < 200 && !view.lastFrame()?.includes('Intro'); i++) await new Promise((r) => setTimeout(r, 20));
+    const rows = view.lastFrame()!.split('\n');
+    expect(rows.join('\n')).not.toContain('**');
+    expect(rows.join('\n')).toContain('Is it Debian?');
+    expect(rows.every((r) => r.length <= 60)).toBe(true);
+    expect(rows.join('\n')).not.toContain('…');
+    const item = rows.findIndex((r) => r.includes('Is it Debian?'));
+    expect(rows[item + 1]).toMatch(/^ {4}\S/);
+  });
+});

@@ -25,8 +25,9 @@ export function menuLines(step: Step, width: number): Line[] {
     [{ text: '  e ', bold: true }, { text: ' explain: why, and what the commands do' }],
     [{ text: '  c ', bold: true }, { text: ' check the chapter' }],
     '',
-    [{ text: `The commands (on ${step.host}):`, dim: true }],
-    ...stepLines(step).map((l): Line => [{ text: `  ${l}`, color: 'yellow' }]),
+    ...(stepLines(step).length === 0
+      ? [[{ text: 'Nothing to type here: this step changes nothing, its checks look for you.', dim: true }] as Line]
+      : [[{ text: `The commands (on ${step.host}):`, dim: true }] as Line, ...stepLines(step).map((l): Line => [{ text: `  ${l}`, color: 'yellow' }])]),
   ];
 }
 

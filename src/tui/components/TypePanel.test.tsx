@@ -25,6 +25,12 @@ describe('TypePanel', () => {
     expect(frame).toContain('press c here to check');
   });
 
+  it('a step without actions has nothing to type', () => {
+    const frame = render(<TypePanel step={{ ...step, actions: [] }} sshHint="kthw lab ssh node-0" height={20} scroll={0} />).lastFrame()!;
+    expect(frame).toContain('Nothing to type for this step');
+    expect(frame).not.toContain('Then type:');
+  });
+
   it('for a step on the learner’s machine, no ssh line', () => {
     const frame = render(<TypePanel step={{ ...step, host: 'local' }} sshHint="unused" height={20} scroll={0} />).lastFrame()!;
     expect(frame).toContain('on your own machine');
