@@ -306,7 +306,7 @@ function checks(lab: Lab, cluster: EtcdCluster): CheckSpec[] {
         title: `etcd on ${m.name} has the realtime I/O class`,
         host: m.name,
         kind: 'command',
-        params: { run: 'ionice -p "$(systemctl show -p MainPID --value etcd)"', stdout: '^realtime' },
+        params: { run: 'pid=$(systemctl show -p MainPID --value etcd); if [ "${pid:-0}" = 0 ]; then echo "etcd is not running"; else ionice -p "$pid"; fi', stdout: '^realtime' },
         why: 'Under disk contention a slow fsync makes the member miss heartbeats and trigger elections.',
         fix: 'IOSchedulingClass=realtime in the unit; a container may refuse it (then the lesson explains the fallback)',
       },

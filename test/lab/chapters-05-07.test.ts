@@ -136,7 +136,7 @@ describe('ipv6-ha lab: chapters 01–07 and what the checks catch', () => {
       expect(code).toBe(1);
       const health = checks.find((c) => c.id === 'health')!;
       expect(health.observed).toBe('2/3 members healthy, quorum holds');
-      expect(health.diagnosis!.found).toMatch(/member server3 \(https:\/\/\[fd00:57::21\]:2379\) is unhealthy: x509: certificate is valid for .*not fd00:57::21/);
+      expect(health.diagnosis!.found).toMatch(/member server3 \(https:\/\/\[fd00:57::21\]:2379\) is unhealthy: .*x509: certificate is valid for .*not fd00:57::21/);
       expect(health.diagnosis!.found).not.toMatch(/member server2|member server \(/);
     } finally {
       expect(kthw(v6File, 'run', 'chapter-4').code).toBe(0);
@@ -152,7 +152,7 @@ describe('ipv6-ha lab: chapters 01–07 and what the checks catch', () => {
     expect(failing(checks)).toEqual(['kubeconfig-node-0-node-0']);
     const check = checks.find((c) => c.id === 'kubeconfig-node-0-node-0')!;
     expect(check.diagnosis!.found).toBe('server is https://[fd00:57::99]:6443, expected https://[fd00:57::4]:6443');
-    expect(check.diagnosis!.where).toBe('node-0: /var/lib/kubelet/kubeconfig');
+    expect(check.diagnosis!.where).toBe('node-0:/var/lib/kubelet/kubeconfig');
     const repair = kthw(v6File, 'run', 'chapter-5');
     expect(repair.code).toBe(0);
     expect(repair.output).toMatch(/1 change\(s\) made/);
