@@ -242,7 +242,7 @@ function checks(lab: Lab, cluster: EtcdCluster): CheckSpec[] {
   const version = cluster.version.text.replace(/^v/, '');
   result.push({
     id: 'version',
-    title: `the etcd that runs is the lab's ${cluster.version.text}`,
+    title: cluster.source === 'download' ? `which etcd runs (the lab names ${cluster.version.text}; the image's stands in with a warning)` : `the etcd that runs is the lab's ${cluster.version.text}`,
     host: first.name,
     kind: 'command',
     params:
