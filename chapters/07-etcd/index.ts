@@ -92,7 +92,8 @@ function binariesFromDownloads(lab: Lab, cluster: EtcdCluster): Step[] {
         {
           kind: 'command',
           run: sh`mkdir -p ${controllerDir} ${clientDir} && tar -xzf ${tarball} -C ${controllerDir} --strip-components 1 ${`${dir}/etcd`} && tar -xzf ${tarball} -C ${clientDir} --strip-components 1 ${`${dir}/etcdctl`}`,
-          unless: sh`test ! -f ${tarball} || { test -x ${`${controllerDir}/etcd`} && test -x ${`${clientDir}/etcdctl`}; }`,
+          // Compared with the tarball's content, so a newer tarball replaces binaries unpacked from an older one.
+          unless: sh`test ! -f ${tarball} || { tar -xzOf ${tarball} ${`${dir}/etcd`} | cmp -s - ${`${controllerDir}/etcd`} && tar -xzOf ${tarball} ${`${dir}/etcdctl`} | cmp -s - ${`${clientDir}/etcdctl`}; }`,
         },
         ...copies,
       ],
@@ -106,7 +107,8 @@ function installStep(cluster: EtcdCluster, member: EtcdMember): Action[] {
   return [
     {
       kind: 'command',
-      run: 'if [ -f /root/etcd ]; then install -m 0755 /root/etcd /root/etcdctl /usr/local/bin/; else ln -sfn /usr/bin/etcd /usr/local/bin/etcd && ln -sfn /usr/bin/etcdctl /usr/local/bin/etcdctl; fi',
+      // A running etcd keeps the old binary until restarted; try-restart leaves a stopped one alone.
+      run: 'if [ -f /root/etcd ]; then install -m 0755 /root/etcd /root/etcdctl /usr/local/bin/ && systemctl try-restart etcd; else ln -sfn /usr/bin/etcd /usr/local/bin/etcd && ln -sfn /usr/bin/etcdctl /usr/local/bin/etcdctl; fi',
       unless: '{ [ -f /root/etcd ] && cmp -s /root/etcd /usr/local/bin/etcd && cmp -s /root/etcdctl /usr/local/bin/etcdctl; } || { [ ! -f /root/etcd ] && [ -e /usr/local/bin/etcd ] && [ -e /usr/local/bin/etcdctl ]; }',
     },
   ];
