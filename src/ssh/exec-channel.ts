@@ -57,27 +57,37 @@ export function killMarkedScript(marker: string): string {
 }
 
 /**
- * Exit statuses that arrived before execOn listened. ssh2 may parse a channel's confirmation, its
- * exit-status and its close from one TCP read: the exec callback runs first, but the code awaiting
- * it resumes only after the whole read was handled, so a plain 'exit' event would be lost (seen as
- * "no exit status" on fast commands right after an sftp transfer).
+ * Opens an exec channel and hands it to `attach` inside ssh2's callback, before anything else runs:
+ * ssh2 may parse a channel's confirmation, output, exit-status and close from one TCP read, so a
+ * listener added after an `await` would miss them. A refused open while the connection is fine
+ * (sshd still tearing down a just-closed session at MaxSessions) is retried briefly.
  */
-const earlyExit = new WeakMap<ClientChannel, { code: number | null; signal?: string }>();
-
-function openExec(connection: Connection, command: string): Promise<ClientChannel> {
+function openExec(connection: Connection, command: string, attach: (channel: ClientChannel) => void): Promise<void> {
   return new Promise((resolve, reject) => {
+    let attempt = 0;
     const untrack = connection.track(reject);
-    try {
-      connection.client.exec(command, (error, channel) => {
+    const open = () => {
+      try {
+        connection.client.exec(command, (error, channel) => {
+          if (error) {
+            if (connection.alive && /open failed/i.test(error.message) && ++attempt <= 20) {
+              setTimeout(open, 10 * attempt);
+              return;
+            }
+            untrack();
+            reject(connection.alive ? error : connection.lostError(error));
+            return;
+          }
+          untrack();
+          attach(channel);
+          resolve();
+        });
+      } catch (error) {
         untrack();
-        if (error) return reject(connection.alive ? error : new SshConnectionLost(connection.host.name, error.message, error));
-        channel.once('exit', (code: number | null, signal?: string) => earlyExit.set(channel, { code, signal }));
-        resolve(channel);
-      });
-    } catch (error) {
-      untrack();
-      reject(new SshConnectionLost(connection.host.name, (error as Error).message, error));
-    }
+        reject(connection.lostError(error));
+      }
+    };
+    open();
   });
 }
 
@@ -85,17 +95,21 @@ function openExec(connection: Connection, command: string): Promise<ClientChanne
 async function killMarked(connection: Connection, marker: string): Promise<void> {
   const release = await connection.reserveSlot.acquire();
   try {
-    const channel = await openExec(connection, killMarkedScript(marker));
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 5_000);
-      channel.on('close', () => {
-        clearTimeout(timer);
-        resolve();
+    let closed!: Promise<void>;
+    await openExec(connection, killMarkedScript(marker), (channel) => {
+      closed = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5_000);
+        channel.on('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
+      channel.on('error', () => {});
       channel.resume();
       channel.stderr.resume();
       channel.end();
     });
+    await closed;
   } catch {
     // The connection is gone; nothing more can be done from here.
   } finally {
@@ -103,29 +117,27 @@ async function killMarked(connection: Connection, marker: string): Promise<void>
   }
 }
 
+type Stop = 'cancelled' | 'timedOut';
+
 export async function execOn(connection: Connection, command: string, options: SshExecOptions = {}): Promise<SshExecResult> {
   const empty = { stdout: '', stderr: '', code: null, signal: null };
   if (options.signal?.aborted) return { ...empty, cancelled: true, timedOut: false };
   const release = await connection.slots.acquire(options.signal);
   if (!release) return { ...empty, cancelled: true, timedOut: false };
   const marker = randomBytes(12).toString('hex');
-  let channel: ClientChannel;
-  try {
-    channel = await openExec(connection, `${markerName}=${marker}; export ${markerName}; ${command}`);
-  } catch (error) {
-    release();
-    throw error;
-  }
 
   return new Promise<SshExecResult>((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const outText = new StringDecoder('utf8');
     const errText = new StringDecoder('utf8');
+    let channel: ClientChannel | undefined;
     let code: number | null = null;
     let signal: string | null = null;
+    let exited = false;
     let settled = false;
-    let stopping: 'cancelled' | 'timedOut' | undefined;
+    let stopping: Stop | undefined;
+    let stopWhenOpen: Stop | undefined;
 
     const cleanup = () => {
       settled = true;
@@ -150,13 +162,18 @@ export async function execOn(connection: Connection, command: string, options: S
         timedOut: stopping === 'timedOut',
       });
     };
-    const untrack = connection.track((lost) => {
+    const fail = (error: unknown) => {
       if (settled) return;
       cleanup();
-      reject(lost);
-    });
-    const stop = async (why: 'cancelled' | 'timedOut') => {
+      reject(error);
+    };
+    const untrack = connection.track(fail);
+    const stop = async (why: Stop) => {
       if (settled || stopping) return;
+      if (!channel) {
+        stopWhenOpen ??= why;
+        return;
+      }
       stopping = why;
       try {
         channel.signal('TERM');
@@ -171,41 +188,42 @@ export async function execOn(connection: Connection, command: string, options: S
     const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => void stop('timedOut'), options.timeoutMs);
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    channel.on('data', (chunk: Buffer) => {
-      out.push(chunk);
-      if (options.onStdout) {
-        const text = outText.write(chunk);
-        if (text) options.onStdout(text);
-      }
-    });
-    channel.stderr.on('data', (chunk: Buffer) => {
-      err.push(chunk);
-      if (options.onStderr) {
-        const text = errText.write(chunk);
-        if (text) options.onStderr(text);
-      }
-    });
-    const onExit = (exitCode: number | null, signalName?: string) => {
-      exited = true;
-      code = exitCode;
-      if (signalName) signal = signalName.startsWith('SIG') ? signalName : `SIG${signalName}`;
-    };
-    let exited = false;
-    const early = earlyExit.get(channel);
-    if (early) onExit(early.code, early.signal);
-    else channel.once('exit', onExit);
-    channel.on('close', () => {
-      if (stopping) return;
-      if (exited) return finish();
-      // No exit status: ssh2 closes channels as the connection drops, often a moment before the
-      // connection itself reports it. Let the connection speak first.
-      void connection.endsWithin(250).then((lost) => {
-        if (!lost) finish();
+    const attach = (opened: ClientChannel) => {
+      channel = opened;
+      opened.on('data', (chunk: Buffer) => {
+        out.push(chunk);
+        if (options.onStdout) {
+          const text = outText.write(chunk);
+          if (text) options.onStdout(text);
+        }
       });
-    });
-    channel.on('error', () => {
-      // Surfaced through close / the connection; an error here alone carries no exit status.
-    });
-    channel.end(options.stdin ?? '');
+      opened.stderr.on('data', (chunk: Buffer) => {
+        err.push(chunk);
+        if (options.onStderr) {
+          const text = errText.write(chunk);
+          if (text) options.onStderr(text);
+        }
+      });
+      opened.on('exit', (exitCode: number | null, signalName?: string) => {
+        exited = true;
+        code = exitCode;
+        if (signalName) signal = signalName.startsWith('SIG') ? signalName : `SIG${signalName}`;
+      });
+      opened.on('close', () => {
+        if (stopping) return;
+        if (exited) return finish();
+        // No exit status: ssh2 closes channels as the connection drops, often a moment before the
+        // connection itself reports it. Let the connection speak first.
+        void connection.endsWithin(250).then((lost) => {
+          if (!lost) finish();
+        });
+      });
+      opened.on('error', () => {
+        // Surfaced through close / the connection; an error here alone carries no exit status.
+      });
+      opened.end(options.stdin ?? '');
+      if (stopWhenOpen) void stop(stopWhenOpen);
+    };
+    openExec(connection, `${markerName}=${marker}; export ${markerName}; ${command}`, attach).catch(fail);
   });
 }

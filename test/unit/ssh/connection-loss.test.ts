@@ -45,7 +45,7 @@ describe('a dropped connection', () => {
     const first = await pool.exec(host, 'echo $PPID');
     const running = pool.exec(host, 'sleep 19.01; echo done');
     const handled = running.catch(() => undefined);
-    await until(() => processesMatching('sleep 19.01').length > 0);
+    await until(() => processesMatching(sshd, 'sleep 19.01').length > 0);
     signalSessions('SIGKILL');
     const error = await running.catch((e: unknown) => e);
     await handled;
@@ -74,7 +74,7 @@ describe('a dropped connection', () => {
   it('sshd gone entirely: the running command is lost, the next call cannot connect, and works again once sshd is back', async () => {
     const pool = new SshPool({ knownHostsFiles: [knownHosts], connectTimeoutMs: 3_000 });
     const running = pool.exec(host, 'sleep 19.02').catch((e: unknown) => e);
-    await until(() => processesMatching('sleep 19.02').length > 0);
+    await until(() => processesMatching(sshd, 'sleep 19.02').length > 0);
     await sshd.restart();
     expect(await running).toBeInstanceOf(SshConnectionLost);
     // restart() brought it back on the same port with the same host key.
@@ -93,7 +93,7 @@ describe('keepalive and timeouts', () => {
   it('a host that stops answering is detected by keepalive and reported lost', async () => {
     const pool = new SshPool({ knownHostsFiles: [knownHosts], keepaliveIntervalMs: 200, keepaliveCountMax: 2 });
     const running = pool.exec(host, 'sleep 19.03');
-    await until(() => processesMatching('sleep 19.03').length > 0);
+    await until(() => processesMatching(sshd, 'sleep 19.03').length > 0);
     // Frozen, not dead: the TCP connection stays open, only keepalive can notice.
     const frozen = sshd.sessionPids();
     signalSessions('SIGSTOP');

@@ -100,29 +100,29 @@ describe('cancel and timeout', () => {
     const result = await pending;
     expect(result).toMatchObject({ cancelled: true, timedOut: false, code: null });
     expect(result.stdout).not.toContain('never');
-    expect(processesMatching(marker)).toEqual([]);
+    expect(processesMatching(sshd, marker)).toEqual([]);
   });
 
   it('kills a whole pipeline and background children, not only the login shell', async () => {
     const controller = new AbortController();
     const pending = pool.exec('box', 'sleep 27.18 & sleep 27.19 | cat; wait', { signal: controller.signal });
     await new Promise((r) => setTimeout(r, 300));
-    expect(processesMatching('sleep 27.1').length).toBeGreaterThanOrEqual(2);
+    expect(processesMatching(sshd, 'sleep 27.1').length).toBeGreaterThanOrEqual(2);
     controller.abort();
     await pending;
-    expect(processesMatching('sleep 27.1')).toEqual([]);
+    expect(processesMatching(sshd, 'sleep 27.1')).toEqual([]);
   });
 
   it('cancelling more commands at once than the server has sessions for kills them all', async () => {
     const controller = new AbortController();
     const pending = Array.from({ length: 14 }, (_, i) => pool.exec('box', `sleep 29.${i + 10}`, { signal: controller.signal }));
     // 9 run (the channel limit), the rest wait for a slot.
-    for (let i = 0; i < 200 && processesMatching('sleep 29.').length < 9; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(processesMatching('sleep 29.')).toHaveLength(9);
+    for (let i = 0; i < 200 && processesMatching(sshd, 'sleep 29.').length < 9; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(processesMatching(sshd, 'sleep 29.')).toHaveLength(9);
     controller.abort();
     const results = await Promise.all(pending);
     expect(results.every((r) => r.cancelled)).toBe(true);
-    expect(processesMatching('sleep 29.')).toEqual([]);
+    expect(processesMatching(sshd, 'sleep 29.')).toEqual([]);
   });
 
   it('an already aborted signal runs nothing', async () => {
@@ -134,7 +134,7 @@ describe('cancel and timeout', () => {
   it('a timeout stops the command and says so', async () => {
     const result = await pool.exec('box', 'sleep 23.45', { timeoutMs: 200 });
     expect(result).toMatchObject({ cancelled: true, timedOut: true, code: null });
-    expect(processesMatching('sleep 23.45')).toEqual([]);
+    expect(processesMatching(sshd, 'sleep 23.45')).toEqual([]);
     // The connection is still good after a cancel.
     expect((await pool.exec('box', 'echo ok')).stdout).toBe('ok\n');
   });

@@ -89,7 +89,7 @@ describe('ProxyJump', () => {
   it('when the jump connection drops, work on the target is reported lost and the next call rebuilds both', async () => {
     const pool = new SshPool({ knownHostsFiles: [bothKnown] });
     const running = pool.exec(target, 'sleep 17.31').catch((e: unknown) => e);
-    for (let i = 0; i < 200 && processesMatching('sleep 17.31').length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && processesMatching(targetSshd, 'sleep 17.31').length === 0; i++) await new Promise((r) => setTimeout(r, 25));
     for (const pid of jumpSshd.sessionPids()) process.kill(pid, 'SIGKILL');
     const error = await running;
     expect(error).toBeInstanceOf(SshConnectionLost);

@@ -79,15 +79,21 @@ export function descendants(pid: number): number[] {
   return found;
 }
 
-/** Processes whose command line contains `text` (for "is the remote command gone"). */
-export function processesMatching(text: string): number[] {
+/**
+ * Live processes started through `sshd` (their SSH_CONNECTION names its port, which survives being
+ * orphaned) whose command line contains `text`: for "is the remote command gone". Other test runs
+ * on this machine use other ports, so they never match.
+ */
+export function processesMatching(sshd: { port: number }, text: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    if (!/^\d+$/.test(entry)) continue;
     try {
       const state = readFileSync(`/proc/${entry}/stat`, 'utf8');
       if (state.slice(state.lastIndexOf(')') + 2).startsWith('Z')) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(text)) pids.push(Number(entry));
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(text)) continue;
+      const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      if (env.some((v) => v.startsWith('SSH_CONNECTION=') && v.endsWith(` ${sshd.port}`))) pids.push(Number(entry));
     } catch {
       // exited meanwhile
     }
@@ -148,6 +154,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     'MaxStartups 100',
     'Subsystem sftp /usr/lib/openssh/sftp-server',
     'LogLevel ERROR',
+    // Debian's bash sources ~/.bashrc for every SSH command unless SHLVL says it is nested; this
+    // host's root .bashrc runs pyenv (slow, and it takes a lock), which would make timings and
+    // even completion depend on the machine, not on the code under test.
+    'SetEnv SHLVL=1',
   ];
   const configPath = join(dir, 'sshd_config');
   writeFileSync(configPath, `${config.join('\n')}\n`, { mode: 0o600 });
