@@ -31,6 +31,14 @@ describe('exec', () => {
     expect(result).toMatchObject({ code: 3, signal: null, stdout: 'out\n', stderr: 'err\n', cancelled: false });
   });
 
+  it('never loses an exit status, even for instant commands right after an sftp transfer', async () => {
+    // Confirmation, exit-status and close of a fast command can arrive in one TCP read.
+    await pool.upload('box', join(scratch, 'warm-sftp'), 'x', { mode: '0644' });
+    const codes = await Promise.all(Array.from({ length: 60 }, (_, i) => pool.exec('box', `exit ${i % 7}`)));
+    expect(codes.map((r) => r.code)).toEqual(Array.from({ length: 60 }, (_, i) => i % 7));
+    for (let i = 0; i < 30; i++) expect((await pool.exec('box', 'exit 5')).code).toBe(5);
+  });
+
   it('reports a command killed by a signal', async () => {
     const result = await pool.exec('box', 'kill -KILL $$');
     expect(result.code).toBeNull();
