@@ -7,7 +7,7 @@
  * 3. RSS after walking every real chapter of the classic lab (goal ≤ 120 MB), next to an idle node.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,8 @@ await build({ ...bundled, entryPoints: { 'fixture-bundled': join(root, 'test/fix
 function timeInPty(command: string, marker?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { detached: true, stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, NODE_ENV: 'production' } });
+    // script's pty starts at 0×0: give it 80×24 first, for the subject and the baseline alike.
+    const child = spawn('script', ['-qfec', `stty cols 80 rows 24; exec ${command}`, '/dev/null'], { detached: true, stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, NODE_ENV: 'production' } });
     let seen = '';
     let done = false;
     const finish = () => {
@@ -50,22 +51,39 @@ function timeInPty(command: string, marker?: string): Promise<number> {
     };
     child.stdout.on('data', (chunk: Buffer) => {
       seen += chunk.toString('utf8');
-      if (marker !== undefined && seen.includes(marker)) finish();
+      if (marker !== undefined && seen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').includes(marker)) finish();
     });
+    const timer = setTimeout(() => {
+      if (done) return;
+      done = true;
+      process.kill(-child.pid!, 'SIGKILL');
+      reject(new Error(`${command} did not show ${JSON.stringify(marker)} within 30 s:\n${seen}`));
+    }, 30_000);
     child.on('exit', (code) => {
+      clearTimeout(timer);
       if (marker === undefined) finish();
       else if (!done) reject(new Error(`${command} exited ${code} before showing ${marker}:\n${seen}`));
     });
   });
 }
 
-const times = { baseline: [] as number[], external: [] as number[], bundled: [] as number[] };
+// `kthw learn` itself as dist/ ships it (run `npm run build` first), on a fresh state directory.
+const kthw = join(root, 'bin/kthw.js');
+if (!existsSync(join(root, 'dist/cli.js'))) spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+
+const times = { baseline: [] as number[], external: [] as number[], bundled: [] as number[], learn: [] as number[], learnFirst: [] as number[] };
 for (let i = 0; i < 11; i++) {
   times.baseline.push(await timeInPty(`${process.execPath} -e 0`));
+  times.learnFirst.push(await timeInPty(`env KTHW_HOME=${join(work, `f${i}`)} ${process.execPath} ${kthw} learn`, 'Opening the lab'));
+  times.learn.push(await timeInPty(`env KTHW_HOME=${join(work, `h${i}`)} ${process.execPath} ${kthw} learn`, '› · 01'));
   times.external.push(await timeInPty(`${process.execPath} ${join(out, 'fixture-external.mjs')} ${join(work, `e${i}`)}`, 'A workspace'));
   times.bundled.push(await timeInPty(`${process.execPath} ${join(out, 'fixture-bundled.mjs')} ${join(work, `b${i}`)}`, 'A workspace'));
 }
 const base = median(times.baseline);
+for (const [label, values] of [['first frame', times.learnFirst], ['chapter list with progress', times.learn]] as const) {
+  const ratio = median(values) / base;
+  console.log(`kthw learn ${label} (dist/, classic lab): ${median(values).toFixed(1)} ms vs node -e 0 ${base.toFixed(1)} ms → ${ratio.toFixed(2)}×  (goal ≤ 3×: ${ratio <= 3 ? 'met' : 'NOT met'})`);
+}
 for (const variant of ['external', 'bundled'] as const) {
   const ratio = median(times[variant]) / base;
   console.log(

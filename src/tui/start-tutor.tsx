@@ -1,7 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { render } from 'ink';
+import type { ReactNode } from 'react';
 import type { TutorSession } from '../engine/session.js';
 import { App } from './components/App.js';
+import { Opening } from './components/Opening.js';
 import { createIntents } from './intents.js';
 import { loadMarkdownRenderer } from './markdown.js';
 import { createTutorStore } from './store.js';
@@ -17,42 +19,61 @@ export interface TutorOptions {
 
 /**
  * Runs the guided tutor on a terminal until the learner quits; resolves with the exit code.
+ * `session` may still be opening: the first frame is drawn at once and the tutor follows when
+ * it is ready (if it fails to open, the terminal is restored and the error is thrown).
  * The terminal is restored on every way out, including a crash or a signal.
  */
-export async function startTutor(session: TutorSession, options: TutorOptions): Promise<number> {
-  // The tutor keeps about 20 MB alive but makes garbage on every frame; with V8's default heap
-  // growth the resident size climbs to 115-130 MB after a walk through the chapters, with this
-  // flag it stays near 90 MB (bench/tui.ts). The heavy work (SSH, PKI) is native or I/O bound.
-  setFlagsFromString('--optimize-for-size');
+export async function startTutor(session: TutorSession | Promise<TutorSession>, options: TutorOptions): Promise<number> {
   const color = !options.noColor && !process.env.NO_COLOR;
-  const store = createTutorStore(session.lab);
+  const themed = (node: ReactNode) => <ThemeContext.Provider value={{ color }}>{node}</ThemeContext.Provider>;
   const terminal = borrowTerminal(options);
   let exitCode = 0;
   let instance: ReturnType<typeof render> | undefined;
+  let leaving = false;
+  const leave = () => {
+    leaving = true;
+    instance?.unmount();
+  };
   const guards = installCrashGuards(() => {
     instance?.unmount();
     terminal.restore();
   });
   try {
-    const intents = createIntents(session, store, {
+    instance = render(themed(<Opening columns={options.stdout.columns || 80} rows={options.stdout.rows || 24} onQuit={leave} />), {
+      stdin: options.stdin,
+      stdout: options.stdout,
+      exitOnCtrlC: false,
+      patchConsole: true,
+    });
+    const ready = await Promise.resolve(session).catch((error: unknown) => {
+      instance?.unmount();
+      throw error;
+    });
+    if (leaving) {
+      await instance.waitUntilExit();
+      return exitCode;
+    }
+    const store = createTutorStore(ready.lab);
+    const intents = createIntents(ready, store, {
       exit(code) {
         exitCode = code;
-        instance?.unmount();
+        leave();
       },
     });
-    instance = render(
-      <ThemeContext.Provider value={{ color }}>
-        <App store={store} intents={intents} sshHint={(host) => session.sshHint(host)} />
-      </ThemeContext.Provider>,
-      { stdin: options.stdin, stdout: options.stdout, exitOnCtrlC: false, patchConsole: true },
-    );
+    instance.rerender(themed(<App store={store} intents={intents} sshHint={(host) => ready.sshHint(host)} />));
     void intents
       .start()
       .catch((error: unknown) =>
         store.setState({ loading: false, notice: { text: `could not start: ${error instanceof Error ? error.message : String(error)}`, tone: 'error' } }),
       )
-      // Load the Markdown renderer once the first screen is up, while the learner reads it.
-      .finally(() => setTimeout(() => void loadMarkdownRenderer(), 50).unref());
+      .finally(() => {
+        // The tutor keeps about 20 MB alive but makes garbage on every frame; with V8's default heap
+        // growth the resident size climbs to 115-130 MB after a walk through the chapters, with this
+        // flag it stays near 90 MB (bench/tui.ts). Set after the first screen, which it would slow.
+        setFlagsFromString('--optimize-for-size');
+        // Load the Markdown renderer once the first screen is up, while the learner reads it.
+        setTimeout(() => void loadMarkdownRenderer(), 50).unref();
+      });
     await instance.waitUntilExit();
     await intents.idle();
     return exitCode;

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../util/errors.js';
 import { globalOptions } from '../global-options.js';
-import { openSession } from '../session.js';
 
 /**
  * `kthw learn`: the guided tutor. It needs a terminal to read keys from; without one it says which
@@ -15,13 +14,15 @@ export default async function learn(command: Command, ..._args: string[]): Promi
       fix: 'run it in a terminal; in scripts use `kthw run chapter-N` to apply a chapter and `kthw verify chapter-N` to check it',
     });
   }
-  // The production builds of React and its reconciler: several times smaller and faster to load.
-  process.env.NODE_ENV ??= 'production';
-  const session = await openSession(options);
+  // The tutor draws its first frame while the session (lab file, state, SSH pool, chapters) is loaded.
+  const { startTutor } = await import('../../tui/index.js');
+  const opening = import('../session.js').then(({ openSession }) => openSession(options));
   try {
-    const { startTutor } = await import('../../tui/index.js');
-    return await startTutor(session, { stdin: process.stdin, stdout: process.stdout, noColor: !options.color });
+    return await startTutor(opening, { stdin: process.stdin, stdout: process.stdout, noColor: !options.color });
   } finally {
-    await session.close();
+    await opening.then(
+      (session) => session.close(),
+      () => undefined, // startTutor has thrown this error already
+    );
   }
 }

@@ -53,7 +53,8 @@ async function waitFor(text: string | RegExp, timeoutMs = 30_000): Promise<strin
 }
 
 async function expectRestored(exitCode: number): Promise<string> {
-  const shown = await waitFor(/EXIT=\d+/);
+  // Wait for all of stty's report (its last line names extproc), not just the exit code.
+  const shown = await waitFor(/EXIT=\d+[\s\S]*extproc/);
   expect(shown).toContain(`EXIT=${exitCode}`);
   // stty prints `icanon` and `echo` when on, `-icanon` and `-echo` when the tutor left raw mode behind.
   expect(shown).toMatch(/(^|\s)icanon(\s|$)/m);
@@ -107,6 +108,30 @@ describe('the terminal after kthw learn', () => {
     const node = execFileSync('pgrep', ['-f', '-P', execFileSync('pgrep', ['-P', pid], { encoding: 'utf8' }).trim().split('\n')[0]!, 'tui-fixture'], { encoding: 'utf8' }).trim().split('\n')[0]!;
     process.kill(Number(node), 'SIGTERM');
     await expectRestored(143);
+  });
+
+  it('draws its first frame while the session opens, then the tutor', async () => {
+    start({ KTHW_FIXTURE_OPEN_MS: '2500' });
+    await waitFor('Opening the lab…');
+    expect(paneState()).toBe('1 0');
+    await waitFor('A workspace');
+    keys('q');
+    await expectRestored(0);
+  });
+
+  it('q while the session opens leaves at once', async () => {
+    start({ KTHW_FIXTURE_OPEN_MS: '4000' });
+    await waitFor('Opening the lab…');
+    keys('q');
+    await expectRestored(0);
+  });
+
+  it('is restored when the session cannot open, and the error is shown on the normal screen', async () => {
+    start({ KTHW_FIXTURE_OPEN_MS: '1000', KTHW_FIXTURE_OPEN_FAIL: '1' });
+    await waitFor('Opening the lab…');
+    const shown = await expectRestored(2);
+    expect(shown).toContain('error: lab file fixture.yaml: hosts[1].name is not a valid host name');
+    expect(shown).toContain('where: fixture.yaml:7:11');
   });
 
   it('resumes where the learner left off in a new process', async () => {
