@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { localExecutor, runChecks } from '../src/checks-runner/index.js';
 import type { CheckSpec } from '../src/plan/types.js';
 import { makePki } from '../test/unit/checks/pki-fixture.js';
-// @ts-expect-error measure.mjs is plain JavaScript without types
 import { median } from './measure.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'kthw-bench-checks-'));

@@ -7,7 +7,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SshPool, type SshHost } from '../src/ssh/index.js';
 import { knownHostsLineFor, startSshd } from '../test/unit/ssh/sshd-fixture.js';
-// @ts-expect-error measure.mjs is plain JavaScript without types
 import { median } from './measure.mjs';
 
 const rounds = Number(process.env.KTHW_BENCH_ROUNDS ?? 30);
