@@ -1,6 +1,7 @@
 import { appendFileSync, chmodSync } from 'node:fs';
 import { SshHostKeyRefused } from './errors.js';
 import { keyBlobType, sha256Fingerprint } from './fingerprint.js';
+import { shq } from './shell-quote.js';
 import { judgeHostKey, knownHostsLine, knownHostsName, knownKeyTypes, readKnownHostsFiles } from './known-hosts.js';
 
 export interface HostKeyPolicy {
@@ -52,7 +53,7 @@ export function hostKeyCheck(hostName: string, label: string, address: string, p
       refused = new SshHostKeyRefused(hostName, 'changed', fingerprint,
         `HOST KEY CHANGED for ${label}: it offered ${keyBlobType(keyBlob)} key ${fingerprint}, but known_hosts expects ${known}. ` +
           'Someone may be intercepting the connection, or the machine was rebuilt.',
-        `if and only if you know ${label} was re-installed, check ${fingerprint} on the machine (ssh-keygen -lf /etc/ssh/ssh_host_${shortType(keyBlob)}_key.pub) and replace the old line (ssh-keygen -R '${name}')`);
+        `if and only if you know ${label} was re-installed, check ${fingerprint} on the machine (ssh-keygen -lf /etc/ssh/ssh_host_${shortType(keyBlob)}_key.pub) and replace the old line (ssh-keygen -R ${shq(name)} -f ${shq(fileOf(verdict.known[0]!.where))})`);
       return false;
     }
     if (policy.acceptNewInto !== undefined) {
@@ -68,6 +69,11 @@ export function hostKeyCheck(hostName: string, label: string, address: string, p
   };
 
   return { serverHostKey: types.length > 0 ? types : undefined, verify, refusal: () => refused };
+}
+
+/** The file of a `file:line` location. */
+function fileOf(where: string): string {
+  return where.slice(0, where.lastIndexOf(':'));
 }
 
 function shortType(keyBlob: Buffer): string {

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import { SshConnectError, SshIdentityError } from './errors.js';
+import { shq } from './shell-quote.js';
 
 export type Credentials = { privateKey: Buffer } | { agent: string };
 
@@ -20,7 +21,7 @@ export function loadIdentity(path: string): Buffer {
     throw new SshIdentityError(
       `permissions ${octal} for the SSH identity file ${path} are too open: a private key must not be readable by group or others`,
       path,
-      `chmod 600 '${path}'`,
+      `chmod 600 ${shq(path)}`,
     );
   }
   const key = readFileSync(path);

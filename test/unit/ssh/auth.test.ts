@@ -47,7 +47,7 @@ describe('identity files', () => {
       const error = await run({ ...host, identity: copy }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SshIdentityError);
       expect((error as SshIdentityError).message).toContain(`permissions 0${mode.toString(8)}`);
-      expect((error as SshIdentityError).fix).toBe(`chmod 600 '${copy}'`);
+      expect((error as SshIdentityError).fix).toBe(`chmod 600 ${copy}`);
     }
   });
 

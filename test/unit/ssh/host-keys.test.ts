@@ -112,6 +112,7 @@ describe('host keys refused', () => {
     expect(error.message).toContain(fingerprintOf(`${sshd.hostKeys.ed25519.path}.pub`));
     expect(error.message).toContain(fingerprintOf(`${impostor.path}.pub`));
     expect(error.message).toContain(`${file}:1`);
+    expect(error.fix).toContain(`ssh-keygen -R '[127.0.0.1]:${sshd.port}' -f ${file}`);
   });
 
   it('revoked key: refused even with a line trusting it', async () => {
