@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
-// @ts-expect-error measure.mjs is plain JavaScript without types
 import { median } from './measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
