@@ -137,7 +137,6 @@ export async function execOn(connection: Connection, command: string, options: S
     let exited = false;
     let settled = false;
     let stopping: Stop | undefined;
-    let stopWhenOpen: Stop | undefined;
 
     const cleanup = () => {
       settled = true;
@@ -170,11 +169,9 @@ export async function execOn(connection: Connection, command: string, options: S
     const untrack = connection.track(fail);
     const stop = async (why: Stop) => {
       if (settled || stopping) return;
-      if (!channel) {
-        stopWhenOpen ??= why;
-        return;
-      }
       stopping = why;
+      // Not open yet (the server is slow to answer): report now; attach() kills it if it opens later.
+      if (!channel) return finish();
       try {
         channel.signal('TERM');
       } catch {
@@ -190,6 +187,14 @@ export async function execOn(connection: Connection, command: string, options: S
 
     const attach = (opened: ClientChannel) => {
       channel = opened;
+      if (settled) {
+        opened.on('error', () => {});
+        opened.resume();
+        opened.stderr.resume();
+        opened.end();
+        void killMarked(connection, marker).then(() => opened.close());
+        return;
+      }
       opened.on('data', (chunk: Buffer) => {
         out.push(chunk);
         if (options.onStdout) {
@@ -222,7 +227,6 @@ export async function execOn(connection: Connection, command: string, options: S
         // Surfaced through close / the connection; an error here alone carries no exit status.
       });
       opened.end(options.stdin ?? '');
-      if (stopWhenOpen) void stop(stopWhenOpen);
     };
     openExec(connection, `${markerName}=${marker}; export ${markerName}; ${command}`, attach).catch(fail);
   });

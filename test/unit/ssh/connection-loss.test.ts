@@ -114,6 +114,26 @@ describe('keepalive and timeouts', () => {
     await pool.close();
   });
 
+  it('a timeout holds even when the server does not answer the channel open; the late command is killed', async () => {
+    const pool = new SshPool({ knownHostsFiles: [knownHosts] });
+    await pool.exec(host, 'true');
+    const flag = join(dir, 'late-command-ran');
+    const frozen = sshd.sessionPids();
+    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+    let result;
+    try {
+      result = await pool.exec(host, `sleep 0.5; sleep 15.5; touch ${flag}`, { timeoutMs: 300 });
+    } finally {
+      for (const pid of frozen) process.kill(pid, 'SIGCONT');
+    }
+    expect(result).toMatchObject({ cancelled: true, timedOut: true, code: null });
+    // Once the server wakes up the command starts, and is killed as soon as its channel opens.
+    expect((await pool.exec(host, 'echo awake')).stdout).toBe('awake\n');
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(processesMatching(sshd, 'sleep 15.5')).toEqual([]);
+    await pool.close();
+  });
+
   it('keepalive keeps an idle connection usable', async () => {
     const pool = new SshPool({ knownHostsFiles: [knownHosts], keepaliveIntervalMs: 100, keepaliveCountMax: 2 });
     const before = (await pool.exec(host, 'echo $PPID')).stdout;
