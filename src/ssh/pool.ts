@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { Connection, openConnection, type ConnectionSettings } from './connection.js';
+import type { HostKeyPolicy } from './host-key-check.js';
 import { execOn, type SshExecOptions, type SshExecResult } from './exec-channel.js';
 import { checkSshHost, type SshHost } from './host.js';
 import { uploadOn, type SshUploadOptions } from './upload.js';
@@ -29,6 +30,12 @@ export function defaultKnownHostsFiles(): string[] {
   return [join(homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
 }
 
+/** The file new keys are recorded in is always one of those read, so what it records is trusted next time. */
+function knownHostsPolicy(files: string[], acceptNewInto: string | undefined): HostKeyPolicy {
+  if (acceptNewInto === undefined) return { knownHostsFiles: files };
+  return { knownHostsFiles: files.includes(acceptNewInto) ? files : [...files, acceptNewInto], acceptNewInto };
+}
+
 /**
  * One SSH connection per host, opened on first use and shared by every command and upload to it.
  * A connection that dropped fails its work with SshConnectionLost and is opened anew on the next call.
@@ -42,7 +49,7 @@ export class SshPool {
   constructor(options: SshPoolOptions = {}) {
     for (const host of options.hosts instanceof Map ? options.hosts.values() : (options.hosts ?? [])) this.hosts.set(host.name, host);
     this.settings = {
-      hostKeys: { knownHostsFiles: options.knownHostsFiles ?? defaultKnownHostsFiles(), ...(options.acceptNewHostKeysInto ? { acceptNewInto: options.acceptNewHostKeysInto } : {}) },
+      hostKeys: knownHostsPolicy(options.knownHostsFiles ?? defaultKnownHostsFiles(), options.acceptNewHostKeysInto),
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       keepaliveIntervalMs: options.keepaliveIntervalMs ?? 5_000,
       keepaliveCountMax: options.keepaliveCountMax ?? 3,

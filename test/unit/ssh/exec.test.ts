@@ -46,11 +46,14 @@ describe('exec', () => {
   });
 
   it('runs as the configured user, many commands on one connection, in parallel', async () => {
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => pool.exec('box', `echo ${i} $(id -un)`)));
+    const sessions = () => sshd.sessionPids().filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sshd: root@notty'));
+    const before = sessions();
+    // A fresh pool: 40 first calls at once still open one connection.
+    const fresh = new SshPool({ hosts: [host], knownHostsFiles: [join(scratch, 'known_hosts')] });
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => fresh.exec('box', `echo ${i} $(id -un)`)));
     results.forEach((r, i) => expect(r.stdout).toBe(`${i} root\n`));
-    // One connection: every exec above was served by the same sshd session process tree.
-    const sshdSessions = sshd.sessionPids().filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sshd: root@notty'));
-    expect(sshdSessions).toHaveLength(1);
+    expect(sessions().filter((pid) => !before.includes(pid))).toHaveLength(1);
+    await fresh.close();
   });
 
   it('streams output in the order it was produced, as it is produced', async () => {

@@ -1,8 +1,9 @@
-import { homedir, userInfo } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/util/errors.js';
-import { parseSshConfig, sshHostFromConfig } from '../../../src/ssh/index.js';
+import { parseSshConfig, readSshConfig, sshHostFromConfig } from '../../../src/ssh/index.js';
 
 const config = parseSshConfig(
   [
@@ -71,5 +72,21 @@ describe('ssh config Host entries', () => {
     })();
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).where).toBe('cfg:2');
+  });
+});
+
+describe('readSshConfig', () => {
+  it('reads a file (the local lab writes one like this) and treats a missing one as empty', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kthw-ssh-config-'));
+    try {
+      const path = join(dir, 'ssh_config');
+      writeFileSync(path, 'Host server server.kubernetes.local\n  HostName 10.240.0.11\n  User root\n  Port 22\n\nHost server server.kubernetes.local\n  IdentityFile "/lab dir/ssh/id_ed25519"\n  UserKnownHostsFile "/lab dir/ssh/known_hosts"\n  StrictHostKeyChecking yes\n');
+      expect(sshHostFromConfig(readSshConfig(path), 'server.kubernetes.local')).toEqual({
+        name: 'server.kubernetes.local', address: '10.240.0.11', port: 22, user: 'root', identity: '/lab dir/ssh/id_ed25519', knownHosts: ['/lab dir/ssh/known_hosts'],
+      });
+      expect(readSshConfig(join(dir, 'absent')).blocks).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
