@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../util/errors.js';
-import { Connection, openConnection, type ConnectionSettings } from './connection.js';
+import type { Connection, ConnectionSettings } from './connection.js';
+import { openConnection } from './open-connection.js';
 import type { HostKeyPolicy } from './host-key-check.js';
 import { execOn, type SshExecOptions, type SshExecResult } from './exec-channel.js';
 import { checkSshHost, type SshHost } from './host.js';
