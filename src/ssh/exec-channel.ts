@@ -44,7 +44,7 @@ export function killMarkedScript(marker: string): string {
     'field() { n=$2; read -r s < "/proc/$1/stat" 2>/dev/null || return 1; s=${s##*) }; set -- $s; eval "echo \\${$n}"; }',
     'own=$(field $$ 4)',
     'pids=; sids=',
-    'for f in $found; do p=${f#/proc/}; p=${p%/*}; sid=$(field $p 4) || continue; pids="$pids $p"; [ "$sid" = "$own" ] || sids="$sids $sid"; done',
+    'for f in $found; do p=${f#/proc/}; p=${p%/*}; sid=$(field $p 4) || continue; pids="$pids $p"; [ "$sid" = "$own" ] || [ "$sid" -le 1 ] || sids="$sids $sid"; done',
     'for d in /proc/[0-9]*; do read -r s < $d/stat 2>/dev/null || continue; s=${s##*) }; set -- $s',
     '  for sid in $sids; do [ "$4" = "$sid" ] && pids="$pids ${d#/proc/}"; done; done',
     '[ -n "$pids" ] || exit 0',
