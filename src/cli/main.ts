@@ -59,6 +59,24 @@ program
   .action(action(() => import('./commands/verify.js')));
 
 program
+  .command('replay')
+  .option('--to <lab-file>', "replay onto another lab's machines (its lab directory gets this lab's PKI, jumpbox key and secrets)")
+  .option('--from <chapter>', 'first chapter to replay')
+  .option('--until <chapter>', 'last chapter to replay')
+  .option('--new-pki', 'with --to: let the other lab make its own PKI and keys instead of copying these')
+  .description("re-run every chapter this lab's state records as done, non-interactively; resumes where a failed replay stopped")
+  .action(action(() => import('./commands/replay.js')));
+
+program
+  .command('export')
+  .argument('<format>', "'ansible'")
+  .argument('[dir]', 'directory to write the Ansible project into')
+  .option('--chapter <chapter>', 'with --print: only this chapter')
+  .option('--print', "print the chapter's role (what you did, as automation) instead of writing a project")
+  .description('export the chapter plans as an Ansible project (roles, templates, vaulted secrets, verify playbooks)')
+  .action(action(() => import('./commands/export.js')));
+
+program
   .command('learn')
   .description('the guided tutor: read why, run or type each step, check it (needs a terminal)')
   .action(action(() => import('./commands/learn.js')));

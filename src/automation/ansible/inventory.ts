@@ -1,0 +1,42 @@
+/** `inventory.yml` from the lab file: the groups by role, and the connection kthw itself uses. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { primaryAddress, type Lab, type Role } from '../../lab/types.js';
+
+const groups: Array<[string, Role]> = [
+  ['jumpbox', 'jumpbox'],
+  ['controllers', 'controller'],
+  ['etcd', 'etcd'],
+  ['workers', 'worker'],
+  ['routers', 'router'],
+];
+
+/** The local lab's own key, when `kthw lab up` made one. */
+export function localLabKey(labDir: string): string | undefined {
+  const key = join(labDir, 'ssh', 'id_ed25519');
+  return existsSync(key) ? key : undefined;
+}
+
+export function inventory(lab: Lab, labDir: string): unknown {
+  const byName = new Map(lab.hosts.map((h) => [h.name, h]));
+  const hosts = Object.fromEntries(
+    lab.hosts.map((host) => {
+      const identity = host.ssh.identity ?? localLabKey(labDir);
+      const jump = host.ssh.jump !== undefined ? byName.get(host.ssh.jump) : undefined;
+      return [
+        host.name,
+        {
+          ansible_host: primaryAddress(lab, host),
+          ansible_user: host.ssh.user,
+          ansible_port: host.ssh.port,
+          ...(identity ? { ansible_ssh_private_key_file: identity } : {}),
+          ...(jump ? { ansible_ssh_common_args: `-o ProxyJump=${jump.ssh.user}@[${primaryAddress(lab, jump)}]:${jump.ssh.port}` } : {}),
+        },
+      ];
+    }),
+  );
+  const children = Object.fromEntries(
+    groups.map(([group, role]) => [group, { hosts: Object.fromEntries(lab.hosts.filter((h) => h.roles.includes(role)).map((h) => [h.name, null])) }]).filter(([, g]) => Object.keys((g as { hosts: object }).hosts).length > 0),
+  );
+  return { all: { hosts, children } };
+}

@@ -1,0 +1,112 @@
+/**
+ * One chapter's plan as an Ansible role: each step becomes a block run on its host, each action a
+ * task with the module that does the same thing idempotently. Generated from the plan alone, so a new
+ * chapter needs no change here.
+ */
+import { basename } from 'node:path';
+import type { Action, Plan, Step } from '../../plan/types.js';
+import { exportsAsTemplate, type VarPlacement } from './template-vars.js';
+import { secretVarName } from './secret-vars.js';
+
+export interface RoleFiles {
+  tasks: unknown[];
+  handlers: unknown[];
+  /** `templates/<name>.j2` → chapter template name (chapters/<slug>/templates/<file>). */
+  templates: Map<string, string>;
+  /** Hosts the role's tasks run on, in order of first use. */
+  hosts: string[];
+  /** Steps with nothing Ansible can do (kthw's local generators): shown as a comment. */
+  localSteps: string[];
+  /** Secret files the role reads (lab-directory relative). */
+  secrets: Set<string>;
+}
+
+const handlerName = (unit: string) => `Restart ${unit}`;
+
+export function roleFromPlan(plan: Plan, slug: string, placement: VarPlacement): RoleFiles {
+  const role: RoleFiles = { tasks: [], handlers: [], templates: new Map(), hosts: [], localSteps: [], secrets: new Set() };
+  const notified = new Set<string>();
+  let counter = 0;
+  const register = () => `${slug.replace(/^[0-9]+-/, '').replace(/-/g, '_')}_guard_${++counter}`;
+  for (const step of plan.steps) {
+    const remote = step.actions.filter((a) => a.kind !== 'generate');
+    if (step.host === 'local' || remote.length === 0) {
+      if (step.actions.length > 0) role.localSteps.push(`${step.id}: ${step.title}`);
+      continue;
+    }
+    if (!role.hosts.includes(step.host)) role.hosts.push(step.host);
+    const notifiedInStep = new Set<string>();
+    const block: unknown[] = [];
+    for (const action of remote) block.push(...tasksOf(action, step, { role, placement, register, notifiedInStep }));
+    notifiedInStep.forEach((unit) => notified.add(unit));
+    role.tasks.push({ name: `Step ${step.id}: ${step.title}`, when: `inventory_hostname == ${JSON.stringify(step.host)}`, block });
+  }
+  role.handlers = [...notified].map((unit) => ({ name: handlerName(unit), 'ansible.builtin.systemd_service': { name: unit, state: 'restarted', daemon_reload: true } }));
+  return role;
+}
+
+interface TaskContext {
+  role: RoleFiles;
+  placement: VarPlacement;
+  register: () => string;
+  notifiedInStep: Set<string>;
+}
+
+const ownership = (a: { owner?: string; group?: string }) => ({ ...(a.owner ? { owner: a.owner } : {}), ...(a.group ? { group: a.group } : {}) });
+
+function tasksOf(action: Exclude<Action, { kind: 'generate' }>, step: Step, ctx: TaskContext): unknown[] {
+  const notify = (units: string[] | undefined) => {
+    units?.forEach((unit) => ctx.notifiedInStep.add(unit));
+    return units && units.length > 0 ? { notify: units.map(handlerName) } : {};
+  };
+  switch (action.kind) {
+    case 'file': {
+      if (exportsAsTemplate(action, ctx.placement)) {
+        const name = templateFileName(ctx.role, action.path, action.template.name);
+        return [{ name: `Render ${action.path}`, 'ansible.builtin.template': { src: name, dest: action.path, mode: action.mode, ...ownership(action) }, ...notify(action.notify) }];
+      }
+      return [{ name: `Write ${action.path}`, 'ansible.builtin.copy': { content: action.content, dest: action.path, mode: action.mode, ...ownership(action) }, ...notify(action.notify) }];
+    }
+    case 'secret-file':
+      ctx.role.secrets.add(action.secret);
+      return [
+        {
+          name: `Place ${action.path} (${action.secret} of the lab directory)`,
+          'ansible.builtin.copy': { content: `{{ ${secretVarName(action.secret)} }}`, dest: action.path, mode: action.mode, ...ownership(action) },
+          no_log: true,
+          ...notify(action.notify),
+        },
+      ];
+    case 'copy':
+      // ansible.builtin.copy verifies only SHA-1 checksums; the lab's sha256 pin is checked by verify.yml/kthw.
+      return [{ name: `Copy ${basename(action.from)} to ${action.path}`, 'ansible.builtin.copy': { src: action.from, dest: action.path, mode: action.mode, ...ownership(action) } }];
+    case 'command': {
+      const title = action.run.split('\n')[0]!.slice(0, 60);
+      const run = { name: `Run ${title}`, 'ansible.builtin.shell': { cmd: action.run, executable: '/bin/bash' }, changed_when: action.readOnly !== true };
+      if (action.unless === undefined) return [run];
+      const guard = ctx.register();
+      return [
+        { name: `Check whether ${title} already took effect`, 'ansible.builtin.shell': { cmd: action.unless, executable: '/bin/bash' }, register: guard, changed_when: false, failed_when: false, check_mode: false },
+        { ...run, when: `${guard}.rc != 0` },
+      ];
+    }
+    case 'unit': {
+      const tasks: unknown[] = [];
+      // kthw restarts a unit at this point when a file it reads changed: handlers run here too.
+      if (ctx.notifiedInStep.has(action.unit)) tasks.push({ name: `Apply pending restarts before ${action.unit}`, 'ansible.builtin.meta': 'flush_handlers' });
+      tasks.push({ name: `Bring ${action.unit} to ${action.state}`, 'ansible.builtin.systemd_service': { name: action.unit, enabled: action.enabled, state: action.state, daemon_reload: true } });
+      return tasks;
+    }
+  }
+}
+
+/** `templates/<dest-basename>.j2`, made unique within the role when two templates share a basename. */
+function templateFileName(role: RoleFiles, dest: string, template: string): string {
+  const base = basename(dest).replace(/^\./, '') || 'file';
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? `${base}.j2` : `${base}-${n}.j2`;
+    const existing = role.templates.get(name);
+    if (existing === undefined) role.templates.set(name, template);
+    if (existing === undefined || existing === template) return name;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Replay: re-runs, in order, the chapters a lab's state records as done, onto the same machines or
+ * onto another lab's, with the same parameters. Progress is recorded in the target lab (its state
+ * file for steps, `replay.json` for the replay itself) so a failed or killed replay resumes on the
+ * next call; a replay that finds everything in place reports 0 changed.
+ */
+import type { EventSink } from '../engine/events.js';
+import type { StepRecord } from '../engine/run-plan.js';
+import type { StepFailed } from '../engine/run-step.js';
+import type { ChapterModule } from '../plan/chapter.js';
+import type { LabState } from '../state/index.js';
+import { UsageError } from '../util/errors.js';
+import { copyLabSecrets } from './copy-lab-secrets.js';
+import { clearReplayProgress, readReplayProgress, writeReplayProgress, type ReplayProgress } from './replay-progress.js';
+import type { CliSession } from '../cli/session.js';
+
+export interface ReplayOptions {
+  /** First and last chapter to replay (ids, numbers or slugs). */
+  from?: string;
+  until?: string;
+  /** With a target lab: let its own generators make a new PKI instead of copying the source's. */
+  newPki?: boolean;
+  emit?: EventSink;
+  signal?: AbortSignal;
+  /** Called when a chapter starts (after any resume decision). */
+  onChapter?: (chapter: ChapterModule, resumeFrom: string | undefined) => void;
+}
+
+export interface ReplayedChapter {
+  chapter: string;
+  /** Already finished by an earlier call of this replay. */
+  skipped: boolean;
+  changed: number;
+  steps: StepRecord[];
+}
+
+export interface ReplayResult {
+  ok: boolean;
+  changed: number;
+  /** True when this call resumed an unfinished replay. */
+  resumed: boolean;
+  chapters: ReplayedChapter[];
+  /** Files copied into the target lab's directory (--to). */
+  copiedSecrets: string[];
+  failure?: StepFailed;
+}
+
+/** The chapters the source lab has finished (every step done), in teaching order, within from..until. */
+export function doneChapters(source: CliSession, state: LabState | undefined, from?: string, until?: string): ChapterModule[] {
+  const first = from === undefined ? 0 : source.chapter(from).meta.number;
+  const last = until === undefined ? Infinity : source.chapter(until).meta.number;
+  if (first > last) throw new UsageError(`--from ${from} comes after --until ${until}`, { where: 'kthw replay', fix: 'give --from an earlier chapter than --until' });
+  return source.chapters.filter((module) => {
+    if (module.meta.number < first || module.meta.number > last) return false;
+    const plan = module.plan(source.lab, params(state, module.meta.id));
+    const steps = state?.chapters[module.meta.id]?.steps ?? {};
+    return plan.steps.length > 0 && plan.steps.every((step) => steps[step.id]?.status === 'done');
+  });
+}
+
+export async function replay(source: CliSession, target: CliSession, options: ReplayOptions = {}): Promise<ReplayResult> {
+  const sourceState = await source.store.read();
+  const wanted = doneChapters(source, sourceState, options.from, options.until).map((c) => c.meta.id);
+  if (wanted.length === 0) {
+    throw new UsageError(`lab ${source.lab.name} records no finished chapter${options.from || options.until ? ' in that range' : ''} to replay`, {
+      where: source.store.paths.stateFile,
+      fix: 'finish chapters with `kthw run chapter-N` (or `kthw learn`) first',
+    });
+  }
+  const other = target !== source;
+  const copiedSecrets = other && !options.newPki ? await copyLabSecrets(source.store.paths.dir, target.store.paths.dir) : [];
+  if (other) {
+    for (const id of wanted) {
+      const recorded = params(sourceState, id);
+      if (Object.keys(recorded).length > 0) await target.setParams(id, recorded);
+    }
+  }
+
+  const targetDir = target.store.paths.dir;
+  const previous = await readReplayProgress(targetDir);
+  const resumed = previous !== undefined && previous.source === source.labFile && sameList(previous.chapters, wanted);
+  const progress: ReplayProgress = resumed ? previous : { source: source.labFile, chapters: wanted, done: [], startedAt: new Date().toISOString() };
+  await writeReplayProgress(targetDir, progress);
+
+  const result: ReplayResult = { ok: true, changed: 0, resumed, chapters: [], copiedSecrets };
+  for (const id of wanted) {
+    if (progress.done.includes(id)) {
+      result.chapters.push({ chapter: id, skipped: true, changed: 0, steps: [] });
+      continue;
+    }
+    const module = target.chapter(id);
+    const fromStep = resumed ? await firstUnreplayedStep(target, module, progress.startedAt) : undefined;
+    options.onChapter?.(module, fromStep);
+    const run = await target.run(id, { fromStep, emit: options.emit, signal: options.signal });
+    result.chapters.push({ chapter: id, skipped: false, changed: run.changed, steps: run.steps });
+    result.changed += run.changed;
+    if (!run.ok) return { ...result, ok: false, ...(run.failure ? { failure: run.failure } : {}) };
+    progress.done.push(id);
+    await writeReplayProgress(targetDir, progress);
+  }
+  await clearReplayProgress(targetDir);
+  return result;
+}
+
+/** The first step of a chapter this replay has not finished on the target (undefined: start at the top). */
+async function firstUnreplayedStep(target: CliSession, module: ChapterModule, startedAt: string): Promise<string | undefined> {
+  const state = await target.store.read();
+  const records = state?.chapters[module.meta.id]?.steps ?? {};
+  const plan = module.plan(target.lab, params(state, module.meta.id));
+  const index = plan.steps.findIndex((step) => !(records[step.id]?.status === 'done' && records[step.id]!.at >= startedAt));
+  return index > 0 ? plan.steps[index]!.id : undefined;
+}
+
+function params(state: LabState | undefined, chapterId: string): Record<string, string> {
+  const recorded = state?.chapters[chapterId]?.params ?? {};
+  return Object.fromEntries(Object.entries(recorded).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);

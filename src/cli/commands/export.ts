@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { buildAnsibleProject, roleName } from '../../automation/ansible/project.js';
+import { writeAnsibleProject } from '../../automation/ansible/write-project.js';
+import { ExitCode, UsageError } from '../../util/errors.js';
+import { globalOptions } from '../global-options.js';
+import { paint, printJson } from '../output.js';
+import { openSession } from '../session.js';
+
+/**
+ * `kthw export ansible DIR`: the chapter plans of this lab as an Ansible project.
+ * `kthw export ansible --chapter chapter-N --print`: the role chapter N becomes, printed ("what you
+ * did, as automation"); nothing is written.
+ * `--json` prints { dir, roles: {chapterId: roleName}, vaulted: string[], public: string[] } (or, with
+ * --print, { chapter, role, files: {path: text} }).
+ */
+export default async function exportCommand(command: Command, format: string, dir?: string): Promise<number> {
+  const options = globalOptions(command);
+  const { chapter, print } = command.opts<{ chapter?: string; print?: boolean }>();
+  if (format !== 'ansible') throw new UsageError(`kthw cannot export "${format}"`, { where: 'kthw export', fix: 'use: kthw export ansible DIR' });
+  if (print && chapter === undefined) throw new UsageError('--print needs --chapter', { where: 'kthw export ansible', fix: 'kthw export ansible --chapter chapter-4 --print' });
+  if (!print && dir === undefined) throw new UsageError('no directory to export into', { where: 'kthw export ansible', fix: 'kthw export ansible DIR (or --chapter chapter-N --print)' });
+  const session = await openSession(options, 'kthw export');
+  try {
+    const state = await session.store.read();
+    const wanted = chapter === undefined ? session.chapters : [session.chapter(chapter)];
+    const chapters = wanted.map((module) => {
+      const params = Object.fromEntries(Object.entries(state?.chapters[module.meta.id]?.params ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      return { meta: module.meta, plan: module.plan(session.lab, params) };
+    });
+    if (print) {
+      const project = buildAnsibleProject(session.lab, session.store.paths.dir, chapters);
+      const name = roleName(chapters[0]!.meta.slug);
+      const files = [...project.files].filter(([path]) => path.startsWith(`roles/${name}/`) || path.startsWith('verify/') || path.startsWith('host_vars/'));
+      if (options.json) printJson({ chapter: chapters[0]!.meta.id, role: name, files: Object.fromEntries(files) });
+      else for (const [path, text] of files) console.log(`${paint.bold(`# ${path}`)}\n${text}`);
+      return ExitCode.ok;
+    }
+    const written = await writeAnsibleProject(session.lab, session.store.paths.dir, chapters, dir!);
+    const roles = Object.fromEntries([...written.project.roles].map(([id, r]) => [id, r.name]));
+    if (options.json) printJson({ dir: written.dir, roles, vaulted: written.vaulted, public: written.public });
+    else {
+      console.log(`Ansible project for lab ${session.lab.name} written to ${written.dir}`);
+      console.log(`  roles: ${Object.values(roles).join(', ')}`);
+      console.log(`  ${written.vaulted.length} secret(s) in group_vars/all/vault.yml (ansible-vault; password in ${session.store.paths.dir}/ansible-vault-password)`);
+      console.log(`  run: cd ${written.dir} && ansible-playbook site.yml && ansible-playbook verify.yml`);
+    }
+    return ExitCode.ok;
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chapters } from '../../../chapters/index.js';
+import { writeAnsibleProject, type WrittenProject } from '../../../src/automation/ansible/write-project.js';
+import { builtinGenerators } from '../../../src/engine/builtin-generators.js';
+import { builtinLabPath, loadLab } from '../../../src/lab/load.js';
+import type { Lab } from '../../../src/lab/types.js';
+import { certificateProfiles } from '../../../src/pki/index.js';
+
+const run = promisify(execFile);
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s lab', (labName) => {
+  let root: string;
+  let lab: Lab;
+  let labDir: string;
+  let written: WrittenProject;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'kthw-export-'));
+    labDir = join(root, 'lab');
+    lab = await loadLab(builtinLabPath(labName));
+    // The real generators: the same PKI, SSH key and encryption config a learner's lab directory holds.
+    await builtinGenerators.pki(certificateProfiles(lab).map((p) => p.id), { lab, labDir });
+    await builtinGenerators['ssh-key'](['jumpbox'], { lab, labDir });
+    await builtinGenerators['encryption-key']([], { lab, labDir });
+    const plans = chapters.filter((c) => c.meta.tracks.includes(lab.track)).map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: join(root, 'mirror') }) }));
+    written = await writeAnsibleProject(lab, labDir, plans, join(root, 'export'));
+  }, 120_000);
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('passes ansible-playbook --syntax-check for site.yml and verify.yml', async () => {
+    for (const playbook of ['site.yml', 'verify.yml']) {
+      const result = await run('ansible-playbook', ['--syntax-check', playbook], { cwd: written.dir });
+      expect(result.stdout).toContain(`playbook: ${playbook}`);
+    }
+  });
+
+  it('passes ansible-lint with the production profile', async () => {
+    // The project's .ansible-lint turns the two rules about the chapters' verbatim shell commands into warnings.
+    const result = await run('ansible-lint', ['--offline', '--profile', 'production', '--nocolor', 'site.yml', 'verify.yml', 'roles'], { cwd: written.dir }).catch((error: { stdout: string; stderr: string; code: number }) => error);
+    expect('code' in result ? `${result.stdout}\n${result.stderr}` : '', 'ansible-lint findings').toBe('');
+    expect(result.stderr).toMatch(/0 failure\(s\)/);
+  }, 180_000);
+
+  it('keeps every private key and the encryption key out of the export in clear', async () => {
+    const encryptionConfig = await readFile(join(labDir, 'secrets/encryption-config.yaml'), 'utf8');
+    const key = /secret:\s*(\S+)/.exec(encryptionConfig)?.[1];
+    expect(key).toBeTruthy();
+    const privateKeys = await Promise.all([...(await readdir(join(labDir, 'pki'))).filter((f) => f.endsWith('.key')).map((f) => join(labDir, 'pki', f)), join(labDir, 'ssh/jumpbox_ed25519')].map((f) => readFile(f, 'utf8')));
+    const bodies = privateKeys.map((text) => text.split('\n')[1]!); // the first base64 line of each key
+    for (const file of await filesUnder(written.dir)) {
+      const text = await readFile(file, 'utf8');
+      expect(text, file).not.toMatch(/PRIVATE KEY-----/);
+      expect(text.includes(key!), file).toBe(false);
+      for (const body of bodies) expect(text.includes(body), file).toBe(false);
+    }
+    expect((await readFile(join(written.dir, 'group_vars/all/vault.yml'), 'utf8')).startsWith('$ANSIBLE_VAULT;1.1;AES256')).toBe(true);
+    expect(written.vaulted).toContain('pki/ca.key');
+    expect(written.vaulted).toContain('secrets/encryption-config.yaml');
+  });
+
+  it('decrypts the vault with the password kept 0600 in the lab directory, and ansible.cfg points at it', async () => {
+    const password = join(labDir, 'ansible-vault-password');
+    expect((await stat(password)).mode & 0o777).toBe(0o600);
+    expect(await readFile(join(written.dir, 'ansible.cfg'), 'utf8')).toContain(`vault_password_file = ${password}`);
+    const clear = await run('ansible-vault', ['view', 'group_vars/all/vault.yml'], { cwd: written.dir });
+    expect(clear.stdout).toContain(await readFile(join(labDir, 'pki/ca.key'), 'utf8').then((t) => t.split('\n')[1]!));
+  });
+
+  it('ships the chapter templates unchanged with their variables, and an inventory of the lab', async () => {
+    const hosts = await readFile(join(written.dir, 'roles/compute_resources/templates/hosts.j2'), 'utf8');
+    expect(hosts).toContain('{{ hosts_entries }}');
+    const inventory = await run('ansible-inventory', ['--list'], { cwd: written.dir });
+    const parsed = JSON.parse(inventory.stdout) as Record<string, { hosts?: string[] }> & { _meta: { hostvars: Record<string, { ansible_host: string; hostname_short?: string }> } };
+    for (const host of lab.hosts) expect(parsed._meta.hostvars[host.name]?.hostname_short).toBe(host.name);
+    expect(parsed.workers?.hosts?.length).toBe(lab.hosts.filter((h) => h.roles.includes('worker')).length);
+  });
+});
