@@ -72,6 +72,7 @@ program
   .argument('<format>', "'ansible'")
   .argument('[dir]', 'directory to write the Ansible project into')
   .option('--chapter <chapter>', 'with --print: only this chapter')
+  .option('--until <chapter>', 'export the chapters up to this one only')
   .option('--print', "print the chapter's role (what you did, as automation) instead of writing a project")
   .description('export the chapter plans as an Ansible project (roles, templates, vaulted secrets, verify playbooks)')
   .action(action(() => import('./commands/export.js')));

@@ -61,16 +61,16 @@ export function buildAnsibleProject(lab: Lab, labDir: string, chapters: ExportCh
       const [slug, , ...rest] = template.split('/');
       files.set(`${dir}/templates/${file}`, loadChapterFile(slug!, `templates/${rest.join('/')}`));
     }
-    if (role.tasks.length > 0) plays.push({ name: `Chapter ${meta.number} · ${meta.title}`, hosts: role.hosts.join(':'), gather_facts: false, roles: [name] });
+    if (role.tasks.length > 0) plays.push({ name: `Chapter ${meta.number} · ${meta.title}`, hosts: role.hosts.join(':'), gather_facts: false, tags: [`chapter_${meta.number}`], roles: [name] });
 
     const verify = verifyPlaybook(plan, `chapter ${meta.number} · ${meta.title}`);
     const notExported = verify.notExported.length > 0 ? `\nNot exported (kthw judges these in its own code; run \`kthw verify ${meta.id}\`):\n${verify.notExported.map((c) => `  - ${c}`).join('\n')}` : '';
     const verifyFile = `verify/${meta.slug}.yml`;
     files.set(verifyFile, yamlDocument(verify.plays, `Checks of ${meta.id}: ${verify.exported.length} exported as assert tasks.${notExported}`));
-    if (verify.plays.length > 0) verifies.push({ name: `Checks of ${meta.id}`, 'ansible.builtin.import_playbook': verifyFile });
+    if (verify.plays.length > 0) verifies.push({ name: `Checks of ${meta.id}`, 'ansible.builtin.import_playbook': verifyFile, tags: [`chapter_${meta.number}`] });
   }
 
-  files.set('site.yml', yamlDocument(plays, `Lab ${lab.name}: one play per chapter, in the order they were taught.`));
+  files.set('site.yml', yamlDocument(plays, `Lab ${lab.name}: one play per chapter, in the order they were taught (tags chapter_N select chapters).`));
   files.set('verify.yml', yamlDocument(verifies, 'Every exported check; run after site.yml.'));
   files.set('inventory.yml', yamlDocument(inventory(lab, labDir), `Lab ${lab.name} (${lab.track}), from ${lab.source}`));
   for (const [host, vars] of placement.hostVars) files.set(`host_vars/${host}.yml`, yamlDocument(Object.fromEntries(vars), `Template variables whose value depends on the host.`));

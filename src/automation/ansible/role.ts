@@ -3,7 +3,7 @@
  * task with the module that does the same thing idempotently. Generated from the plan alone, so a new
  * chapter needs no change here.
  */
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Action, Plan, Step } from '../../plan/types.js';
 import { exportsAsTemplate, type VarPlacement } from './template-vars.js';
 import { secretVarName } from './secret-vars.js';
@@ -37,7 +37,15 @@ export function roleFromPlan(plan: Plan, slug: string, placement: VarPlacement):
     if (!role.hosts.includes(step.host)) role.hosts.push(step.host);
     const notifiedInStep = new Set<string>();
     const block: unknown[] = [];
-    for (const action of remote) block.push(...tasksOf(action, step, { role, placement, register, notifiedInStep }));
+    const dirs = new Set<string>();
+    for (const action of remote) {
+      // kthw creates a file's directory as `mkdir -p` does; Ansible's file modules expect it to exist.
+      if ((action.kind === 'file' || action.kind === 'secret-file' || action.kind === 'copy') && !dirs.has(dirname(action.path))) {
+        dirs.add(dirname(action.path));
+        block.push({ name: `Make sure ${dirname(action.path)} exists`, 'ansible.builtin.file': { path: dirname(action.path), state: 'directory', mode: 'u+rwx' } });
+      }
+      block.push(...tasksOf(action, step, { role, placement, register, notifiedInStep }));
+    }
     notifiedInStep.forEach((unit) => notified.add(unit));
     role.tasks.push({ name: `Step ${step.id}: ${step.title}`, when: `inventory_hostname == ${JSON.stringify(step.host)}`, block });
   }

@@ -78,7 +78,7 @@ function tasksOf(check: CheckSpec, register: string): unknown[] | undefined {
       const tasks: unknown[] = [
         {
           name: `Stat ${path}`,
-          'ansible.builtin.stat': { path, ...(sha256 ? { get_checksum: true, checksum_algorithm: 'sha256' } : { get_checksum: false }) },
+          'ansible.builtin.stat': { path, follow: true, ...(sha256 ? { get_checksum: true, checksum_algorithm: 'sha256' } : { get_checksum: false }) },
           register,
         },
       ];

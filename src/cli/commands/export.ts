@@ -8,6 +8,7 @@ import { openSession } from '../session.js';
 
 /**
  * `kthw export ansible DIR`: the chapter plans of this lab as an Ansible project.
+ * `--until chapter-N` exports chapters 1..N only (a lab not finished yet lacks later chapters' secrets).
  * `kthw export ansible --chapter chapter-N --print`: the role chapter N becomes, printed ("what you
  * did, as automation"); nothing is written.
  * `--json` prints { dir, roles: {chapterId: roleName}, vaulted: string[], public: string[] } (or, with
@@ -15,14 +16,15 @@ import { openSession } from '../session.js';
  */
 export default async function exportCommand(command: Command, format: string, dir?: string): Promise<number> {
   const options = globalOptions(command);
-  const { chapter, print } = command.opts<{ chapter?: string; print?: boolean }>();
+  const { chapter, print, until } = command.opts<{ chapter?: string; print?: boolean; until?: string }>();
   if (format !== 'ansible') throw new UsageError(`kthw cannot export "${format}"`, { where: 'kthw export', fix: 'use: kthw export ansible DIR' });
   if (print && chapter === undefined) throw new UsageError('--print needs --chapter', { where: 'kthw export ansible', fix: 'kthw export ansible --chapter chapter-4 --print' });
   if (!print && dir === undefined) throw new UsageError('no directory to export into', { where: 'kthw export ansible', fix: 'kthw export ansible DIR (or --chapter chapter-N --print)' });
   const session = await openSession(options, 'kthw export');
   try {
     const state = await session.store.read();
-    const wanted = chapter === undefined ? session.chapters : [session.chapter(chapter)];
+    const last = until === undefined ? Infinity : session.chapter(until).meta.number;
+    const wanted = chapter === undefined ? session.chapters.filter((c) => c.meta.number <= last) : [session.chapter(chapter)];
     const chapters = wanted.map((module) => {
       const params = Object.fromEntries(Object.entries(state?.chapters[module.meta.id]?.params ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
       return { meta: module.meta, plan: module.plan(session.lab, params) };
