@@ -60,9 +60,17 @@ export function doneChapters(source: CliSession, state: LabState | undefined, fr
 
 export async function replay(source: CliSession, target: CliSession, options: ReplayOptions = {}): Promise<ReplayResult> {
   const sourceState = await source.store.read();
-  const wanted = doneChapters(source, sourceState, options.from, options.until).map((c) => c.meta.id);
+  const targetDir = target.store.paths.dir;
+  const previous = await readReplayProgress(targetDir);
+  // An unfinished replay keeps its chapter list: replaying onto the same lab records the failed step
+  // in the very state the list was taken from, so recomputing it would drop the failed chapter.
+  const resumable = previous !== undefined && previous.source === source.labFile ? previous : undefined;
+  const ranged = options.from !== undefined || options.until !== undefined;
+  const computed = resumable && !ranged ? resumable.chapters : doneChapters(source, sourceState, options.from, options.until).map((c) => c.meta.id);
+  const resumed = resumable !== undefined && sameList(resumable.chapters, computed);
+  const wanted = computed;
   if (wanted.length === 0) {
-    throw new UsageError(`lab ${source.lab.name} records no finished chapter${options.from || options.until ? ' in that range' : ''} to replay`, {
+    throw new UsageError(`lab ${source.lab.name} records no finished chapter${ranged ? ' in that range' : ''} to replay`, {
       where: source.store.paths.stateFile,
       fix: 'finish chapters with `kthw run chapter-N` (or `kthw learn`) first',
     });
@@ -76,10 +84,7 @@ export async function replay(source: CliSession, target: CliSession, options: Re
     }
   }
 
-  const targetDir = target.store.paths.dir;
-  const previous = await readReplayProgress(targetDir);
-  const resumed = previous !== undefined && previous.source === source.labFile && sameList(previous.chapters, wanted);
-  const progress: ReplayProgress = resumed ? previous : { source: source.labFile, chapters: wanted, done: [], startedAt: new Date().toISOString() };
+  const progress: ReplayProgress = resumed ? resumable : { source: source.labFile, chapters: wanted, done: [], startedAt: new Date().toISOString() };
   await writeReplayProgress(targetDir, progress);
 
   const result: ReplayResult = { ok: true, changed: 0, resumed, chapters: [], copiedSecrets };

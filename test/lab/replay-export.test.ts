@@ -1,0 +1,129 @@
+/**
+ * Replay and the Ansible export on real machines: a lab of this file's own (name rpl, 10.248.0.0/24,
+ * fd00:10:248::/64) runs chapters 01–04 through the kthw binary, is reset to the bare image, and is
+ * rebuilt twice: by `kthw replay` (interrupted by a failure, then resumed) and by `ansible-playbook`
+ * of its own export. Each time `kthw verify` must pass, and a second pass must change nothing.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { labDown } from '../../lab/local/index.js';
+import { loadLab } from '../../src/lab/load.js';
+import type { Lab } from '../../src/lab/types.js';
+import { runKthw } from '../support/run-kthw.js';
+import { sshRun, useLabHome } from './helpers.js';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const scratch = mkdtempSync(join(tmpdir(), 'kthw-rpl-'));
+const labFile = join(scratch, 'rpl.yaml');
+writeFileSync(
+  labFile,
+  readFileSync(join(root, 'lab', 'classic.yaml'), 'utf8').replace(/^name: classic$/m, 'name: rpl').replaceAll('10.240.', '10.248.').replaceAll('fd00:10:240:', 'fd00:10:248:'),
+);
+const lab: Lab = await loadLab(labFile);
+const chaptersRun = ['chapter-1', 'chapter-2', 'chapter-3', 'chapter-4'];
+
+function kthw(...args: string[]) {
+  const result = runKthw(['--lab', labFile, ...args], { env: { KTHW_HOME: inject('kthwHome') } });
+  return { ...result, output: result.stdout + result.stderr };
+}
+
+interface ReplayJson {
+  ok: boolean;
+  changed: number;
+  resumed: boolean;
+  chapters: Array<{ chapter: string; skipped: boolean; changed: number; steps: Array<{ step: string; status: string }> }>;
+  failure?: { message: string; where: string };
+}
+
+function replay(): ReplayJson {
+  const result = kthw('--json', 'replay');
+  expect(result.stdout.trim().startsWith('{'), result.output).toBe(true);
+  return JSON.parse(result.stdout) as ReplayJson;
+}
+
+function verifyAll(): void {
+  for (const chapter of chaptersRun) {
+    const result = kthw('verify', chapter);
+    expect(result.code, `${chapter}:\n${result.output.slice(-3000)}`).toBe(0);
+  }
+}
+
+function resetLab(): void {
+  const result = kthw('lab', 'reset', 'all');
+  expect(result.code, result.output).toBe(0);
+  expect(kthw('verify', 'chapter-3').code).toBe(1); // the reset really took chapter 3's work away
+}
+
+async function onHost(host: string, command: string): Promise<void> {
+  const result = await sshRun(lab, host, command);
+  expect(result.code, `${host}: ${command}\n${result.stderr}`).toBe(0);
+}
+
+function playbook(dir: string, file: string): { output: string; seconds: number } {
+  const started = process.hrtime.bigint();
+  const result = spawnSync('ansible-playbook', [file], { cwd: dir, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  expect(result.status, `${file}:\n${(result.stdout + result.stderr).slice(-4000)}`).toBe(0);
+  return { output: result.stdout, seconds };
+}
+
+const recapChanged = (output: string) => [...output.matchAll(/changed=(\d+)/g)].map((m) => Number(m[1]));
+
+beforeAll(() => {
+  useLabHome();
+  const up = kthw('lab', 'up');
+  expect(up.code, up.output).toBe(0);
+  for (const chapter of chaptersRun) {
+    const run = kthw('run', chapter);
+    expect(run.code, `${chapter}:\n${run.output.slice(-3000)}`).toBe(0);
+  }
+});
+
+afterAll(async () => {
+  await labDown(lab.name, { log: () => undefined });
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('kthw replay on the rpl lab', () => {
+  it('rebuilds reset machines, stops at a failing step with its diagnosis, resumes there, and a second replay changes nothing', async () => {
+    resetLab();
+    // node-0's /var/lib/kubelet is a file: chapter 4 cannot make the directory there.
+    await onHost('node-0', 'rm -rf /var/lib/kubelet && touch /var/lib/kubelet');
+    const failed = replay();
+    expect(failed.ok).toBe(false);
+    expect(failed.failure?.where).toBe('step distribute-node-0 on node-0');
+    expect(failed.failure?.message).toMatch(/mkdir/);
+    expect(failed.chapters.map((c) => c.chapter)).toEqual(chaptersRun);
+    expect(failed.changed).toBeGreaterThan(0);
+
+    await onHost('node-0', 'rm /var/lib/kubelet');
+    const resumed = replay();
+    expect(resumed).toMatchObject({ ok: true, resumed: true });
+    expect(resumed.chapters.map((c) => c.skipped)).toEqual([true, true, true, false]);
+    // chapter 4 resumed at the step that failed: the steps before it were not run again
+    expect(resumed.chapters[3]!.steps.map((s) => s.step)).toEqual(['distribute-node-0', 'distribute-node-1']);
+    verifyAll();
+
+    const again = replay();
+    expect(again).toMatchObject({ ok: true, resumed: false, changed: 0 });
+    expect(again.chapters.map((c) => c.changed)).toEqual([0, 0, 0, 0]);
+    expect(kthw('replay').stdout).toContain('0 changed');
+  });
+
+  it('the Ansible export of the lab rebuilds reset machines: kthw verify passes, a second run changes nothing, verify.yml passes', () => {
+    const dir = join(scratch, 'ansible');
+    const exported = kthw('export', 'ansible', dir, '--until', 'chapter-4');
+    expect(exported.code, exported.output).toBe(0);
+    resetLab();
+    const first = playbook(dir, 'site.yml');
+    expect(recapChanged(first.output).some((n) => n > 0)).toBe(true);
+    verifyAll();
+    const second = playbook(dir, 'site.yml');
+    expect(recapChanged(second.output)).toEqual([0, 0, 0, 0]);
+    playbook(dir, 'verify.yml');
+    process.stderr.write(`[rpl] ansible-playbook site.yml onto reset machines: ${first.seconds.toFixed(1)} s, second run ${second.seconds.toFixed(1)} s\n`);
+  });
+});
