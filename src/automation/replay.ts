@@ -9,6 +9,8 @@ import type { StepRecord } from '../engine/run-plan.js';
 import type { StepFailed } from '../engine/run-step.js';
 import type { ChapterModule } from '../plan/chapter.js';
 import type { LabState } from '../state/index.js';
+import type { Lab } from '../lab/types.js';
+import { certificateProfiles } from '../pki/index.js';
 import { UsageError } from '../util/errors.js';
 import { copyLabSecrets } from './copy-lab-secrets.js';
 import { clearReplayProgress, readReplayProgress, writeReplayProgress, type ReplayProgress } from './replay-progress.js';
@@ -76,6 +78,12 @@ export async function replay(source: CliSession, target: CliSession, options: Re
     });
   }
   const other = target !== source;
+  if (other && !options.newPki && !pkiFits(source.lab, target.lab)) {
+    throw new UsageError(`the certificates of lab ${source.lab.name} name its own hosts and addresses, and lab ${target.lab.name}'s differ`, {
+      where: 'kthw replay --to',
+      fix: 'replay with --new-pki: the other lab then makes its own PKI, jumpbox key and encryption key',
+    });
+  }
   const copiedSecrets = other && !options.newPki ? await copyLabSecrets(source.store.paths.dir, target.store.paths.dir) : [];
   if (other) {
     for (const id of wanted) {
@@ -122,3 +130,8 @@ function params(state: LabState | undefined, chapterId: string): Record<string, 
 }
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Whether a PKI made for `source` serves `target`: the same certificates, names and addresses. */
+export function pkiFits(source: Lab, target: Lab): boolean {
+  return JSON.stringify(certificateProfiles(source)) === JSON.stringify(certificateProfiles(target));
+}
