@@ -23,10 +23,17 @@ writeFileSync(
   readFileSync(join(root, 'lab', 'classic.yaml'), 'utf8').replace(/^name: classic$/m, 'name: rpl').replaceAll('10.240.', '10.248.').replaceAll('fd00:10:240:', 'fd00:10:248:'),
 );
 const lab: Lab = await loadLab(labFile);
+// A second lab (rpl2, 10.249.0.0/24) for `kthw replay --to`.
+const otherFile = join(scratch, 'rpl2.yaml');
+writeFileSync(otherFile, readFileSync(labFile, 'utf8').replace(/^name: rpl$/m, 'name: rpl2').replaceAll('10.248.', '10.249.').replaceAll('fd00:10:248:', 'fd00:10:249:'));
 const chaptersRun = ['chapter-1', 'chapter-2', 'chapter-3', 'chapter-4'];
 
 function kthw(...args: string[]) {
-  const result = runKthw(['--lab', labFile, ...args], { env: { KTHW_HOME: inject('kthwHome') } });
+  return kthwOn(labFile, ...args);
+}
+
+function kthwOn(file: string, ...args: string[]) {
+  const result = runKthw(['--lab', file, ...args], { env: { KTHW_HOME: inject('kthwHome') } });
   return { ...result, output: result.stdout + result.stderr };
 }
 
@@ -84,6 +91,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await labDown(lab.name, { log: () => undefined });
+  await labDown('rpl2', { log: () => undefined });
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -125,5 +133,21 @@ describe('kthw replay on the rpl lab', () => {
     expect(recapChanged(second.output)).toEqual([0, 0, 0, 0]);
     playbook(dir, 'verify.yml');
     process.stderr.write(`[rpl] ansible-playbook site.yml onto reset machines: ${first.seconds.toFixed(1)} s, second run ${second.seconds.toFixed(1)} s\n`);
+  });
+
+  it("replays onto another lab's machines with --new-pki; without it, refuses a PKI made for other addresses", () => {
+    const up = kthwOn(otherFile, 'lab', 'up');
+    expect(up.code, up.output).toBe(0);
+    const refused = kthw('replay', '--to', otherFile);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--new-pki');
+    const replayed = kthw('--json', 'replay', '--to', otherFile, '--new-pki');
+    expect(replayed.code, replayed.output).toBe(0);
+    expect(JSON.parse(replayed.stdout)).toMatchObject({ ok: true, copiedSecrets: [] });
+    for (const chapter of chaptersRun) {
+      const verified = kthwOn(otherFile, 'verify', chapter);
+      expect(verified.code, `${chapter} on rpl2:\n${verified.output.slice(-3000)}`).toBe(0);
+    }
+    expect(JSON.parse(kthw('--json', 'replay', '--to', otherFile, '--new-pki').stdout)).toMatchObject({ ok: true, changed: 0 });
   });
 });
