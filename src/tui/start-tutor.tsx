@@ -43,7 +43,8 @@ export async function startTutor(session: TutorSession | Promise<TutorSession>, 
       stdin: options.stdin,
       stdout: options.stdout,
       exitOnCtrlC: false,
-      patchConsole: true,
+      // Stray console output is kept off the screen; a test runner's own console cannot be patched.
+      patchConsole: typeof console.Console === 'function',
     });
     const ready = await Promise.resolve(session).catch((error: unknown) => {
       instance?.unmount();

@@ -15,7 +15,7 @@ import { sshRun, useLabHome } from './helpers.js';
 const root = resolve(import.meta.dirname, '../..');
 const socket = `kthw-learn-e2e-${process.pid}`;
 // The pane's shell prints the exit code and `stty -a` once kthw learn has ended, then waits.
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 let lab: Lab;
 let labFile: string;
 let home: string;
@@ -96,8 +96,10 @@ describe('kthw learn on the classic lab', () => {
     const diagnosis = await waitFor(/Certificate authority: \d+ passed, 1 failed/, 120_000);
     expect(diagnosis).toMatch(/✗ .*\(node-0\)/);
     expect(diagnosis).toMatch(/found +.*0644/);
-    expect(diagnosis).toMatch(/where +node-0/);
-    expect(diagnosis).toMatch(/fix +\S/);
+    expect(diagnosis).toMatch(/where +node-0:\/var\/lib\/kubelet\/kubelet\.key/);
+    // The why and the fix follow: scroll down to them.
+    keys('Space');
+    expect(await waitFor(/fix +\S/)).toMatch(/why +\S/);
 
     // Run the chapter again from its first step: the key gets its mode back; the checks pass.
     keys('Escape');
@@ -115,6 +117,9 @@ describe('kthw learn on the classic lab', () => {
 
   it('comes back where the learner left off', async () => {
     open();
+    await waitFor(/› . 0\d {2}/);
+    for (let i = 0; i < 10; i++) keys('k');
+    keys('j', 'j', 'j', 'j');
     await waitFor(/› . 05 {2}Kubeconfigs/);
     keys('Enter');
     await waitFor('Kubeconfigs · lesson');

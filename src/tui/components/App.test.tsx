@@ -143,6 +143,29 @@ describe('the tutor', () => {
     await tutor.waitFor('› · 01');
   });
 
+  it('x asks first, then puts the machines back to the start of the chapter', async () => {
+    const session = await createLocalSession(dir, { reset: true });
+    await session.run('chapter-1');
+    const { tutor } = await open({ reset: true });
+    await tutor.press(keys.up);
+    await tutor.waitFor(/› ✓ 01/);
+    await tutor.press('x');
+    await tutor.waitFor('Press x again to put every machine back to the start of A workspace');
+    await tutor.press('j'); // any other key keeps them
+    await tutor.waitFor((f) => !f.includes('Press x again'));
+    expect(await exists(join(dir, 'work/note.txt'))).toBe(true);
+    await tutor.press(keys.up, 'x', 'x');
+    await tutor.waitFor('The machines are back at the start of A workspace.');
+    await tutor.waitFor(/› · 01 {2}A workspace .* 0\/3 not started/);
+    expect(await exists(join(dir, 'work'))).toBe(false);
+  });
+
+  it('without resetHost (a lab of your own machines), x says it cannot', async () => {
+    const { tutor } = await open();
+    await tutor.press('x');
+    await tutor.waitFor('Resetting machines works on the local lab only.');
+  });
+
   it('fits 80×24 and re-renders on resize', async () => {
     const { tutor } = await open({ longLesson: true });
     const stdout = tutor.stdout as unknown as { columns: number; rows: number; emit(e: string): void };

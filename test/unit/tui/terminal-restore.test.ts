@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 // has the alternate screen off, the cursor shown and line mode (icanon, echo) back on.
 const root = resolve(import.meta.dirname, '../../..');
 const socket = `kthw-tui-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 let dir: string;
 
 beforeEach(() => {
