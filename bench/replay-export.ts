@@ -1,0 +1,47 @@
+// `kthw replay` of chapters 01–04 vs `ansible-playbook site.yml` of the lab's own export, each onto
+// machines just reset to the bare image; then `kthw verify` of those chapters vs the exported
+// verify.yml. Same lab, same run. Usage: KTHW_HOME=… tsx bench/replay-export.ts LAB.yaml
+// (a local lab that is up with chapters 1-4 done; its machines are reset several times).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median } from './measure.mjs';
+
+const labFile = process.argv[2];
+if (!labFile) throw new Error('usage: tsx bench/replay-export.ts LAB.yaml (a local lab that is up, chapters 1-4 done)');
+const kthwBin = fileURLToPath(new URL('../bin/kthw.js', import.meta.url));
+const chapters = ['chapter-1', 'chapter-2', 'chapter-3', 'chapter-4'];
+const rounds = 3;
+
+function run(argv: string[], cwd?: string): number {
+  const started = performance.now();
+  const result = spawnSync(argv[0]!, argv.slice(1), { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ANSIBLE_NOCOLOR: '1' } });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${result.status}:\n${(result.stdout + result.stderr).slice(-2000)}`);
+  return ms;
+}
+const kthw = (...args: string[]) => [process.execPath, kthwBin, '--lab', labFile, ...args];
+
+const dir = mkdtempSync(join(tmpdir(), 'kthw-bench-export-'));
+try {
+  run(kthw('export', 'ansible', dir, '--until', 'chapter-4'));
+  const replay: number[] = [];
+  const playbook: number[] = [];
+  const verify: number[] = [];
+  const verifyYml: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    run(kthw('lab', 'reset', 'all'));
+    replay.push(run(kthw('replay')));
+    verify.push(chapters.reduce((sum, c) => sum + run(kthw('verify', c)), 0));
+    run(kthw('lab', 'reset', 'all'));
+    playbook.push(run(['ansible-playbook', 'site.yml'], dir));
+    verifyYml.push(run(['ansible-playbook', 'verify.yml'], dir));
+  }
+  const ratio = (a: number[], b: number[]) => (median(b) / median(a)).toFixed(1);
+  console.log(`onto reset machines, chapters 01-04: kthw replay ${median(replay).toFixed(0)} ms · ansible-playbook site.yml ${median(playbook).toFixed(0)} ms → kthw ${ratio(replay, playbook)}× faster (goal ≥ 3×)`);
+  console.log(`checks of chapters 01-04: kthw verify (4 processes) ${median(verify).toFixed(0)} ms · ansible-playbook verify.yml ${median(verifyYml).toFixed(0)} ms → kthw ${ratio(verify, verifyYml)}× faster (goal ≥ 10×; verify.yml holds only the command/file/unit checks)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
