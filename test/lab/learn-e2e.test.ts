@@ -43,6 +43,12 @@ async function waitFor(test: string | RegExp, timeoutMs = 120_000): Promise<stri
   }
   throw new Error(`timed out waiting for ${String(test)}; screen:\n${screen()}`);
 }
+/** Waits for the run shown to end and expects it to have succeeded, showing the screen otherwise. */
+async function expectRunDone(timeoutMs = 300_000): Promise<void> {
+  const shown = await waitFor(/✓ done · [\d.]+s|✗ failed · [\d.]+s/, timeoutMs);
+  expect(shown, shown).toMatch(/✓ done · [\d.]+s/);
+}
+
 async function expectRestored(): Promise<string> {
   const shown = await waitFor(/EXIT=\d+[\s\S]*extproc/);
   expect(shown).toContain('EXIT=0');
@@ -86,7 +92,7 @@ describe('kthw learn on the classic lab', () => {
     keys('Enter');
     await waitFor('Step 1/');
     keys('R');
-    await waitFor(/✓ done · [\d.]+s/, 300_000);
+    await expectRunDone();
     keys('c');
     await waitFor(/Certificate authority: \d+ passed, 0 failed/, 120_000);
 
@@ -107,7 +113,7 @@ describe('kthw learn on the classic lab', () => {
     for (let i = 0; i < 20; i++) keys('p');
     await waitFor('Step 1/');
     keys('R');
-    await waitFor(/✓ done · [\d.]+s/, 300_000);
+    await expectRunDone();
     keys('c');
     await waitFor(/Certificate authority: \d+ passed, 0 failed/, 120_000);
     keys('q');
@@ -126,7 +132,7 @@ describe('kthw learn on the classic lab', () => {
     keys('Enter');
     await waitFor('Step 1/');
     keys('r');
-    await waitFor(/✓ done · [\d.]+s/, 300_000);
+    await expectRunDone();
     keys('Enter');
     const second = await waitFor('Step 2/');
     const title = /Step 2\/\d+ · (.+?) · on /.exec(second)![1]!;
