@@ -4,7 +4,7 @@
  * rebuilt twice: by `kthw replay` (interrupted by a failure, then resumed) and by `ansible-playbook`
  * of its own export. Each time `kthw verify` must pass, and a second pass must change nothing.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { labDown } from '../../lab/local/index.js';
 import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
-import { runKthw } from '../support/run-kthw.js';
+import { KTHW_BIN, runKthw } from '../support/run-kthw.js';
 import { sshRun, useLabHome } from './helpers.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -119,6 +119,26 @@ describe('kthw replay on the rpl lab', () => {
     expect(again).toMatchObject({ ok: true, resumed: false, changed: 0 });
     expect(again.chapters.map((c) => c.changed)).toEqual([0, 0, 0, 0]);
     expect(kthw('replay').stdout).toContain('0 changed');
+  });
+
+  it('a replay killed mid-way resumes in the chapter it was killed in and completes', async () => {
+    resetLab();
+    const child = spawn(process.execPath, [KTHW_BIN, '--lab', labFile, 'replay'], { env: { ...process.env, KTHW_HOME: inject('kthwHome'), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let seen = '';
+    const killed = await new Promise<boolean>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        // the first step of chapter 3 is done: kill it there, as a crash or a closed terminal would
+        if (seen.includes('hostname-jumpbox changed') && child.exitCode === null) child.kill('SIGKILL');
+      });
+      child.on('exit', (_code, signal) => resolve(signal === 'SIGKILL'));
+    });
+    expect(killed, seen).toBe(true);
+    const resumed = replay();
+    expect(resumed).toMatchObject({ ok: true, resumed: true });
+    expect(resumed.chapters.map((c) => c.skipped)).toEqual([true, true, false, false]);
+    expect(resumed.chapters[2]!.steps[0]!.step).not.toBe('hostname-jumpbox');
+    verifyAll();
   });
 
   it('the Ansible export of the lab rebuilds reset machines: kthw verify passes, a second run changes nothing, verify.yml passes', () => {
