@@ -135,7 +135,8 @@ describe('kthw learn on the classic lab', () => {
     await expectRunDone();
     keys('Enter');
     const second = await waitFor('Step 2/');
-    const title = /Step 2\/\d+ · (.+?) · on /.exec(second)![1]!;
+    // The step's title (the start of it: a long one is cut at the screen's edge).
+    const title = /Step 2\/\d+ · (.{1,20})/.exec(second)![1]!;
     keys('q');
     await expectRestored();
     expect(progress().find((c) => c.id === 'chapter-5')).toMatchObject({ status: 'in-progress', stepsDone: 1 });
@@ -143,7 +144,7 @@ describe('kthw learn on the classic lab', () => {
     open();
     const resumed = await waitFor('Welcome back');
     expect(resumed).toContain(`Step 2/`);
-    expect(resumed).toContain(title.slice(0, 20));
+    expect(resumed).toContain(title);
     keys('q');
     await expectRestored();
   });
