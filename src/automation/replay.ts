@@ -47,17 +47,22 @@ export interface ReplayResult {
   failure?: StepFailed;
 }
 
-/** The chapters the source lab has finished (every step done), in teaching order, within from..until. */
+/**
+ * The chapters the source lab has finished (every step done), in teaching order, within from..until,
+ * up to the first one that is not finished: each chapter builds on the ones before it.
+ */
 export function doneChapters(source: CliSession, state: LabState | undefined, from?: string, until?: string): ChapterModule[] {
   const first = from === undefined ? 0 : source.chapter(from).meta.number;
   const last = until === undefined ? Infinity : source.chapter(until).meta.number;
   if (first > last) throw new UsageError(`--from ${from} comes after --until ${until}`, { where: 'kthw replay', fix: 'give --from an earlier chapter than --until' });
-  return source.chapters.filter((module) => {
-    if (module.meta.number < first || module.meta.number > last) return false;
+  const done: ChapterModule[] = [];
+  for (const module of source.chapters.filter((m) => m.meta.number >= first && m.meta.number <= last)) {
     const plan = module.plan(source.lab, params(state, module.meta.id));
     const steps = state?.chapters[module.meta.id]?.steps ?? {};
-    return plan.steps.length > 0 && plan.steps.every((step) => steps[step.id]?.status === 'done');
-  });
+    if (plan.steps.length === 0 || !plan.steps.every((step) => steps[step.id]?.status === 'done')) break;
+    done.push(module);
+  }
+  return done;
 }
 
 export async function replay(source: CliSession, target: CliSession, options: ReplayOptions = {}): Promise<ReplayResult> {
