@@ -20,6 +20,7 @@ const generated: string[][] = [];
 const generators: Generators = {
   pki: async (items) => (generated.push(items), true),
   'encryption-key': async () => false,
+  'ssh-key': async () => false,
 };
 
 beforeEach(async () => {
