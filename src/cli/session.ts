@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chapters, findChapter } from '../../chapters/index.js';
 import type { CheckResult } from '../../checks/types.js';
 import { runChecks } from '../checks-runner/index.js';
-import { builtinGenerators } from '../engine/builtin-generators.js';
+import type { Generators } from '../engine/generators.js';
 import type { HostExecutor } from '../engine/executor.js';
 import { localExecutor } from '../engine/local-executor.js';
 import { runPlan, type StepRecord } from '../engine/run-plan.js';
@@ -18,7 +18,7 @@ import { builtinLabPath, loadLab } from '../lab/load.js';
 import type { Lab } from '../lab/types.js';
 import type { ChapterModule } from '../plan/chapter.js';
 import type { Plan } from '../plan/types.js';
-import { SshPool, sshHostsFromLab } from '../ssh/index.js';
+import type { SshPool } from '../ssh/index.js';
 import { StateStore, recordChecks, recordStep, setChapterParams, sha256File, sha256Text, type LabState } from '../state/index.js';
 import { UsageError } from '../util/errors.js';
 import { packageRoot } from '../util/package-root.js';
@@ -38,8 +38,11 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
   const labFile = options.lab ?? builtinLabPath('classic');
   const lab = await loadLab(labFile);
   const store = await StateStore.open({ labName: lab.name, labFile, command });
-  const pool = new SshPool({ hosts: sshHostsFromLab(lab, localLabSsh(store.paths.ssh)) });
-  const executor = routeExecutor(pool);
+  // ssh2 and the PKI code load on first use: listing chapters or progress needs neither.
+  let pool: Promise<SshPool> | undefined;
+  const connect = () =>
+    (pool ??= import('../ssh/index.js').then(({ SshPool, sshHostsFromLab }) => new SshPool({ hosts: sshHostsFromLab(lab, localLabSsh(store.paths.ssh)) })));
+  const executor = routeExecutor(connect);
   const applicable = chapters.filter((c) => c.meta.tracks.includes(lab.track));
 
   const chapter = (key: string): ChapterModule => {
@@ -76,7 +79,7 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
         lab,
         labDir: store.paths.dir,
         executor,
-        generators: builtinGenerators,
+        generators: lazyGenerators,
         emit: runOptions.emit ?? (() => undefined),
         signal: runOptions.signal,
         fromStep: runOptions.fromStep,
@@ -99,7 +102,7 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
       return results;
     },
     sshHint: (host) => (existsSync(join(store.paths.ssh, 'ssh_config')) ? `kthw lab ssh ${host}` : sshLine(lab, host)),
-    close: () => pool.close(),
+    close: async () => (pool ? (await pool).close() : undefined),
   };
   return session;
 }
@@ -111,12 +114,19 @@ function localLabSsh(sshDir: string) {
   return existsSync(knownHosts) && existsSync(key) ? { knownHosts: [knownHosts], defaultIdentity: key } : {};
 }
 
-function routeExecutor(pool: SshPool): HostExecutor {
+function routeExecutor(pool: () => Promise<SshPool>): HostExecutor {
   return {
-    exec: (host, command, options) => (host === 'local' ? localExecutor.exec(host, command, options) : pool.exec(host, command, options)),
-    upload: (host, path, content, options) => (host === 'local' ? localExecutor.upload(host, path, content, options) : pool.upload(host, path, content, options)),
+    exec: async (host, command, options) => (host === 'local' ? localExecutor.exec(host, command, options) : (await pool()).exec(host, command, options)),
+    upload: async (host, path, content, options) => (host === 'local' ? localExecutor.upload(host, path, content, options) : (await pool()).upload(host, path, content, options)),
   };
 }
+
+const loadGenerators = () => import('../engine/builtin-generators.js').then((m) => m.builtinGenerators);
+const lazyGenerators: Generators = {
+  pki: async (items, context) => (await loadGenerators()).pki(items, context),
+  'ssh-key': async (items, context) => (await loadGenerators())['ssh-key'](items, context),
+  'encryption-key': async (items, context) => (await loadGenerators())['encryption-key'](items, context),
+};
 
 function sshLine(lab: Lab, name: string): string {
   const host = lab.hosts.find((h) => h.name === name);
