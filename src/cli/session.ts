@@ -19,7 +19,7 @@ import type { Lab } from '../lab/types.js';
 import type { ChapterModule } from '../plan/chapter.js';
 import type { Plan } from '../plan/types.js';
 import type { SshPool } from '../ssh/index.js';
-import { StateStore, recordChecks, recordStep, setChapterParams, sha256File, sha256Text, type LabState } from '../state/index.js';
+import { StateStore, forgetChapter, recordChecks, recordStep, setChapterParams, sha256File, sha256Text, type LabState } from '../state/index.js';
 import { UsageError } from '../util/errors.js';
 import { packageRoot } from '../util/package-root.js';
 import type { GlobalOptions } from './global-options.js';
@@ -73,6 +73,7 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
     },
     async run(key: string, runOptions: RunOptions = {}) {
       const plan = await planOf(key);
+      if (runOptions.fromStep === undefined && runOptions.onlyStep === undefined) await snapshotChapterStart(lab, plan.chapter);
       const steps = runOptions.onlyStep ? { ...plan, steps: plan.steps.filter((s) => s.id === runOptions.onlyStep) } : plan;
       if (runOptions.onlyStep && steps.steps.length === 0) throw new UsageError(`${plan.chapter} has no step ${runOptions.onlyStep}`, { fix: `use one of: ${plan.steps.map((s) => s.id).join(', ')}` });
       return runPlan(steps, {
@@ -101,10 +102,38 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
       );
       return results;
     },
+    async resetHost(host: string, toChapter: string) {
+      const { labReset, listSnapshots } = await import('../../lab/local/index.js');
+      const { readRecord } = await import('../../lab/local/runtime-record.js');
+      const record = readRecord(lab.name);
+      if (!record) throw new UsageError(`lab ${lab.name} is not running on this machine`, { fix: 'reset works on the local lab: start it with kthw lab up' });
+      const target = chapter(toChapter).meta.id;
+      if (!listSnapshots(record.stateDir).includes(target)) {
+        throw new UsageError(`there is no snapshot of lab ${lab.name} from the start of ${target}`, { fix: `kthw takes one when ${target} first runs; run it once, or reset to the bare image with kthw lab reset ${host}` });
+      }
+      await pool?.then((p) => p.close());
+      pool = undefined;
+      await labReset(lab, host, { to: target });
+      // What those machines held from this chapter on is gone: so is its progress.
+      const later = applicable.filter((c) => c.meta.number >= chapter(target).meta.number).map((c) => c.meta.id);
+      await store.update((state) => later.forEach((id) => forgetChapter(state, id)));
+    },
     sshHint: (host) => (existsSync(join(store.paths.ssh, 'ssh_config')) ? `kthw lab ssh ${host}` : sshLine(lab, host)),
     close: async () => (pool ? (await pool).close() : undefined),
   };
   return session;
+}
+
+/**
+ * On the local lab, the machines' disks as they were when a chapter first starts, so
+ * `kthw lab reset HOST --to chapter-N` (and the tutor's reset) can come back to that point.
+ */
+async function snapshotChapterStart(lab: Lab, chapterId: string): Promise<void> {
+  const { readRecord } = await import('../../lab/local/runtime-record.js');
+  const record = readRecord(lab.name);
+  if (!record) return;
+  const { labSnapshot, listSnapshots } = await import('../../lab/local/index.js');
+  if (!listSnapshots(record.stateDir).includes(chapterId)) await labSnapshot(lab, chapterId);
 }
 
 /** The local lab's pinned known_hosts and key, when `kthw lab up` made them. */
