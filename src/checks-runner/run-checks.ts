@@ -1,7 +1,7 @@
 import { getPrimitive } from '../../checks/index.js';
 import type { CheckPrimitive, CheckResult, Verdict } from '../../checks/types.js';
 import type { CheckSpec } from '../plan/types.js';
-import { UsageError } from '../util/errors.js';
+import { KthwError, UsageError } from '../util/errors.js';
 import { buildBatchScript } from './batch-script.js';
 
 /** The part of a host connection the runner needs; the SSH pool and the local executor both fit. */
@@ -52,8 +52,9 @@ function toResult(spec: CheckSpec, verdict: Verdict): CheckResult {
   return result;
 }
 
-function hostFailure(spec: CheckSpec, found: string): CheckResult {
-  return { id: spec.id, title: spec.title, host: spec.host, ok: false, observed: 'not checked', diagnosis: { found, where: spec.host, why: spec.why, fix: spec.fix } };
+/** A check that could not be judged. `fix` replaces the check's own when the host itself was the problem. */
+function hostFailure(spec: CheckSpec, found: string, fix = spec.fix): CheckResult {
+  return { id: spec.id, title: spec.title, host: spec.host, ok: false, observed: 'not checked', diagnosis: { found, where: spec.host, why: spec.why, fix } };
 }
 
 /** The executor's answer, or a rejection when it does not answer in time (it may not honour timeoutMs). */
@@ -75,8 +76,11 @@ async function checkHost(host: string, checks: Prepared[], executor: CheckExecut
   try {
     output = await execWithin(executor, host, batch.script, options.timeoutMs ?? 120_000);
   } catch (error) {
+    // The connection failed, not the check: its own fix (e.g. the host key to trust, the machine to
+    // start) is what helps, not the check's.
     const message = `cannot run checks on host ${host}: ${(error as Error).message}`;
-    return checks.map((c) => [c.index, hostFailure(c.spec, message)]);
+    const fix = error instanceof KthwError && error.fix ? error.fix : `make ${host} reachable over SSH (is the machine up? kthw lab status), then check again`;
+    return checks.map((c) => [c.index, hostFailure(c.spec, message, fix)]);
   }
   const sections = batch.split(output.stdout);
   return checks.map((c, i) => {

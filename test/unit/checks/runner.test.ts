@@ -1,3 +1,4 @@
+import { EnvironmentError } from '../../../src/util/errors.js';
 import { connect } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,7 +82,15 @@ describe('runChecks', () => {
       expect(failed.observed).toBe('not checked');
       expect(failed.diagnosis?.where).toBe('node-1');
       expect(failed.diagnosis?.found).toMatch(/^cannot run checks on host node-1: connect to node-1 \(127\.0\.0\.1:9\): connect ECONNREFUSED/);
+      // the host is the problem, not the check: the fix says so
+      expect(failed.diagnosis?.fix).toBe('make node-1 reachable over SSH (is the machine up? kthw lab status), then check again');
     }
+  });
+
+  it("passes on the connection error's own fix (e.g. the host key to trust)", async () => {
+    const refusing: CheckExecutor = { exec: async () => Promise.reject(new EnvironmentError('HOST KEY CHANGED for node-3', { fix: 'ssh-keygen -R node-3 -f known_hosts if the machine was rebuilt' })) };
+    const [result] = await runChecks([spec('x', 'node-3', 'port', { port: 22 })], refusing);
+    expect(result!.diagnosis).toMatchObject({ found: 'cannot run checks on host node-3: HOST KEY CHANGED for node-3', fix: 'ssh-keygen -R node-3 -f known_hosts if the machine was rebuilt' });
   });
 
   it('a hung command is stopped alone; the checks before and after it are judged', async () => {
