@@ -94,10 +94,15 @@ function ansibleCfg(labDir: string): string {
     'host_key_checking = True',
     'interpreter_python = auto_silent',
     'retry_files_enabled = False',
+    // A loaded machine can be slow to send its SSH banner: wait longer and retry before giving up.
+    'timeout = 30',
     '',
     '[ssh_connection]',
     `ssh_args = ${pinned}-o StrictHostKeyChecking=yes -o ControlMaster=auto -o ControlPersist=60s`,
     'pipelining = True',
+    'retries = 3',
+    // Per lab: a master connection left from another lab on the same addresses must never be reused.
+    `control_path_dir = ${join(labDir, 'ansible-cp')}`,
     '',
   ].join('\n');
 }

@@ -5,6 +5,7 @@
  */
 import { basename, dirname } from 'node:path';
 import type { Action, Plan, Step } from '../../plan/types.js';
+import { loadChapterFile } from '../../plan/chapter.js';
 import { exportsAsTemplate, type VarPlacement } from './template-vars.js';
 import { secretVarName } from './secret-vars.js';
 
@@ -69,7 +70,7 @@ function tasksOf(action: Exclude<Action, { kind: 'generate' }>, step: Step, ctx:
   };
   switch (action.kind) {
     case 'file': {
-      if (exportsAsTemplate(action, ctx.placement)) {
+      if (exportsAsTemplate(action, ctx.placement) && ansibleRendersAs(action.content, templateSource(action.template.name))) {
         const name = templateFileName(ctx.role, action.path, action.template.name);
         return [{ name: `Render ${action.path}`, 'ansible.builtin.template': { src: name, dest: action.path, mode: action.mode, ...ownership(action) }, ...notify(action.notify) }];
       }
@@ -117,4 +118,23 @@ function templateFileName(role: RoleFiles, dest: string, template: string): stri
     if (existing === undefined) role.templates.set(name, template);
     if (existing === undefined || existing === template) return name;
   }
+}
+
+function templateSource(name: string): string {
+  const [slug, , ...rest] = name.split('/');
+  return loadChapterFile(slug!, `templates/${rest.join('/')}`);
+}
+
+const trailingNewlines = (text: string) => text.length - text.replace(/\n+$/, '').length;
+
+/**
+ * Whether Ansible's template module writes exactly `rendered`: Jinja drops one trailing newline of
+ * its output and Ansible adds back as many as the template *source* ends with, so a value that ends
+ * in a newline right before the template's last one loses it. Such files ship as rendered content.
+ */
+export function ansibleRendersAs(rendered: string, source: string): boolean {
+  let output = rendered.endsWith('\n') ? rendered.slice(0, -1) : rendered;
+  const missing = trailingNewlines(source) - trailingNewlines(output);
+  if (missing > 0) output += '\n'.repeat(missing);
+  return output === rendered;
 }

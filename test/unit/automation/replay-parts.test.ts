@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { copyLabSecrets } from '../../../src/automation/copy-lab-secrets.js';
+import { ansibleRendersAs } from '../../../src/automation/ansible/role.js';
 import { pkiFits } from '../../../src/automation/replay.js';
 import { clearReplayProgress, readReplayProgress, replayProgressFile, writeReplayProgress } from '../../../src/automation/replay-progress.js';
 import { builtinLabPath, loadLab, parseLab } from '../../../src/lab/load.js';
@@ -68,5 +69,13 @@ describe('pkiFits', () => {
     const text = await readFile(builtinLabPath('classic'), 'utf8');
     expect(pkiFits(classic, parseLab(text.replace(/^name: classic$/m, 'name: twin'), 'twin.yaml'))).toBe(true);
     expect(pkiFits(classic, parseLab(text.replaceAll('10.240.', '10.248.'), 'moved.yaml'))).toBe(false);
+  });
+});
+
+describe('ansibleRendersAs', () => {
+  it("accepts what Ansible's template module writes unchanged, and catches a value whose last newline it would drop", () => {
+    expect(ansibleRendersAs('node-0\n', '{{ hostname_short }}\n')).toBe(true);
+    expect(ansibleRendersAs('a\nb', 'a\n{{ x }}')).toBe(true);
+    expect(ansibleRendersAs('[ca]\nkey = 1\n\n', '{{ pki_openssl_config }}\n')).toBe(false);
   });
 });
