@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadLab } from '../../src/lab/load.js';
+import { StateStore, forgetChapter } from '../../src/state/index.js';
 import type { Lab } from '../../src/lab/types.js';
 import { KTHW_BIN, runKthw } from '../support/run-kthw.js';
 import { sshRun, useLabHome } from './helpers.js';
@@ -68,6 +69,12 @@ beforeAll(async () => {
     const run = kthw(['run', chapter]);
     expect(run.code, `${chapter}: ${run.stdout}${run.stderr}`).toBe(0);
   }
+  // The lab is shared: other test files may have recorded chapters 04 and later as done. This
+  // learner has not got there yet (the machines may hold the files; re-running changes nothing).
+  const store = await StateStore.open({ labName: lab.name, labFile, root: home });
+  await store.update((state) => {
+    for (const id of Object.keys(state.chapters)) if (!['chapter-1', 'chapter-2', 'chapter-3'].includes(id)) forgetChapter(state, id);
+  });
 });
 
 afterAll(() => {
