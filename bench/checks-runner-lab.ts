@@ -11,6 +11,7 @@ import { runChecks, type CheckExecutor } from '../src/checks-runner/index.js';
 import { loadLab } from '../src/lab/load.js';
 import type { CheckSpec } from '../src/plan/types.js';
 import { SshPool, sshHostsFromLab } from '../src/ssh/index.js';
+import { median } from './measure.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const home = mkdtempSync(join(tmpdir(), 'kthw-bench-checks-'));
@@ -20,11 +21,6 @@ const lab = { ...(await loadLab(join(root, 'test', 'lab', 'fixtures', 'mini.yaml
 lab.networks = { ...lab.networks, nodes: { ipv4: '10.96.0.0/24', ipv6: 'fd00:96::/64' }, hostAddress: { ipv4: '10.96.0.1', ipv6: 'fd00:96::1' } };
 lab.hosts = lab.hosts.map((h, i) => ({ ...h, addresses: { ipv4: `10.96.0.${10 + i}`, ipv6: `fd00:96::${10 + i}` } }));
 
-const median = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 async function timed(action: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await action();

@@ -8,16 +8,12 @@ import { ensureImage, labDown, labReset, labSnapshot, labUp } from '../lab/local
 import { cgroupPids } from '../lab/local/processes.js';
 import { readRecord } from '../lab/local/runtime-record.js';
 import { loadLab } from '../src/lab/load.js';
+import { median } from './measure.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 process.env.KTHW_HOME = mkdtempSync(join(tmpdir(), 'kthw-bench-lab-'));
 
-const median = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 async function timed(action: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await action();

@@ -9,15 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinLabPath, loadLab } from '../src/lab/load.js';
 import { certificateProfiles, generateFromProfiles, opensslCommands, opensslConfig, writePki, type KeyAlgorithm } from '../src/pki/index.js';
+import { median } from './measure.mjs';
 
 const lab = await loadLab(builtinLabPath('classic'));
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-bench-pki-'));
 
-const median = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 let runNumber = 0;
 function freshDir(): string {
