@@ -36,16 +36,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await ensureImage({ log });
   const classicLab = join(root, 'lab', 'classic.yaml');
   const lab = await loadLab(classicLab);
-  await withHome(async () => {
-    await labDown(lab.name, { log });
-    await labUp(lab, { log });
-  });
+  // KTHW_TEST_OWN_LABS_ONLY=1: a run of test files that boot labs of their own only (so two such runs,
+  // on different labs, can share the machine); the shared classic lab is neither booted nor taken down.
+  const shared = process.env.KTHW_TEST_OWN_LABS_ONLY !== '1';
+  if (shared) {
+    await withHome(async () => {
+      await labDown(lab.name, { log });
+      await labUp(lab, { log });
+    });
+  }
   project.provide('kthwHome', home);
   project.provide('classicLab', classicLab);
   return async () => {
     // every lab a test file may have left up when it failed midway, then the shared one
     await withHome(async () => {
-      for (const name of ['mini', 'ipv6-ha', 'c57v6', 'rpl', 'rpl2', lab.name]) await labDown(name, { log });
+      if (shared) for (const name of ['mini', 'ipv6-ha', 'c57v6', 'rpl', 'rpl2', lab.name]) await labDown(name, { log });
     });
     rmSync(home, { recursive: true, force: true });
   };
