@@ -27,6 +27,8 @@ import type { GlobalOptions } from './global-options.js';
 export interface CliSession extends TutorSession {
   store: StateStore;
   labFile: string;
+  /** The lab directory (state, PKI, SSH keys): the tutor builds a chapter's Ansible role with it. */
+  labDir: string;
   /** Chapters that apply to this lab's track. */
   chapters: readonly ChapterModule[];
   chapter(key: string): ChapterModule;
@@ -62,6 +64,7 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
     lab,
     store,
     labFile,
+    labDir: store.paths.dir,
     chapters: applicable,
     chapter,
     setParams: async (chapterId, params) => void (await store.update((state) => setChapterParams(state, chapter(chapterId).meta.id, params))),

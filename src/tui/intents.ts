@@ -3,16 +3,23 @@
  * engine: components send intents here and render the store that these functions update.
  */
 import type { TutorSession } from '../engine/session.js';
+import type { Plan } from '../plan/types.js';
 import { KthwError } from '../util/errors.js';
+import { automationPage, automationPageError, loadChapterAutomation } from './automation-page.js';
 import type { Intent } from './keymap.js';
 import { composeLesson } from './lesson-document.js';
 import { applyEngineEvent, currentStep, finishRun, isRunning, type Screen, type TutorStore } from './store.js';
+
+/** A session that knows its lab directory can show each lesson's closing page, the chapter's Ansible role. */
+export type LearnerSession = TutorSession & { labDir?: string };
 
 export interface Intents {
   start(): Promise<void>;
   dispatch(intent: Intent): void;
   /** Called by a scrollable view once it knows how far its content can scroll. */
   reportScrollMax(max: number): void;
+  /** Called by the lesson view once it knows the line where the lesson's closing page starts. */
+  reportLessonAnchor(line: number): void;
   /** Settles once any running step or check has stopped. */
   idle(): Promise<void>;
 }
@@ -28,7 +35,7 @@ const QUIT_PATIENCE_MS = 5000;
 const describeError = (error: unknown) =>
   error instanceof KthwError ? { message: error.message, fix: error.fix } : { message: error instanceof Error ? error.message : String(error) };
 
-export function createIntents(session: TutorSession, store: TutorStore, hooks: IntentHooks): Intents {
+export function createIntents(session: LearnerSession, store: TutorStore, hooks: IntentHooks): Intents {
   let busy: { controller: AbortController; done: Promise<void> } | undefined;
   const set = store.setState;
   const get = store.getState;
@@ -56,15 +63,53 @@ export function createIntents(session: TutorSession, store: TutorStore, hooks: I
     }
   }
 
-  async function openChapter(chapterId: string, target: { screen: 'lesson' | 'step'; step?: string }): Promise<void> {
+  async function openChapter(chapterId: string, target: { screen: 'lesson' | 'step'; step?: string; automation?: boolean }): Promise<void> {
     const plan = session.plan(chapterId);
     const markdown = composeLesson(await session.lesson(chapterId), plan);
+    const automation = await closingPage(chapterId, plan);
     const stepIndex = Math.max(0, plan.steps.findIndex((s) => s.id === target.step));
     const chapterCursor = Math.max(0, get().chapters.findIndex((c) => c.meta.id === chapterId));
-    set({ chapterId, chapterCursor, lesson: { chapter: chapterId, markdown }, steps: plan.steps, stepIndex, screen: target.screen, panel: 'menu', scroll: 0, scrollMax: 0 });
+    set({
+      chapterId,
+      chapterCursor,
+      lesson: { chapter: chapterId, markdown, automation },
+      lessonAnchor: undefined,
+      jumpToAutomation: target.automation === true,
+      steps: plan.steps,
+      stepIndex,
+      screen: target.screen,
+      panel: 'menu',
+      scroll: 0,
+      scrollMax: 0,
+    });
   }
 
-  const open = (chapterId: string, target: { screen: 'lesson' | 'step'; step?: string }) =>
+  /** "What you did, as automation", built from the same plan as the lesson; a failure is the page's one line. */
+  async function closingPage(chapterId: string, plan: Plan): Promise<string> {
+    try {
+      const meta = get().chapters.find((c) => c.meta.id === chapterId)?.meta;
+      if (!meta) throw new Error(`${chapterId} is not among this lab's chapters`);
+      if (session.labDir === undefined) throw new Error('this session does not say where the lab directory is');
+      const { chapterAutomation } = await loadChapterAutomation();
+      return automationPage(meta, chapterAutomation(session.lab, session.labDir, { meta, plan }), session.lab);
+    } catch (error) {
+      const { message, fix } = describeError(error);
+      return automationPageError(fix ? `${message} (${fix})` : message);
+    }
+  }
+
+  /** The closing page of the chapter in view: scrolled to when the lesson is open, else the lesson opens there. */
+  function showAutomation(): void {
+    const state = get();
+    const chapterId =
+      state.screen === 'chapters' ? state.chapters[state.chapterCursor]?.meta.id : state.screen === 'checks' ? (state.checks?.chapter ?? state.chapterId) : state.chapterId;
+    if (!chapterId) return;
+    if (state.lesson?.chapter !== chapterId) return open(chapterId, { screen: 'lesson', automation: true });
+    if (state.screen === 'lesson' && state.lessonAnchor !== undefined) return set({ scroll: Math.min(state.lessonAnchor, state.scrollMax), notice: undefined });
+    set({ screen: 'lesson', jumpToAutomation: true, scroll: 0, scrollMax: 0, notice: undefined });
+  }
+
+  const open = (chapterId: string, target: { screen: 'lesson' | 'step'; step?: string; automation?: boolean }) =>
     void openChapter(chapterId, target).catch((error) => notify(describeError(error).message, 'error'));
 
   async function start(): Promise<void> {
@@ -170,7 +215,7 @@ export function createIntents(session: TutorSession, store: TutorStore, hooks: I
     const state = get();
     const index = state.stepIndex + delta;
     if (index < 0) return notify('This is the first step of the chapter.');
-    if (index >= state.steps.length) return notify('That was the last step: press c to check the chapter.');
+    if (index >= state.steps.length) return notify('That was the last step: press c to check the chapter, a to see it as automation.');
     set({ stepIndex: index, panel: 'menu', scroll: 0, scrollMax: 0, notice: undefined });
   }
 
@@ -251,6 +296,8 @@ export function createIntents(session: TutorSession, store: TutorStore, hooks: I
         return set({ screen: 'topology', returnTo: state.screen === 'checks' ? state.returnTo : state.screen, scroll: 0, scrollMax: 0 });
       case 'reset':
         return reset();
+      case 'automation':
+        return showAutomation();
     }
   }
 
@@ -259,6 +306,11 @@ export function createIntents(session: TutorSession, store: TutorStore, hooks: I
     dispatch,
     reportScrollMax: (max) => {
       if (get().scrollMax !== max) set({ scrollMax: max, scroll: Math.min(get().scroll, max) });
+    },
+    reportLessonAnchor: (line) => {
+      const { lessonAnchor, jumpToAutomation, scrollMax } = get();
+      if (jumpToAutomation) return set({ lessonAnchor: line, jumpToAutomation: false, scroll: Math.min(line, scrollMax) });
+      if (lessonAnchor !== line) set({ lessonAnchor: line });
     },
     idle: async () => {
       while (busy) await busy.done;

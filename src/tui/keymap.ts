@@ -14,6 +14,7 @@ export type Intent =
   | { type: 'next' }
   | { type: 'previous' }
   | { type: 'topology' }
+  | { type: 'automation' }
   | { type: 'reset' };
 
 /** The subset of Ink's Key the tutor reads (kept structural so this file needs no Ink import). */
@@ -74,6 +75,7 @@ const letters: Record<string, Intent> = {
   n: { type: 'next' },
   p: { type: 'previous' },
   m: { type: 'topology' },
+  a: { type: 'automation' },
   x: { type: 'reset' },
 };
 
@@ -88,6 +90,7 @@ export const KEY_HELP: Array<[string, string]> = [
   ['t', "I'll type it myself: commands and how to reach the host"],
   ['e', 'explain: why this step, what the flags mean'],
   ['c', "check the chapter (a step's effect)"],
+  ['a', 'what you did, as automation: its Ansible role (end of lesson)'],
   ['m', 'map of the lab: hosts, roles, addresses, BGP'],
   ['x', 'reset the machines to the start of this chapter (local lab; asks first)'],
   ['Ctrl-C', 'cancel the running step; again: quit'],

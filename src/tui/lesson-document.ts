@@ -10,7 +10,7 @@ const marker = /^<!--[ \t]*step:[ \t]*([a-z0-9-]+)[ \t]*-->[ \t]*$/gm;
 
 export function stepBlock(step: Step): string {
   if (stepLines(step).length === 0) return `**${step.title}** — on \`${step.host}\`: nothing to type, the checks look for you.`;
-  const fence = longestFence(stepLines(step));
+  const fence = fenceFor(stepLines(step));
   return [`**${step.title}** — on \`${step.host}\``, '', `${fence}sh`, `# on ${step.host}`, ...stepLines(step), fence].join('\n');
 }
 
@@ -29,7 +29,7 @@ export function composeLesson(markdown: string, plan: Plan): string {
 }
 
 /** A fence longer than any backtick run inside the code, so file contents cannot close it. */
-function longestFence(lines: string[]): string {
+export function fenceFor(lines: string[]): string {
   const longest = Math.max(2, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((m) => m.length))));
   return '`'.repeat(longest + 1);
 }

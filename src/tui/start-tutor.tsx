@@ -1,10 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { render } from 'ink';
 import type { ReactNode } from 'react';
-import type { TutorSession } from '../engine/session.js';
+import { loadChapterAutomation } from './automation-page.js';
 import { App } from './components/App.js';
 import { Opening } from './components/Opening.js';
-import { createIntents } from './intents.js';
+import { createIntents, type LearnerSession } from './intents.js';
 import { loadMarkdownRenderer } from './markdown.js';
 import { createTutorStore } from './store.js';
 import { borrowTerminal, installCrashGuards } from './terminal.js';
@@ -23,7 +23,7 @@ export interface TutorOptions {
  * it is ready (if it fails to open, the terminal is restored and the error is thrown).
  * The terminal is restored on every way out, including a crash or a signal.
  */
-export async function startTutor(session: TutorSession | Promise<TutorSession>, options: TutorOptions): Promise<number> {
+export async function startTutor(session: LearnerSession | Promise<LearnerSession>, options: TutorOptions): Promise<number> {
   const color = !options.noColor && !process.env.NO_COLOR;
   const themed = (node: ReactNode) => <ThemeContext.Provider value={{ color }}>{node}</ThemeContext.Provider>;
   const terminal = borrowTerminal(options);
@@ -72,8 +72,8 @@ export async function startTutor(session: TutorSession | Promise<TutorSession>, 
         // growth the resident size climbs to 115-130 MB after a walk through the chapters, with this
         // flag it stays near 90 MB (bench/tui.ts). Set after the first screen, which it would slow.
         setFlagsFromString('--optimize-for-size');
-        // Load the Markdown renderer once the first screen is up, while the learner reads it.
-        setTimeout(() => void loadMarkdownRenderer(), 50).unref();
+        // Load the Markdown renderer and the role builder once the first screen is up, while the learner reads it.
+        setTimeout(() => void loadMarkdownRenderer().then(() => loadChapterAutomation()), 50).unref();
       });
     await instance.waitUntilExit();
     await intents.idle();

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { buildAnsibleProject, roleName } from '../../automation/ansible/project.js';
+import { chapterAutomation } from '../../automation/ansible/chapter-automation.js';
 import { writeAnsibleProject } from '../../automation/ansible/write-project.js';
 import { ExitCode, UsageError } from '../../util/errors.js';
 import { globalOptions } from '../global-options.js';
@@ -30,11 +30,9 @@ export default async function exportCommand(command: Command, format: string, di
       return { meta: module.meta, plan: module.plan(session.lab, params) };
     });
     if (print) {
-      const project = buildAnsibleProject(session.lab, session.store.paths.dir, chapters);
-      const name = roleName(chapters[0]!.meta.slug);
-      const files = [...project.files].filter(([path]) => path.startsWith(`roles/${name}/`) || path.startsWith('verify/') || path.startsWith('host_vars/'));
-      if (options.json) printJson({ chapter: chapters[0]!.meta.id, role: name, files: Object.fromEntries(files) });
-      else for (const [path, text] of files) console.log(`${paint.bold(`# ${path}`)}\n${text}`);
+      const automation = chapterAutomation(session.lab, session.store.paths.dir, chapters[0]!);
+      if (options.json) printJson({ chapter: automation.chapter, role: automation.role, files: Object.fromEntries(automation.files.map((f) => [f.path, f.text])) });
+      else for (const { path, text } of automation.files) console.log(`${paint.bold(`# ${path}`)}\n${text}`);
       return ExitCode.ok;
     }
     const written = await writeAnsibleProject(session.lab, session.store.paths.dir, chapters, dir!);

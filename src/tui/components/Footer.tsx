@@ -4,9 +4,9 @@ import { useColor } from '../theme.js';
 
 export const HINTS: Record<Screen, string> = {
   chapters: '↑↓ choose · Enter open · c check · m map · ? help · q quit',
-  lesson: '↑↓ space scroll · Enter steps · n/p chapter · c check · Esc back · ? help',
-  step: 'r run · t type it · e explain · c check · n/p step · Esc back · ? help',
-  checks: '↑↓ scroll · Esc back · n/p chapter · m map · ? help · q quit',
+  lesson: '↑↓ space scroll · Enter steps · a as Ansible · n/p chapter · c check · ? help',
+  step: 'r run · t type it · e explain · c check · a as Ansible · n/p step · Esc · ? help',
+  checks: '↑↓ scroll · Esc back · a as Ansible · n/p chapter · m map · ? help · q quit',
   topology: '↑↓ scroll · Esc back · ? help · q quit',
 };
 
