@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Action, Step } from '../plan/types.js';
+import type { Action, Step, UnitAction } from '../plan/types.js';
 import { sh } from '../ssh/shell-quote.js';
 import { KthwError } from '../util/errors.js';
+import { applyDirectory } from './apply-directory.js';
 import { applyFile } from './apply-file.js';
 import type { EventSink } from './events.js';
 import type { HostExecutor } from './executor.js';
 import type { GeneratorContext, Generators } from './generators.js';
+import { packagesCommand } from './packages-command.js';
+import { unpackCommand } from './unpack-command.js';
 
 export interface StepContext extends GeneratorContext {
   chapter: string;
@@ -58,8 +61,14 @@ function describe(action: Action): string {
       return action.run;
     case 'copy':
       return `${action.from} → ${action.path} (${action.mode})`;
+    case 'directory':
+      return `${action.path}/ (${action.mode})`;
+    case 'packages':
+      return `packages ${action.names.join(' ')}`;
+    case 'unpack':
+      return `${action.members.join(', ')} from ${action.archive} → ${action.dest}`;
     case 'unit':
-      return `${action.unit} ${action.enabled ? 'enabled' : 'disabled'}, ${action.state}`;
+      return `${action.unit} ${action.enabled ? 'enabled' : 'disabled'}, ${action.state}${action.noBlock ? ' (queued)' : ''}`;
     case 'generate':
       return `generate ${action.generator}: ${action.items.join(', ')}`;
   }
@@ -88,10 +97,25 @@ async function runAction(action: Action, step: Step, ctx: StepContext, notified:
       }
       return applyFile(ctx.executor, host, { ...action, content }, ctx.signal);
     }
+    case 'directory': {
+      const result = await applyDirectory(ctx.executor, host, action, ctx.signal);
+      if (result.error !== undefined) throw new StepFailed(step.id, host, `cannot make the directory ${action.path}: ${result.error}`);
+      return result.changed;
+    }
+    case 'packages': {
+      const command = packagesCommand(action.names);
+      if ('error' in command) throw new StepFailed(step.id, host, `cannot install packages: ${command.error}`, 'fix the chapter that asks for it');
+      return runCommand(command.run, command.unless, step, ctx);
+    }
+    case 'unpack': {
+      const command = unpackCommand(action);
+      if ('error' in command) throw new StepFailed(step.id, host, `cannot unpack ${action.archive}: ${command.error}`, 'fix the chapter that asks for it');
+      return runCommand(command.run, command.unless, step, ctx);
+    }
     case 'command':
       return (await runCommand(action.run, action.unless, step, ctx)) && action.readOnly !== true;
     case 'unit':
-      return applyUnit(action.unit, action.enabled, action.state, notified.has(action.unit), step, ctx);
+      return applyUnit(action, notified.has(action.unit), step, ctx);
   }
 }
 
@@ -110,7 +134,10 @@ async function runCommand(run: string, unless: string | undefined, step: Step, c
   return true;
 }
 
-async function applyUnit(unit: string, enabled: boolean, state: 'started' | 'stopped', restart: boolean, step: Step, ctx: StepContext): Promise<boolean> {
+async function applyUnit({ unit, enabled, state, noBlock }: UnitAction, restart: boolean, step: Step, ctx: StepContext): Promise<boolean> {
+  // A queued start is already under way while the unit is "activating".
+  const running = noBlock ? sh`{ systemctl is-active -q ${unit} || [ "$(systemctl show -p ActiveState --value ${unit})" = activating ]; }` : sh`systemctl is-active -q ${unit}`;
+  const queue = noBlock ? 'systemctl --no-block' : 'systemctl';
   // One exec: reload definitions, converge enablement and state, print what changed.
   const script = [
     'systemctl daemon-reload',
@@ -119,8 +146,8 @@ async function applyUnit(unit: string, enabled: boolean, state: 'started' | 'sto
       : sh`! systemctl is-enabled -q ${unit} || { systemctl disable -q ${unit} && echo changed; }`,
     state === 'started'
       ? restart
-        ? sh`systemctl restart ${unit} && echo changed`
-        : sh`systemctl is-active -q ${unit} || { systemctl start ${unit} && echo changed; }`
+        ? `${queue} restart ${sh`${unit}`} && echo changed`
+        : `${running} || { ${queue} start ${sh`${unit}`} && echo changed; }`
       : sh`! systemctl is-active -q ${unit} || { systemctl stop ${unit} && echo changed; }`,
   ].join(' && ');
   const result = await ctx.executor.exec(step.host, script, { signal: ctx.signal });

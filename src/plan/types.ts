@@ -67,6 +67,39 @@ export interface UnitAction {
   unit: string;
   enabled: boolean;
   state: 'started' | 'stopped';
+  /**
+   * Queue the start or restart and return at once (`systemctl --no-block`): for a unit that reports
+   * ready only once its peers run too (an etcd member of a new cluster), started on each host in turn.
+   */
+  noBlock?: boolean;
+}
+
+/** A directory with its parents (as `mkdir -p` makes them), brought to a mode and owner. */
+export interface DirectoryAction {
+  kind: 'directory';
+  path: string;
+  mode: string; // octal, e.g. "0700"
+  owner?: string;
+  group?: string;
+}
+
+/**
+ * Files taken out of a tar archive on the host (a download): each of `members` (paths inside the
+ * archive, all at the same depth) lands in `dest` under its base name. With `optional`, an absent
+ * archive is no error and nothing happens (the local lab has no internet; the image's binaries stand in).
+ */
+export interface UnpackAction {
+  kind: 'unpack';
+  archive: string;
+  dest: string;
+  members: string[];
+  optional?: boolean;
+}
+
+/** Debian packages, installed with apt when one is missing (the package index refreshed first). */
+export interface PackagesAction {
+  kind: 'packages';
+  names: string[];
 }
 
 /**
@@ -80,7 +113,7 @@ export interface GenerateAction {
   items: string[];
 }
 
-export type Action = FileAction | SecretFileAction | CopyAction | CommandAction | UnitAction | GenerateAction;
+export type Action = FileAction | SecretFileAction | CopyAction | DirectoryAction | UnpackAction | PackagesAction | CommandAction | UnitAction | GenerateAction;
 
 export interface Step {
   id: string;

@@ -5,6 +5,7 @@
  */
 import type { Action, Step } from '../plan/types.js';
 import { shq } from '../ssh/shell-quote.js';
+import { unpackCommand } from '../engine/unpack-command.js';
 
 export function actionLines(action: Action): string[] {
   switch (action.kind) {
@@ -23,8 +24,17 @@ export function actionLines(action: Action): string[] {
         ...(action.sha256 ? [`echo ${shq(`${action.sha256}  ${action.path}`)} | sha256sum -c -`] : []),
         ...ownership(action.path, action.mode, action.owner, action.group),
       ];
+    case 'directory':
+      return [`mkdir -p ${shq(action.path)}`, ...ownership(action.path, action.mode, action.owner, action.group)];
+    case 'unpack': {
+      const command = unpackCommand(action);
+      if ('error' in command) return [`# cannot unpack ${action.archive}: ${command.error}`];
+      return [...(action.optional ? [`# only when ${action.archive} is there:`] : []), ...command.lines];
+    }
+    case 'packages':
+      return ['apt-get update', `apt-get -y install ${action.names.map(shq).join(' ')}`];
     case 'unit':
-      return unitLines(action.unit, action.enabled, action.state);
+      return unitLines(action.unit, action.enabled, action.state, action.noBlock === true);
     case 'generate':
       return [`# kthw generates on your machine: ${action.generator} (${action.items.join(', ')})`];
   }
@@ -40,11 +50,11 @@ function ownership(path: string, mode: string, owner?: string, group?: string): 
   return lines;
 }
 
-function unitLines(unit: string, enabled: boolean, state: 'started' | 'stopped'): string[] {
+function unitLines(unit: string, enabled: boolean, state: 'started' | 'stopped', noBlock: boolean): string[] {
   const lines = ['systemctl daemon-reload'];
-  if (enabled && state === 'started') return [...lines, `systemctl enable --now ${shq(unit)}`];
+  if (enabled && state === 'started' && !noBlock) return [...lines, `systemctl enable --now ${shq(unit)}`];
   lines.push(`systemctl ${enabled ? 'enable' : 'disable'} ${shq(unit)}`);
-  lines.push(`systemctl ${state === 'started' ? 'start' : 'stop'} ${shq(unit)}`);
+  lines.push(`systemctl ${state === 'started' ? (noBlock ? 'start --no-block' : 'start') : 'stop'} ${shq(unit)}`);
   return lines;
 }
 

@@ -8,6 +8,8 @@ import type { Action, Plan, Step } from '../../plan/types.js';
 import { loadChapterFile } from '../../plan/chapter.js';
 import { exportsAsTemplate, type VarPlacement } from './template-vars.js';
 import { secretVarName } from './secret-vars.js';
+import { unpackDepth } from '../../engine/unpack-command.js';
+import { UsageError } from '../../util/errors.js';
 
 export interface RoleFiles {
   tasks: unknown[];
@@ -27,6 +29,8 @@ const handlerName = (unit: string) => `Restart ${unit}`;
 export function roleFromPlan(plan: Plan, slug: string, placement: VarPlacement): RoleFiles {
   const role: RoleFiles = { tasks: [], handlers: [], templates: new Map(), hosts: [], localSteps: [], secrets: new Set() };
   const notified = new Set<string>();
+  // A unit the plan starts without waiting (--no-block) is restarted the same way by its handler.
+  const queued = new Set(plan.steps.flatMap((s) => s.actions).flatMap((a) => (a.kind === 'unit' && a.noBlock ? [a.unit] : [])));
   let counter = 0;
   const register = () => `${slug.replace(/^[0-9]+-/, '').replace(/-/g, '_')}_guard_${++counter}`;
   for (const step of plan.steps) {
@@ -40,6 +44,7 @@ export function roleFromPlan(plan: Plan, slug: string, placement: VarPlacement):
     const block: unknown[] = [];
     const dirs = new Set<string>();
     for (const action of remote) {
+      if (action.kind === 'directory') dirs.add(action.path);
       // kthw creates a file's directory as `mkdir -p` does; Ansible's file modules expect it to exist.
       if ((action.kind === 'file' || action.kind === 'secret-file' || action.kind === 'copy') && !dirs.has(dirname(action.path))) {
         dirs.add(dirname(action.path));
@@ -50,7 +55,10 @@ export function roleFromPlan(plan: Plan, slug: string, placement: VarPlacement):
     notifiedInStep.forEach((unit) => notified.add(unit));
     role.tasks.push({ name: `Step ${step.id}: ${step.title}`, when: `inventory_hostname == ${JSON.stringify(step.host)}`, block });
   }
-  role.handlers = [...notified].map((unit) => ({ name: handlerName(unit), 'ansible.builtin.systemd_service': { name: unit, state: 'restarted', daemon_reload: true } }));
+  role.handlers = [...notified].map((unit) => ({
+    name: handlerName(unit),
+    'ansible.builtin.systemd_service': { name: unit, state: 'restarted', daemon_reload: true, ...(queued.has(unit) ? { no_block: true } : {}) },
+  }));
   return role;
 }
 
@@ -86,6 +94,24 @@ function tasksOf(action: Exclude<Action, { kind: 'generate' }>, step: Step, ctx:
           ...notify(action.notify),
         },
       ];
+    case 'directory':
+      return [{ name: `Make the directory ${action.path}`, 'ansible.builtin.file': { path: action.path, state: 'directory', mode: action.mode, ...ownership(action) } }];
+    case 'unpack': {
+      const depth = unpackDepth(action.members);
+      if (typeof depth !== 'number') throw new UsageError(`cannot export step ${step.id}: ${depth.error}`, { where: `step ${step.id}`, fix: 'fix the chapter that asks for it' });
+      const guard = action.optional ? ctx.register() : undefined;
+      return [
+        ...(guard ? [{ name: `Look for ${action.archive}`, 'ansible.builtin.stat': { path: action.archive, get_checksum: false }, register: guard }] : []),
+        { name: `Make the directory ${action.dest}`, 'ansible.builtin.file': { path: action.dest, state: 'directory', mode: '0755' }, ...(guard ? { when: `${guard}.stat.exists` } : {}) },
+        {
+          name: `Unpack ${action.members.map((m) => basename(m)).join(', ')} from ${basename(action.archive)}`,
+          'ansible.builtin.unarchive': { src: action.archive, dest: action.dest, remote_src: true, include: action.members, extra_opts: [`--strip-components=${depth}`] },
+          ...(guard ? { when: `${guard}.stat.exists` } : {}),
+        },
+      ];
+    }
+    case 'packages':
+      return [{ name: `Install ${action.names.join(', ')}`, 'ansible.builtin.apt': { name: action.names, state: 'present', update_cache: true, cache_valid_time: 3600 } }];
     case 'copy':
       // ansible.builtin.copy verifies only SHA-1 checksums; the lab's sha256 pin is checked by verify.yml/kthw.
       return [{ name: `Copy ${basename(action.from)} to ${action.path}`, 'ansible.builtin.copy': { src: action.from, dest: action.path, mode: action.mode, ...ownership(action) } }];
@@ -103,7 +129,7 @@ function tasksOf(action: Exclude<Action, { kind: 'generate' }>, step: Step, ctx:
       const tasks: unknown[] = [];
       // kthw restarts a unit at this point when a file it reads changed: handlers run here too.
       if (ctx.notifiedInStep.has(action.unit)) tasks.push({ name: `Apply pending restarts before ${action.unit}`, 'ansible.builtin.meta': 'flush_handlers' });
-      tasks.push({ name: `Bring ${action.unit} to ${action.state}`, 'ansible.builtin.systemd_service': { name: action.unit, enabled: action.enabled, state: action.state, daemon_reload: true } });
+      tasks.push({ name: `Bring ${action.unit} to ${action.state}`, 'ansible.builtin.systemd_service': { name: action.unit, enabled: action.enabled, state: action.state, daemon_reload: true, ...(action.noBlock ? { no_block: true } : {}) } });
       return tasks;
     }
   }
