@@ -91,11 +91,7 @@ function steps(lab: Lab, params: Record<string, string>): Step[] {
         'machines\' host keys and sha256sum to check downloads. Installed with apt only when one is missing.',
       host: jumpbox,
       actions: [
-        {
-          kind: 'command',
-          run: sh`apt-get update && apt-get -y install ${tools.map((t) => t.pkg)}`,
-          unless: tools.map((t) => sh`command -v ${t.command} >/dev/null`).join(' && '),
-        },
+        { kind: 'packages', names: tools.map((t) => t.pkg) },
       ],
     },
     {
@@ -106,7 +102,7 @@ function steps(lab: Lab, params: Record<string, string>): Step[] {
         `${lab.arch} and these versions (one URL a line), their checksums where known, and a script that checks downloads/.`,
       host: jumpbox,
       actions: [
-        { kind: 'command', run: sh`mkdir -p ${downloadsDir}`, unless: sh`test -d ${downloadsDir}` },
+        { kind: 'directory', path: downloadsDir, mode: '0755' },
         ...files,
       ],
     },

@@ -1,4 +1,3 @@
-import { posix } from 'node:path';
 import { primaryAddress, type Host, type Lab } from '../../src/lab/types.js';
 import { templateFile, type ChapterModule } from '../../src/plan/chapter.js';
 import type { CheckSpec, FileAction, Step } from '../../src/plan/types.js';
@@ -53,9 +52,8 @@ export function hostsUpdate(host: Host, staged = stagedHosts, target = '/etc/hos
 
 /** Adds the staged public key to an authorized_keys file once (a whole-line match means it is there). */
 export function authorizeKey(staged: string, authorizedKeys = '/root/.ssh/authorized_keys'): { run: string; unless: string } {
-  const dir = posix.dirname(authorizedKeys);
   return {
-    run: sh`mkdir -p -m 0700 ${dir} && ` + newlineBeforeAppend(authorizedKeys) + sh` && cat ${staged} >> ${authorizedKeys} && chmod 0600 ${authorizedKeys}`,
+    run: newlineBeforeAppend(authorizedKeys) + sh` && cat ${staged} >> ${authorizedKeys} && chmod 0600 ${authorizedKeys}`,
     unless: sh`grep -qxF -f ${staged} ${authorizedKeys}`,
   };
 }
@@ -131,7 +129,7 @@ function sshSteps(lab: Lab): Step[] {
       why: 'Placed where ssh looks for it by default, so a plain `ssh root@server` uses it. The private key is readable by root only.',
       host: jumpbox.name,
       actions: [
-        { kind: 'command', run: 'mkdir -p -m 0700 /root/.ssh', unless: 'test -d /root/.ssh' },
+        { kind: 'directory', path: '/root/.ssh', mode: '0700' },
         { kind: 'secret-file', path: stagedPublicKey, mode: '0644', owner: 'root', group: 'root', secret: `${sshKeySecret}.pub` },
         { kind: 'command', ...setAsideOtherKey(stagedPublicKey) },
         { kind: 'secret-file', path: '/root/.ssh/id_ed25519', mode: '0600', owner: 'root', group: 'root', secret: sshKeySecret },
@@ -146,6 +144,7 @@ function sshSteps(lab: Lab): Step[] {
         host: host.name,
         actions: [
           { kind: 'secret-file', path: stagedPublicKey, mode: '0644', owner: 'root', group: 'root', secret: `${sshKeySecret}.pub` },
+          { kind: 'directory', path: '/root/.ssh', mode: '0700' },
           { kind: 'command', ...authorizeKey(stagedPublicKey) },
         ],
       }),

@@ -49,10 +49,10 @@ function placementsByHost(lab: Lab, profiles: CertProfile[]): Array<[string, Pla
 }
 
 function distributeStep(host: string, placements: Placement[]): Step {
-  // Directories that receive a private key are created private; existing ones are left as they are.
+  // Directories that receive a private key are private.
   const keyDirs = [...new Set(placements.filter((p) => p.destination.file === 'key').map((p) => posix.dirname(p.destination.path)))];
   const actions: Action[] = [
-    ...keyDirs.map((dir): Action => ({ kind: 'command', run: sh`mkdir -p -m 0700 ${dir}`, unless: sh`test -d ${dir}` })),
+    ...keyDirs.map((dir): Action => ({ kind: 'directory', path: dir, mode: '0700' })),
     ...placements.map(({ profile, destination }): Action => ({
       kind: 'secret-file',
       path: destination.path,

@@ -37,7 +37,7 @@ export function writeKubeconfig(kc: Kubeconfig): { run: string; unless: string }
 
 function credentialsStep(lab: Lab, kubeconfigs: Kubeconfig[]): Step {
   const actions: Action[] = [
-    { kind: 'command', run: sh`mkdir -p ${workDir}`, unless: sh`test -d ${workDir}` },
+    { kind: 'directory', path: workDir, mode: '0755' },
     { kind: 'secret-file', path: `${workDir}/ca.crt`, mode: '0644', owner: 'root', group: 'root', secret: 'pki/ca.crt' },
     ...kubeconfigs.flatMap((kc): Action[] => [
       { kind: 'secret-file', path: `${workDir}/${kc.name}.crt`, mode: '0644', owner: 'root', group: 'root', secret: `pki/${kc.name}.crt` },

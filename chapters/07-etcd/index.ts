@@ -2,7 +2,7 @@ import type { Lab } from '../../src/lab/types.js';
 import { templateFile, type ChapterModule } from '../../src/plan/chapter.js';
 import type { Action, CheckSpec, FileAction, Step } from '../../src/plan/types.js';
 import { sh } from '../../src/ssh/shell-quote.js';
-import { escapeRegex, jumpboxOf, sshFed, stagingDir, workDir } from '../common.js';
+import { escapeRegex, jumpboxOf, sshFed, workDir } from '../common.js';
 import {
   apiServerClientTls,
   clientTlsArgs,
@@ -20,8 +20,6 @@ import {
 const slug = '07-etcd';
 const defragService = '/etc/systemd/system/etcd-defrag.service';
 const defragTimer = '/etc/systemd/system/etcd-defrag.timer';
-/** A copy of the unit as it was when etcd was last (re)started by this chapter: a differing unit means restart. */
-const startedStamp = `${stagingDir}/etcd.service.started`;
 const etcdctlOf = (cluster: EtcdCluster) => cluster.binary.replace(/etcd$/, 'etcdctl');
 
 /** `etcdctl` with the member's client credentials against the given endpoints, shell-quoted. */
@@ -49,7 +47,7 @@ function unitFile(cluster: EtcdCluster, member: EtcdMember): FileAction {
         ? '# Disk latency is what makes etcd miss heartbeats: its I/O goes first.\nIOSchedulingClass=realtime\nIOSchedulingPriority=0'
         : '# No I/O priority here, as upstream; the IPv6 HA track gives etcd the realtime class.',
     },
-    { path: unitPath, mode: '0644', owner: 'root', group: 'root', notify: cluster.members.length === 1 ? ['etcd.service'] : undefined },
+    { path: unitPath, mode: '0644', owner: 'root', group: 'root', notify: ['etcd.service'] },
   );
 }
 
@@ -89,12 +87,9 @@ function binariesFromDownloads(lab: Lab, cluster: EtcdCluster): Step[] {
         'the next step falls back to the etcd of the machine image (Debian\'s package); `verify` then warns which version runs.',
       host: jumpboxOf(lab).name,
       actions: [
-        {
-          kind: 'command',
-          run: sh`mkdir -p ${controllerDir} ${clientDir} && tar -xzf ${tarball} -C ${controllerDir} --strip-components 1 ${`${dir}/etcd`} && tar -xzf ${tarball} -C ${clientDir} --strip-components 1 ${`${dir}/etcdctl`}`,
-          // Compared with the tarball's content, so a newer tarball replaces binaries unpacked from an older one.
-          unless: sh`test ! -f ${tarball} || { tar -xzOf ${tarball} ${`${dir}/etcd`} | cmp -s - ${`${controllerDir}/etcd`} && tar -xzOf ${tarball} ${`${dir}/etcdctl`} | cmp -s - ${`${clientDir}/etcdctl`}; }`,
-        },
+        // Unpacked only when the tarball is there; compared with its content, so a newer tarball replaces older binaries.
+        { kind: 'unpack', archive: tarball, dest: controllerDir, members: [`${dir}/etcd`], optional: true },
+        { kind: 'unpack', archive: tarball, dest: clientDir, members: [`${dir}/etcdctl`], optional: true },
         ...copies,
       ],
     },
@@ -118,8 +113,10 @@ function memberStep(cluster: EtcdCluster, member: EtcdMember, index: number): St
   const single = cluster.members.length === 1;
   const actions: Action[] = [
     ...installStep(cluster, member),
-    // Debian's package leaves the directory to its etcd user; this etcd runs as root, as upstream's does.
-    { kind: 'command', run: sh`mkdir -p ${etcdDir} ${dataDir} && chown root:root ${dataDir} && chmod 0700 ${dataDir}`, unless: sh`test -d ${etcdDir} && test "$(stat -c '%a %U' ${dataDir})" = '700 root'` },
+    // Chapter 4 put private keys in etcdDir. Debian's package leaves the data directory to its etcd
+    // user; this etcd runs as root, as upstream's does.
+    { kind: 'directory', path: etcdDir, mode: '0700' },
+    { kind: 'directory', path: dataDir, mode: '0700', owner: 'root', group: 'root' },
   ];
   if (cluster.care) {
     actions.push({
@@ -129,9 +126,9 @@ function memberStep(cluster: EtcdCluster, member: EtcdMember, index: number): St
       unless: sh`[ "$(stat -f -c %T ${dataDir})" != btrfs ] || lsattr -d ${dataDir} | cut -d' ' -f1 | grep -q C`,
     });
   }
-  actions.push(unitFile(cluster, member));
   if (cluster.care) actions.push(...defragFiles(cluster, member, index));
-  if (single) actions.push({ kind: 'unit', unit: 'etcd.service', enabled: true, state: 'started' });
+  // A member of a larger cluster gets its unit in the start step, where it is started without waiting.
+  if (single) actions.push(unitFile(cluster, member), { kind: 'unit', unit: 'etcd.service', enabled: true, state: 'started' });
   if (cluster.care) actions.push({ kind: 'unit', unit: 'etcd-defrag.timer', enabled: true, state: 'started' });
   return {
     id: `member-${member.name}`,
@@ -143,21 +140,9 @@ function memberStep(cluster: EtcdCluster, member: EtcdMember, index: number): St
       (cluster.care
         ? `Metrics in plain HTTP on :${metricsPort}, realtime I/O class, copy-on-write off on btrfs, and a weekly defragmentation (${defragCalendar(index)}). `
         : '') +
-      (single ? 'A single member needs nobody else, so it is started here; `systemctl start` returns once it serves.' : 'Started in the next steps, all members together.'),
+      (single ? 'A single member needs nobody else, so it is started here; `systemctl start` returns once it serves.' : 'Its unit is placed and started in the next steps, all members together.'),
     host: member.name,
     actions,
-  };
-}
-
-/**
- * A member of a new cluster with Type=notify keeps `systemctl start` waiting until a quorum has
- * formed, and steps run one machine at a time: each member is queued to start (--no-block), then
- * one step waits for all. A changed unit restarts the member the same way.
- */
-export function startMember(): { run: string; unless: string } {
-  return {
-    run: sh`systemctl daemon-reload && systemctl enable -q etcd && mkdir -p ${stagingDir} && cp ${unitPath} ${startedStamp} && systemctl restart --no-block etcd`,
-    unless: sh`systemctl is-enabled -q etcd && cmp -s ${unitPath} ${startedStamp} && { systemctl is-active -q etcd || [ "$(systemctl show -p ActiveState --value etcd)" = activating ]; }`,
   };
 }
 
@@ -177,14 +162,14 @@ function startSteps(cluster: EtcdCluster): Step[] {
     ...cluster.members.map(
       (m): Step => ({
         id: `start-${m.name}`,
-        title: `Start etcd on ${m.name} (without waiting)`,
+        title: `The etcd unit on ${m.name}, started without waiting`,
         why:
           'A member of a new cluster reports ready only once a majority of members has found each other, so a plain ' +
           '`systemctl start etcd` on the first machine would wait for the others, which are never started. Each member is ' +
           'enabled and queued to start with `--no-block`; by hand, you run `systemctl start etcd` on all machines at once ' +
           '(tmux\'s synchronize-panes does it). The member is restarted the same way when its unit changed.',
         host: m.name,
-        actions: [{ kind: 'command', ...startMember() }],
+        actions: [unitFile(cluster, m), { kind: 'unit', unit: 'etcd.service', enabled: true, state: 'started', noBlock: true }],
       }),
     ),
     {

@@ -191,11 +191,14 @@ describe('chapter 7: etcd per track and version', () => {
     expect(flags.join(' ')).not.toMatch(/feature-gates/);
     const p = plan('chapter-7', lab);
     expect(p.steps.map((s) => s.id)).toEqual(['member-server', 'member-server2', 'member-server3', 'start-server', 'start-server2', 'start-server3', 'wait-for-quorum']);
-    expect(p.steps.flatMap((s) => s.actions).some((a) => a.kind === 'unit' && a.unit === 'etcd.service')).toBe(false);
+    const etcdUnits = p.steps.flatMap((s) => s.actions.filter((a) => a.kind === 'unit' && a.unit === 'etcd.service').map((a) => ({ step: s.id, a })));
+    expect(etcdUnits.map((u) => u.step)).toEqual(['start-server', 'start-server2', 'start-server3']);
+    expect(etcdUnits.every((u) => u.a.kind === 'unit' && u.a.noBlock === true)).toBe(true);
     expect(p.steps.at(-1)!.actions[0]).toMatchObject({ kind: 'command', readOnly: true });
-    expect(p.steps.find((s) => s.id === 'start-server')!.actions[0]).toMatchObject({ run: expect.stringContaining('systemctl restart --no-block etcd') });
-    expect(files(p, 'server3').map((f) => f.path)).toEqual(['/etc/systemd/system/etcd.service', '/etc/systemd/system/etcd-defrag.service', '/etc/systemd/system/etcd-defrag.timer']);
-    expect(files(p, 'server3')[2]!.content).toContain('OnCalendar=Sun *-*-* 03:20:00');
+    // The unit is placed in the step that starts it, so a changed unit restarts the member (queued too).
+    expect(p.steps.find((s) => s.id === 'start-server')!.actions[0]).toMatchObject({ kind: 'file', path: '/etc/systemd/system/etcd.service', notify: ['etcd.service'] });
+    expect(files(p, 'server3').map((f) => f.path)).toEqual(['/etc/systemd/system/etcd-defrag.service', '/etc/systemd/system/etcd-defrag.timer', '/etc/systemd/system/etcd.service']);
+    expect(files(p, 'server3')[1]!.content).toContain('OnCalendar=Sun *-*-* 03:20:00');
   });
 
   it('etcd 3.6 gets feature gates instead of the experimental flags 3.5 needs', () => {
