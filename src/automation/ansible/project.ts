@@ -76,7 +76,7 @@ export function buildAnsibleProject(lab: Lab, labDir: string, chapters: ExportCh
   for (const [host, vars] of placement.hostVars) files.set(`host_vars/${host}.yml`, yamlDocument(Object.fromEntries(vars), `Template variables whose value depends on the host.`));
   files.set('ansible.cfg', ansibleCfg(labDir));
   files.set('.gitignore', '*.retry\n');
-  files.set('.ansible-lint', yamlDocument({ warn_list: ['command-instead-of-module', 'deprecated-command-syntax'] }, "The shell tasks are the chapters' own commands, kept as the learner typed them:\nansible-lint would have them rewritten as modules, so these two rules warn instead of failing."));
+  files.set('.ansible-lint', yamlDocument({ profile: 'production' }, 'kthw checks every export with the strictest profile, no rule skipped: `ansible-lint` here does the same.'));
   return { files, roles, secrets };
 }
 
