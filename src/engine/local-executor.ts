@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmod, chown, rename, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import { BoundedOutput } from '../ssh/bounded-output.js';
 import type { ExecOptions, ExecResult, HostExecutor, UploadOptions } from './executor.js';
 
 /** Runs commands with bash on this machine: host `local` in plans, and tests without a lab. */
@@ -9,18 +10,22 @@ export const localExecutor: HostExecutor = {
   exec(_host: string, command: string, options: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       const child = spawn('bash', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, timeout: options.timeoutMs });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-        options.onStdout?.(chunk);
+      const stdout = new BoundedOutput();
+      const stderr = new BoundedOutput();
+      const outText = new StringDecoder('utf8');
+      const errText = new StringDecoder('utf8');
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout.push(chunk);
+        const text = outText.write(chunk);
+        if (text) options.onStdout?.(text);
       });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-        options.onStderr?.(chunk);
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr.push(chunk);
+        const text = errText.write(chunk);
+        if (text) options.onStderr?.(text);
       });
-      child.on('error', (error) => (error.name === 'AbortError' ? resolve({ code: null, signal: 'SIGTERM', stdout, stderr }) : reject(error)));
-      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+      child.on('error', (error) => (error.name === 'AbortError' ? resolve({ code: null, signal: 'SIGTERM', stdout: stdout.toString(), stderr: stderr.toString() }) : reject(error)));
+      child.on('close', (code, signal) => resolve({ code, signal, stdout: stdout.toString(), stderr: stderr.toString() }));
       // A command that exits without reading stdin closes the pipe first: EPIPE here is not a failure.
       child.stdin.on('error', () => {});
       child.stdin.end(options.stdin ?? '');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { ClientChannel } from 'ssh2';
 import type { Connection } from './connection.js';
+import { BoundedOutput } from './bounded-output.js';
 import { SshConnectionLost } from './errors.js';
 
 export interface SshExecOptions {
@@ -127,8 +128,8 @@ export async function execOn(connection: Connection, command: string, options: S
   const marker = randomBytes(12).toString('hex');
 
   return new Promise<SshExecResult>((resolve, reject) => {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
+    const out = new BoundedOutput();
+    const err = new BoundedOutput();
     const outText = new StringDecoder('utf8');
     const errText = new StringDecoder('utf8');
     let channel: ClientChannel | undefined;
@@ -155,8 +156,8 @@ export async function execOn(connection: Connection, command: string, options: S
       resolve({
         code: stopping ? null : code,
         signal: signal ?? (stopping ? 'SIGTERM' : null),
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
+        stdout: out.toString(),
+        stderr: err.toString(),
         cancelled: stopping !== undefined,
         timedOut: stopping === 'timedOut',
       });

@@ -39,6 +39,19 @@ describe('exec', () => {
     for (let i = 0; i < 30; i++) expect((await pool.exec('box', 'exit 5')).code).toBe(5);
   });
 
+  it('keeps a flood of output bounded (head, tail and a notice) while streaming every byte', async () => {
+    let streamed = 0;
+    const result = await pool.exec('box', 'seq 1 6000000', { onStdout: (text) => void (streamed += text.length) });
+    expect(result.code).toBe(0);
+    let printed = 0; // bytes of `seq 1 6000000`: each number's digits and a newline
+    for (let n = 1; n <= 6_000_000; n *= 10) printed += (Math.min(n * 10 - 1, 6_000_000) - n + 1) * (String(n).length + 1);
+    expect(streamed).toBe(printed);
+    expect(result.stdout.startsWith('1\n2\n3\n')).toBe(true);
+    expect(result.stdout.endsWith('5999999\n6000000\n')).toBe(true);
+    expect(result.stdout).toMatch(/\n\[kthw: \d+ bytes of output left out here\]\n\d+\n/);
+    expect(result.stdout.length).toBeLessThan(9 * 1024 * 1024);
+  }, 60_000);
+
   it('reports a command killed by a signal', async () => {
     const result = await pool.exec('box', 'kill -KILL $$');
     expect(result.code).toBeNull();
