@@ -9,7 +9,7 @@ describe('keyToIntent', () => {
     expect(keyToIntent('k', {})).toEqual({ type: 'move', delta: -1 });
     expect(keyToIntent('', { return: true })).toEqual({ type: 'select' });
     expect(keyToIntent('', { escape: true })).toEqual({ type: 'back' });
-    for (const [input, type] of [['r', 'run'], ['R', 'run-rest'], ['t', 'type'], ['e', 'explain'], ['c', 'check'], ['n', 'next'], ['p', 'previous'], ['?', 'help'], ['q', 'quit'], ['m', 'topology'], ['x', 'reset']] as const) {
+    for (const [input, type] of [['r', 'run'], ['R', 'run-rest'], ['t', 'type'], ['e', 'explain'], ['c', 'check'], ['n', 'next'], ['p', 'previous'], ['?', 'help'], ['q', 'quit'], ['m', 'topology'], ['a', 'automation'], ['x', 'reset']] as const) {
       expect(keyToIntent(input, {})).toEqual({ type });
     }
   });
@@ -21,7 +21,7 @@ describe('keyToIntent', () => {
 
   it('documents every letter key in the help', () => {
     const documented = KEY_HELP.map(([k]) => k).join(' ');
-    for (const letter of ['j', 'k', 'r', 'R', 't', 'e', 'c', 'n', 'p', 'm', 'x', '?', 'q']) expect(documented).toContain(letter);
+    for (const letter of ['j', 'k', 'r', 'R', 't', 'e', 'c', 'n', 'p', 'm', 'a', 'x', '?', 'q']) expect(documented).toContain(letter);
   });
 });
 

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findChapter } from '../../../chapters/index.js';
+import { chapterAutomation } from '../../../src/automation/ansible/chapter-automation.js';
+import { loadLab } from '../../../src/lab/load.js';
+import { automationPage } from '../../../src/tui/automation-page.js';
 import { runKthw } from '../../support/run-kthw.js';
+import { unusual, writeUnusualLab } from './unusual-lab.js';
 
 const home = mkdtempSync(join(tmpdir(), 'kthw-export-cli-'));
 const kthw = (...args: string[]) => runKthw(args, { env: { KTHW_HOME: home } });
@@ -27,6 +32,30 @@ describe('kthw export ansible (CLI)', () => {
     expect(doc).toMatchObject({ chapter: 'chapter-4', role: 'certificate_authority' });
     expect(Object.keys(doc.files)).toContain('roles/certificate_authority/tasks/main.yml');
     expect(doc.files['roles/certificate_authority/tasks/main.yml']).toContain('{{ kthw_pki_ca_key }}');
+  });
+
+  it("--print is the tutor's closing page: the same role files, built from the learner's own lab, tasks first", async () => {
+    const labFile = writeUnusualLab(home);
+    const printed = kthw('--lab', labFile, '--json', 'export', 'ansible', '--chapter', 'chapter-3', '--print');
+    expect(printed.code, printed.stderr).toBe(0);
+    const doc = JSON.parse(printed.stdout) as { chapter: string; role: string; files: Record<string, string> };
+    const lab = await loadLab(labFile);
+    const { meta, plan } = { meta: findChapter('chapter-3').meta, plan: findChapter('chapter-3').plan(lab, {}) };
+    const built = chapterAutomation(lab, join(home, 'unused'), { meta, plan });
+    expect(doc.role).toBe(built.role);
+    expect(Object.entries(doc.files)).toEqual(built.files.map((f) => [f.path, f.text]));
+    expect(Object.keys(doc.files)[0]).toBe('roles/compute_resources/tasks/main.yml');
+    const tasks = doc.files['roles/compute_resources/tasks/main.yml']!;
+    expect(tasks).toContain(`when: inventory_hostname == "${unusual.server}"`);
+    expect(tasks).toContain(unusual.serverIpv4);
+    // Every file the tutor's page shows in full, it shows as printed.
+    const page = automationPage(meta, built, lab);
+    for (const path of ['roles/compute_resources/tasks/main.yml', 'roles/compute_resources/defaults/main.yml', 'roles/compute_resources/templates/hosts.j2', `host_vars/${unusual.server}.yml`]) {
+      expect(page).toContain(`### ${path}`);
+      expect(page).toContain(doc.files[path]!.replace(/\n+$/, ''));
+    }
+    const plain = kthw('--lab', labFile, 'export', 'ansible', '--chapter', 'chapter-3', '--print');
+    expect(plain.stdout).toBe(built.files.map((f) => `# ${f.path}\n${f.text}\n`).join(''));
   });
 
   it('refuses, with exit 2 and a fix, an unknown format, a missing directory, and a lab directory without its secrets', () => {

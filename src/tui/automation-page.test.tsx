@@ -1,0 +1,123 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLocalSession } from '../../test/fixtures/local-session.js';
+import { keys, renderTutor } from '../../test/fixtures/tui-render.js';
+import { unusual, writeUnusualLab } from '../../test/unit/automation/unusual-lab.js';
+import { openSession } from '../cli/session.js';
+import { AUTOMATION_TITLE } from './automation-page.js';
+
+// The lesson's closing page over the session `kthw learn` uses (the real lab loader, state file
+// and chapter registry), on a lab whose host names and addresses no shipped lab has.
+let dir: string;
+let views: Array<{ unmount(): void }> = [];
+const sessions: Array<{ close(): Promise<void> }> = [];
+const savedHome = process.env.KTHW_HOME;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kthw-automation-page-'));
+  views = [];
+});
+afterEach(async () => {
+  views.forEach((v) => v.unmount());
+  await Promise.all(sessions.splice(0).map((s) => s.close()));
+  process.env.KTHW_HOME = savedHome;
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function learn(home = join(dir, 'home')) {
+  process.env.KTHW_HOME = home;
+  const session = await openSession({ lab: writeUnusualLab(dir) }, 'kthw learn');
+  sessions.push(session);
+  const tutor = await renderTutor(session);
+  views.push(tutor);
+  return { session, tutor };
+}
+
+/** A frame's text with its rows joined, so a sentence the screen wrapped reads whole. */
+const flat = (frame: string) => frame.replace(/\s*\n\s*/g, ' ');
+
+/** Pages through the lesson from where it is, collecting every screen until its last line. */
+async function readToTheEnd(tutor: Awaited<ReturnType<typeof learn>>['tutor']): Promise<string> {
+  const seen = [tutor.frame()];
+  for (let i = 0; i < 400 && !tutor.frame().includes(' · end ──'); i++) {
+    const before = tutor.frame();
+    await tutor.press(' ');
+    await tutor.waitFor((f) => f !== before);
+    seen.push(tutor.frame());
+  }
+  return seen.join('\n');
+}
+
+describe('the closing page of a lesson: what you did, as automation', () => {
+  it('a from the chapter list opens the lesson at its closing page: the role, with the tasks of the learner’s own hosts and addresses', async () => {
+    const { tutor } = await learn();
+    await tutor.waitFor('› · 01');
+    await tutor.press(keys.down, keys.down);
+    await tutor.waitFor(/› · 03/);
+    await tutor.press('a');
+    const top = await tutor.waitFor(AUTOMATION_TITLE);
+    expect(top).toContain('Compute resources · lesson');
+    expect(top).not.toMatch(/lines 1–/); // scrolled past the lesson itself
+    expect(top).toContain('compute_resources');
+    const page = await readToTheEnd(tutor);
+    expect(page).toContain(`${unusual.server} (${unusual.serverIpv4})`);
+    expect(page).toContain('roles/compute_resources/tasks/main.yml');
+    expect(page).toContain(`Step hostname-${unusual.server}: Name ${unusual.server}`);
+    expect(page).toContain(`when: inventory_hostname == "${unusual.workers[0]}"`);
+    expect(page).toContain(`${unusual.serverIpv4} ${unusual.server}.kubernetes.local`);
+    expect(page).toContain('roles/compute_resources/templates/hosts.j2');
+    expect(page).toContain('ansible-playbook verify.yml');
+    expect(page).toContain('kthw export ansible --chapter chapter-3 --print');
+    expect(page).not.toMatch(/\bnode-0\b|\bjumpbox\.kubernetes\.local\b/);
+  });
+
+  it('is the end of the lesson, and a from a step comes back to it; the handler of a chapter that restarts a unit is named', async () => {
+    const { tutor } = await learn();
+    await tutor.waitFor('› · 01');
+    for (let i = 0; i < 6; i++) await tutor.press(keys.down);
+    await tutor.waitFor(/› · 07 {2}Bootstrapping etcd/);
+    await tutor.press(keys.enter);
+    await tutor.waitFor(/Bootstrapping etcd · lesson[\s\S]*lines 1–/);
+    const lesson = await readToTheEnd(tutor);
+    expect(lesson).toContain(AUTOMATION_TITLE);
+    expect(lesson).toContain('Restart etcd.service');
+    expect(lesson).toContain(`etcd_member_name: ${unusual.server}`);
+    await tutor.press(keys.enter);
+    await tutor.waitFor('Step 1/');
+    await tutor.press('a');
+    const page = await tutor.waitFor((f) => f.includes('· lesson') && f.includes(AUTOMATION_TITLE));
+    expect(page).not.toMatch(/lines 1–/);
+  });
+
+  it('the last step points at it', async () => {
+    const { tutor } = await learn();
+    await tutor.waitFor('› · 01');
+    for (let i = 0; i < 6; i++) await tutor.press(keys.down);
+    await tutor.press(keys.enter);
+    await tutor.waitFor('Bootstrapping etcd · lesson');
+    await tutor.press(keys.enter);
+    for (let i = 0; i < 12; i++) await tutor.press('n');
+    await tutor.waitFor('a to see it as automation');
+  });
+
+  it('when the role cannot be built, the page says why in one line and the tutor goes on', async () => {
+    // Ansible's ssh_args cannot carry a lab directory with a space in its path: the export refuses it.
+    const { tutor } = await learn(join(dir, 'a home with spaces'));
+    await tutor.waitFor('› · 01');
+    await tutor.press(keys.down, keys.down, 'a');
+    const frame = flat(await tutor.waitFor("kthw could not build this chapter's Ansible role"));
+    expect(frame).toMatch(/could not build this chapter's Ansible role: the lab directory \S+\/a home with spaces\/\S+ contains a space or quote/);
+    await tutor.press(keys.enter);
+    await tutor.waitFor('Step 1/');
+    expect(tutor.exits).toEqual([]);
+  });
+
+  it('a session that does not name its lab directory gets the one line too', async () => {
+    const tutor = await renderTutor(await createLocalSession(dir));
+    views.push(tutor);
+    await tutor.waitFor('› · 01');
+    await tutor.press('a');
+    await tutor.waitFor((f) => flat(f).includes("could not build this chapter's Ansible role: this session does not say where the lab directory is"));
+  });
+});
