@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { access, chmod, mkdir } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { certificateProfiles, generateFromProfiles, readCa, writePki } from '../pki/index.js';
+import { certificateMismatch, certificateProfiles, generateFromProfiles, readCa, writePki } from '../pki/index.js';
 import { UsageError } from '../util/errors.js';
 import { ensureEncryptionConfig } from './encryption-key.js';
 import type { Generator, Generators } from './generators.js';
@@ -10,10 +10,11 @@ import type { Generator, Generators } from './generators.js';
 const exists = (path: string) => access(path).then(() => true, () => false);
 
 /**
- * Certificates named by `items` (profile ids) that are not in `pki/` yet. An existing CA is kept
+ * Certificates named by `items` (profile ids) that are not in `pki/` yet, or no longer serve their
+ * profile (the lab file changed a name or address, or the CA was replaced). An existing CA is kept
  * and signs the rest, so re-running chapter 4 or replaying onto fresh machines reuses the same PKI.
  */
-const pki: Generator = async (items, { lab, labDir }) => {
+const pki: Generator = async (items, { lab, labDir, note }) => {
   const dir = join(labDir, 'pki');
   const profiles = certificateProfiles(lab);
   const unknown = items.filter((id) => !profiles.some((p) => p.id === id));
@@ -23,8 +24,16 @@ const pki: Generator = async (items, { lab, labDir }) => {
   for (const profile of wanted) {
     if (!((await exists(join(dir, `${profile.id}.crt`))) && (await exists(join(dir, `${profile.id}.key`))))) missing.push(profile);
   }
-  if (missing.length === 0) return false;
   const existingCa = await readCa(dir);
+  if (existingCa) {
+    for (const profile of wanted.filter((p) => !p.isCA && !missing.includes(p))) {
+      const why = certificateMismatch(profile, await readFile(join(dir, `${profile.id}.crt`), 'utf8'), existingCa.certPem);
+      if (why === undefined) continue;
+      note?.(`pki/${profile.id}.crt is issued again: ${why}\n`);
+      missing.push(profile);
+    }
+  }
+  if (missing.length === 0) return false;
   // Without a CA every wanted certificate is made anew: leaves signed by a lost CA are worthless.
   const toGenerate = existingCa ? missing.filter((p) => !p.isCA) : [...profiles.filter((p) => p.isCA), ...wanted.filter((p) => !p.isCA)];
   const result = await generateFromProfiles(toGenerate, existingCa ? { existingCa, existingCaSource: join(dir, 'ca.crt') } : {});

@@ -9,6 +9,8 @@ import type { GenerateAction } from '../plan/types.js';
 export interface GeneratorContext {
   lab: Lab;
   labDir: string;
+  /** Tells the learner what a generator did and why (shown with the step's output). */
+  note?: (message: string) => void;
 }
 
 /** Returns whether anything new was generated. */

@@ -85,8 +85,10 @@ async function runAction(action: Action, step: Step, ctx: StepContext, notified:
       });
       return applyFile(ctx.executor, host, { ...action, content }, ctx.signal);
     }
-    case 'generate':
-      return ctx.generators[action.generator](action.items, ctx);
+    case 'generate': {
+      const note = (text: string) => ctx.emit({ type: 'output', chapter: ctx.chapter, step: step.id, host, stream: 'stdout', text });
+      return ctx.generators[action.generator](action.items, { lab: ctx.lab, labDir: ctx.labDir, note });
+    }
     case 'copy': {
       const content = await readFile(action.from).catch((error: NodeJS.ErrnoException) => {
         throw new StepFailed(step.id, host, `cannot read ${action.from} on this machine (${error.code ?? error.message})`, 'put the file there (e.g. in your mirror directory) and run again');

@@ -4,6 +4,7 @@ export type {
 export { certificateProfiles, defaultKeyAlgorithm, upstreamValidityDays, type ProfileOptions } from './profiles.js';
 export { generatePki, generateFromProfiles, type GenerateOptions } from './generate.js';
 export { writePki, readCa } from './write.js';
+export { certificateMismatch } from './mismatch.js';
 export { issuerFromPem } from './ca-issuer.js';
 export { firstAddressOf, canonicalIp } from './ip-bytes.js';
 export { opensslConfig, opensslCommands } from './openssl-commands.js';
