@@ -111,7 +111,15 @@ function tasksOf(action: Exclude<Action, { kind: 'generate' }>, step: Step, ctx:
       ];
     }
     case 'packages':
-      return [{ name: `Install ${action.names.join(', ')}`, 'ansible.builtin.apt': { name: action.names, state: 'present', update_cache: true, cache_valid_time: 3600 } }];
+      // As kthw does: the package index is refreshed (and apt asked) only when a package is missing.
+      return [
+        { name: 'Read the installed packages', 'ansible.builtin.package_facts': { manager: 'apt' } },
+        {
+          name: `Install ${action.names.join(', ')}`,
+          'ansible.builtin.apt': { name: action.names, state: 'present', update_cache: true },
+          when: `${JSON.stringify(action.names)} | difference(ansible_facts.packages.keys()) | length > 0`,
+        },
+      ];
     case 'copy':
       // ansible.builtin.copy verifies only SHA-1 checksums; the lab's sha256 pin is checked by verify.yml/kthw.
       return [{ name: `Copy ${basename(action.from)} to ${action.path}`, 'ansible.builtin.copy': { src: action.from, dest: action.path, mode: action.mode, ...ownership(action) } }];

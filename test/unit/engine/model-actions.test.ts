@@ -112,6 +112,20 @@ describe('directory and unpack actions', () => {
     expect(await engineRun(plan('local', archive, 'v3.6.0'))).toBe(0);
   }, 120_000);
 
+  it('packages already installed: neither kthw nor the exported role asks apt anything', async () => {
+    const p: Plan = { chapter: 'chapter-x', checks: [], steps: [{ id: 'tools', title: 'Tools', why: 'test', host: 'localhost', actions: [{ kind: 'packages', names: ['coreutils', 'tar'] }] }] };
+    const role = roleFromPlan(p, '99-test', placeTemplateVars([{ slug: '99-test', plan: p }]));
+    const playbook = join(root, 'play.yml');
+    await writeFile(playbook, JSON.stringify([{ name: 'test', hosts: 'localhost', connection: 'local', gather_facts: false, tasks: role.tasks }]));
+    // Debian's python3 holds the apt bindings the apt module and package_facts need.
+    const result = spawnSync('ansible-playbook', ['-i', 'localhost,', '-e', 'ansible_python_interpreter=/usr/bin/python3', playbook], { encoding: 'utf8', env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/TASK \[Install coreutils, tar\][^\n]*\n(skipping|ok: \[localhost\] => \(item)/);
+    expect(result.stdout).toMatch(/changed=0 .*skipped=1/);
+    const engine = { ...p, steps: p.steps.map((s) => ({ ...s, host: 'local' })) };
+    expect(await engineRun(engine)).toBe(0);
+  }, 120_000);
+
   it('shows the learner the commands it stands for', () => {
     const lines = stepLines(plan('server', '/root/downloads/etcd.tar.gz', 'v3.6.0').steps[0]!);
     expect(lines).toContain(`mkdir -p '${join(root, 'etc', "it'\\''s private")}'`);
