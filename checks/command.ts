@@ -1,4 +1,5 @@
 import { shq } from '../src/ssh/shell-quote.js';
+import { assertion, unsafe } from './ansible-tasks.js';
 import { factOf, gatherScript, parseFacts } from './facts.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
@@ -64,5 +65,31 @@ export const commandCheck: CheckPrimitive<CommandParams> = {
     const warnLines = p.warnWhen ? cmd.stdout.split('\n').filter((line) => p.warnWhen!.test(line)) : [];
     const warning = warnLines.length ? tail(warnLines.join('\n'), 12) : undefined;
     return verdictFrom(problems, `exit ${cmd.code}${firstLine ? `: ${firstLine.slice(0, 120)}` : ''}`, `command ${p.run.split('\n')[0]}`, warning);
+  },
+
+  // The chapter's command as written, through the shell it names; `warnWhen` only warns, so it is not exported.
+  ansible(p, ctx) {
+    const r = ctx.register;
+    const that = [`${r}.rc == ${p.exitCode}`];
+    const vars: Record<string, unknown> = {};
+    if (p.stdout) {
+      vars.expected_stdout = unsafe(p.stdout.source);
+      that.push(`${r}.stdout is search(expected_stdout, multiline=True)`);
+    }
+    if (p.stdoutNot) {
+      vars.refused_stdout = unsafe(p.stdoutNot.source);
+      that.push(`${r}.stdout is not search(refused_stdout, multiline=True)`);
+    }
+    return [
+      {
+        name: 'Run the command',
+        'ansible.builtin.shell': { cmd: unsafe(p.run), executable: p.shell === 'bash' ? '/bin/bash' : '/bin/sh' },
+        register: r,
+        changed_when: false,
+        failed_when: false,
+        check_mode: false,
+      },
+      assertion(ctx, 'Assert its exit code and output', that, vars),
+    ];
   },
 };

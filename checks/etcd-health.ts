@@ -4,6 +4,7 @@ import { factOf, gatherScript, parseFacts, type Fact } from './facts.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
 import { verdictFrom } from './verdict.js';
+import { etcdHealthTasks } from './etcd-ansible.js';
 
 /**
  * Health of each etcd member, asked one endpoint at a time: `etcdctl endpoint health` over the
@@ -57,6 +58,8 @@ export const etcdHealthCheck: CheckPrimitive<EtcdHealthParams> = {
     const warning = problems.length === 0 && sick.length ? sick.join('; ') : undefined;
     return verdictFrom(problems, observed, `etcd ${p.members.map((m) => m.name).join(', ')}`, warning);
   },
+
+  ansible: (p, ctx) => etcdHealthTasks(p, ctx),
 };
 
 /** curl's exit code when it could not even talk TLS to the member. */

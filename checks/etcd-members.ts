@@ -5,6 +5,7 @@ import { curlCertPath } from './http.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
 import { fail, verdictFrom } from './verdict.js';
+import { etcdMembersTasks } from './etcd-ansible.js';
 
 /** The etcd member list equals the expected members (names and peer URLs), and a leader exists. */
 export interface EtcdMembersParams extends EtcdTls {
@@ -113,6 +114,8 @@ export const etcdMembersCheck: CheckPrimitive<EtcdMembersParams> = {
     const observed = `members ${rows.map((r) => r.name || r.id).sort().join(', ')}; leader ${leaderName}`;
     return verdictFrom(problems, observed, where);
   },
+
+  ansible: (p, ctx) => etcdMembersTasks(p, ctx),
 };
 
 /** What curl, with the same client credentials, met at the first endpoint. */

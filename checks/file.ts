@@ -1,7 +1,8 @@
 import { shq } from '../src/ssh/shell-quote.js';
+import { assertion, unsafe } from './ansible-tasks.js';
 import { errorText, factOf, gatherScript, parseFacts } from './facts.js';
 import { ParamReader } from './params.js';
-import type { CheckPrimitive } from './types.js';
+import type { AnsibleTask, CheckPrimitive } from './types.js';
 import { fail, verdictFrom } from './verdict.js';
 
 /**
@@ -85,5 +86,41 @@ export const fileCheck: CheckPrimitive<FileParams> = {
       }
     }
     return verdictFrom(problems, observed, p.path);
+  },
+
+  ansible(p, ctx) {
+    const r = ctx.register;
+    const vars: Record<string, unknown> = {};
+    const that = [`${r}.stat.exists`, p.type === 'directory' ? `${r}.stat.isdir` : `${r}.stat.isreg`];
+    if (p.mode !== undefined) that.push(`${r}.stat.mode == "${parseInt(p.mode, 8).toString(8).padStart(4, '0')}"`);
+    // Like the judge, an owner or group may be given by name or by number.
+    if (p.owner !== undefined) {
+      vars.expected_owner = unsafe(p.owner);
+      that.push(`${r}.stat.pw_name == expected_owner or (${r}.stat.uid | string) == expected_owner`);
+    }
+    if (p.group !== undefined) {
+      vars.expected_group = unsafe(p.group);
+      that.push(`${r}.stat.gr_name == expected_group or (${r}.stat.gid | string) == expected_group`);
+    }
+    if (p.sha256) that.push(`${r}.stat.checksum == "${p.sha256}"`);
+    const tasks: AnsibleTask[] = [
+      {
+        name: 'Stat the path',
+        'ansible.builtin.stat': { path: unsafe(p.path), follow: true, ...(p.sha256 ? { get_checksum: true, checksum_algorithm: 'sha256' } : { get_checksum: false }) },
+        register: r,
+      },
+    ];
+    if (p.contains !== undefined || p.matches) {
+      tasks.push({ name: 'Read the content', 'ansible.builtin.slurp': { src: unsafe(p.path) }, register: `${r}_content`, when: `${r}.stat.isreg | default(false)` });
+      if (p.contains !== undefined) {
+        vars.expected_text = unsafe(p.contains);
+        that.push(`expected_text in (${r}_content.content | b64decode)`);
+      }
+      if (p.matches) {
+        vars.expected_pattern = unsafe(p.matches.source);
+        that.push(`(${r}_content.content | b64decode) is search(expected_pattern, multiline=True)`);
+      }
+    }
+    return [...tasks, assertion(ctx, 'Assert type, mode, owner and content', that, vars)];
   },
 };

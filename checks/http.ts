@@ -3,6 +3,7 @@ import { errorText, factOf, gatherScript, parseFacts } from './facts.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
 import { fail, verdictFrom } from './verdict.js';
+import { httpTasks } from './http-ansible.js';
 
 /**
  * An HTTP(S) GET made by curl on the host, optionally with a client certificate. `refused` turns
@@ -92,4 +93,6 @@ export const httpCheck: CheckPrimitive<HttpParams> = {
     if (p.body && !p.body.test(body)) problems.push(`body does not match /${p.body.source}/: ${JSON.stringify(body.slice(0, 200))}`);
     return verdictFrom(problems, `HTTP ${status}, ${body.length} bytes`, where);
   },
+
+  ansible: (p, ctx) => httpTasks(p, ctx),
 };

@@ -6,6 +6,7 @@ import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
 import { issuedBy, subjectProblems } from './x509.js';
 import { fail, verdictFrom } from './verdict.js';
+import { kubeconfigTasks } from './kubeconfig-ansible.js';
 
 /**
  * A kubeconfig on the host: the current context's server, cluster CA and user certificate.
@@ -140,6 +141,8 @@ export const kubeconfigCheck: CheckPrimitive<KubeconfigParams> = {
     }
     return verdictFrom(problems, observed, p.path);
   },
+
+  ansible: (p, ctx) => kubeconfigTasks(p, ctx),
 };
 
 function caOf(p: KubeconfigParams, fact: Fact | undefined, problems: string[]): string | undefined {

@@ -3,6 +3,7 @@ import { canonicalIp } from './ip.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
 import { fail, verdictFrom } from './verdict.js';
+import { portTasks } from './port-ansible.js';
 
 /** A TCP port in LISTEN state, on a given address (a wildcard listener covers it) or on any. */
 export interface PortParams {
@@ -67,4 +68,6 @@ export const portCheck: CheckPrimitive<PortParams> = {
     }
     return verdictFrom([], observed, where);
   },
+
+  ansible: (p, ctx) => portTasks(p, ctx),
 };

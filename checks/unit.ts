@@ -1,4 +1,5 @@
 import { shq } from '../src/ssh/shell-quote.js';
+import { assertion, probe, unsafe } from './ansible-tasks.js';
 import { errorText, factOf, gatherScript, parseFacts } from './facts.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
@@ -64,5 +65,18 @@ export const unitCheck: CheckPrimitive<UnitParams> = {
       if (lines.length) problems.push(`last journal lines:\n  ${lines.join('\n  ')}`);
     }
     return verdictFrom(problems, observed, where);
+  },
+
+  ansible(p, ctx) {
+    const r = ctx.register;
+    const enabled = `(${r}.stdout_lines | intersect(${JSON.stringify([...enabledStates].map((s) => `UnitFileState=${s}`))}) | length > 0)`;
+    const that = [`${r}.rc == 0`, `"LoadState=not-found" not in ${r}.stdout_lines`];
+    that.push(p.active ? `"ActiveState=active" in ${r}.stdout_lines` : `"ActiveState=active" not in ${r}.stdout_lines`);
+    if (p.enabled === true) that.push(enabled);
+    if (p.enabled === false) that.push(`not ${enabled}`);
+    return [
+      probe('Ask systemd about the unit', ['systemctl', 'show', '-p', 'LoadState', '-p', 'ActiveState', '-p', 'UnitFileState', '--', unsafe(p.unit)], r),
+      assertion(ctx, 'Assert the unit state', that),
+    ];
   },
 };

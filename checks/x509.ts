@@ -5,6 +5,7 @@ import { canonicalIp } from './ip.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
 import { fail, verdictFrom } from './verdict.js';
+import { x509Tasks } from './x509-ansible.js';
 
 /**
  * A certificate on the host. The private key never leaves the host: for `keyPath` the host prints
@@ -90,6 +91,8 @@ export const x509Check: CheckPrimitive<X509Params> = {
     const observed = `${describeName(info.subject)}; issuer ${describeName(info.issuer)}; valid until ${info.notAfter.toISOString()}`;
     return verdictFrom(problems, observed, p.path, warning);
   },
+
+  ansible: (p, ctx) => x509Tasks(p, ctx),
 };
 
 function sameSet(a: string[], b: string[]): boolean {

@@ -12,7 +12,7 @@ import { UsageError } from '../../util/errors.js';
 import { inventory } from './inventory.js';
 import { roleFromPlan, type RoleFiles } from './role.js';
 import { placeTemplateVars } from './template-vars.js';
-import { verifyPlaybook } from './verify-playbook.js';
+import { deferReportVar, verifyPlaybook, verifyReportPlay } from './verify-playbook.js';
 import { yamlDocument } from './yaml-text.js';
 
 export interface ExportChapter {
@@ -44,6 +44,7 @@ export function buildAnsibleProject(lab: Lab, labDir: string, chapters: ExportCh
   const placement = placeTemplateVars(chapters.map((c) => ({ slug: c.meta.slug, plan: c.plan })));
   const plays: unknown[] = [];
   const verifies: unknown[] = [];
+  const verifyHosts = new Set<string>();
 
   for (const { meta, plan } of chapters) {
     const name = roleName(meta.slug);
@@ -64,14 +65,17 @@ export function buildAnsibleProject(lab: Lab, labDir: string, chapters: ExportCh
     if (role.tasks.length > 0) plays.push({ name: `Chapter ${meta.number} · ${meta.title}`, hosts: role.hosts.join(':'), gather_facts: false, tags: [`chapter_${meta.number}`], roles: [name] });
 
     const verify = verifyPlaybook(plan, `chapter ${meta.number} · ${meta.title}`);
-    const notExported = verify.notExported.length > 0 ? `\nNot exported (kthw judges these in its own code; run \`kthw verify ${meta.id}\`):\n${verify.notExported.map((c) => `  - ${c}`).join('\n')}` : '';
     const verifyFile = `verify/${meta.slug}.yml`;
-    files.set(verifyFile, yamlDocument(verify.plays, `Checks of ${meta.id}: ${verify.exported.length} exported as assert tasks.${notExported}`));
-    if (verify.plays.length > 0) verifies.push({ name: `Checks of ${meta.id}`, 'ansible.builtin.import_playbook': verifyFile, tags: [`chapter_${meta.number}`] });
+    files.set(verifyFile, yamlDocument(verify.plays, `Checks of ${meta.id}: ${verify.exported.length} checks as assert tasks. A failed check is recorded and the run goes on;\nthe last task fails on each host where a check failed, naming every failed check.`));
+    if (verify.plays.length > 0) {
+      verifies.push({ name: `Checks of ${meta.id}`, 'ansible.builtin.import_playbook': verifyFile, vars: { [deferReportVar]: true }, tags: [`chapter_${meta.number}`] });
+      verify.hosts.forEach((host) => verifyHosts.add(host));
+    }
   }
 
   files.set('site.yml', yamlDocument(plays, `Lab ${lab.name}: one play per chapter, in the order they were taught (tags chapter_N select chapters).`));
-  files.set('verify.yml', yamlDocument(verifies, 'Every exported check; run after site.yml.'));
+  if (verifyHosts.size > 0) verifies.push(verifyReportPlay([...verifyHosts]));
+  files.set('verify.yml', yamlDocument(verifies, "Every chapter's checks; run after site.yml. Each chapter records its failed checks, the last play fails\non each host where one failed, naming them all."));
   files.set('inventory.yml', yamlDocument(inventory(lab, labDir), `Lab ${lab.name} (${lab.track}), from ${lab.source}`));
   for (const [host, vars] of placement.hostVars) files.set(`host_vars/${host}.yml`, yamlDocument(Object.fromEntries(vars), `Template variables whose value depends on the host.`));
   files.set('ansible.cfg', ansibleCfg(labDir));

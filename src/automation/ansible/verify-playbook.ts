@@ -1,113 +1,100 @@
 /**
- * A chapter's checks as a playbook of `ansible.builtin.assert` tasks. The `command`, `file` and
- * `unit` kinds are translated (same commands, same expectations); the other kinds (x509, kubeconfig,
- * etcd-*, http, port) judge their facts in kthw's TypeScript and are listed in the playbook's
- * header as not exported: `kthw verify` runs them.
+ * A chapter's checks as a playbook of `ansible.builtin.assert` tasks. Every check kind translates
+ * itself (`CheckPrimitive.ansible`, checks/*-ansible.ts): this file only wraps each check in a
+ * block whose rescue records the failure, and ends each play with one assert per host that fails
+ * naming every failed check, not just the first.
  */
+import { unsafe } from '../../../checks/ansible-tasks.js';
+import { getPrimitive } from '../../../checks/index.js';
 import type { CheckSpec, Plan } from '../../plan/types.js';
+import { KthwError, UsageError } from '../../util/errors.js';
 
 export interface VerifyPlaybook {
-  /** The play(s), empty when no check could be translated. */
+  /** The play(s): one for the lab's machines, one on localhost for checks of kthw's own machine. */
   plays: unknown[];
+  /** Check ids, in plan order. */
   exported: string[];
-  notExported: string[];
+  /** The hosts the plays run on (`localhost` for checks on host `local`). */
+  hosts: string[];
 }
+
+/** Host fact holding "<id>: <title> — <why> Fix: <fix> (<what failed>)" per failed check. */
+export const failedChecksFact = 'kthw_failed_checks';
+/** Set by verify.yml on its imports: the plays then only record, and verify.yml's last play reports. */
+export const deferReportVar = 'kthw_verify_report_at_end';
 
 export function verifyPlaybook(plan: Plan, title: string): VerifyPlaybook {
-  const exported: string[] = [];
-  const notExported: string[] = [];
-  const tasks: unknown[] = [];
+  const remote: unknown[] = [];
+  const local: unknown[] = [];
   const hosts: string[] = [];
-  let counter = 0;
-  for (const check of plan.checks) {
-    const register = `check_${++counter}`;
-    const body = check.host === 'local' ? undefined : tasksOf(check, register);
-    if (body === undefined) {
-      notExported.push(`${check.id} (${check.kind} on ${check.host})`);
-      continue;
+  plan.checks.forEach((check, index) => {
+    const block = checkBlock(check, `check_${index + 1}`);
+    if (check.host === 'local') local.push(block);
+    else {
+      // key order as ansible-lint wants it: name, when, then block and rescue last
+      remote.push({ name: block.name, when: `inventory_hostname == ${JSON.stringify(check.host)}`, block: block.block, rescue: block.rescue });
+      if (!hosts.includes(check.host)) hosts.push(check.host);
     }
-    exported.push(check.id);
-    if (!hosts.includes(check.host)) hosts.push(check.host);
-    tasks.push({ name: `Check ${check.id}: ${check.title}`, when: `inventory_hostname == ${JSON.stringify(check.host)}`, block: body });
+  });
+  const plays: unknown[] = [];
+  if (remote.length > 0) plays.push({ name: `Verify ${title}`, hosts: hosts.join(':'), gather_facts: false, tasks: [...remote, reportTask(title)] });
+  if (local.length > 0) {
+    plays.push({ name: `Verify ${title} on kthw's machine`, hosts: 'localhost', connection: 'local', gather_facts: false, tasks: [...local, reportTask(title)] });
+    hosts.push('localhost');
   }
-  const plays = tasks.length === 0 ? [] : [{ name: `Verify ${title}`, hosts: hosts.join(':'), gather_facts: false, tasks }];
-  return { plays, exported, notExported };
+  return { plays, exported: plan.checks.map((c) => c.id), hosts };
 }
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-
-function assertTask(check: CheckSpec, that: string[], vars: Record<string, string> = {}): unknown {
+/** verify.yml's last play: the failures recorded by every imported chapter, per host. */
+export function verifyReportPlay(hosts: string[]): unknown {
   return {
-    name: `Assert ${check.id}`,
-    'ansible.builtin.assert': { that, fail_msg: `${check.title}: ${check.why} Fix: ${check.fix}`, quiet: true },
-    ...(Object.keys(vars).length > 0 ? { vars } : {}),
+    name: 'Report every failed check',
+    hosts: hosts.join(':'),
+    gather_facts: false,
+    tags: ['always'],
+    tasks: [failuresAssert('No check failed on this host')],
   };
 }
 
-function tasksOf(check: CheckSpec, register: string): unknown[] | undefined {
-  const p = check.params;
-  switch (check.kind) {
-    case 'command': {
-      const run = str(p.run);
-      if (run === undefined) return undefined;
-      const that = [`${register}.rc == ${typeof p.exitCode === 'number' ? p.exitCode : 0}`];
-      const vars: Record<string, string> = {};
-      if (str(p.stdout)) {
-        vars.expected_stdout = str(p.stdout)!;
-        that.push(`${register}.stdout is regex(expected_stdout, multiline=True)`);
-      }
-      if (str(p.stdoutNot)) {
-        vars.refused_stdout = str(p.stdoutNot)!;
-        that.push(`${register}.stdout is not regex(refused_stdout, multiline=True)`);
-      }
-      return [
-        { name: `Run ${check.id}`, 'ansible.builtin.shell': { cmd: run, executable: p.shell === 'bash' ? '/bin/bash' : '/bin/sh' }, register, changed_when: false, failed_when: false, check_mode: false },
-        assertTask(check, that, vars),
-      ];
-    }
-    case 'file': {
-      const path = str(p.path);
-      if (path === undefined) return undefined;
-      const sha256 = str(p.sha256);
-      const that = [`${register}.stat.exists`, p.type === 'directory' ? `${register}.stat.isdir` : `${register}.stat.isreg`];
-      const vars: Record<string, string> = {};
-      if (str(p.mode)) that.push(`${register}.stat.mode == ${JSON.stringify(str(p.mode)!.padStart(4, '0'))}`);
-      if (str(p.owner)) that.push(`${register}.stat.pw_name == ${JSON.stringify(str(p.owner))}`);
-      if (str(p.group)) that.push(`${register}.stat.gr_name == ${JSON.stringify(str(p.group))}`);
-      if (sha256) that.push(`${register}.stat.checksum == ${JSON.stringify(sha256.toLowerCase())}`);
-      const tasks: unknown[] = [
-        {
-          name: `Stat ${path}`,
-          'ansible.builtin.stat': { path, follow: true, ...(sha256 ? { get_checksum: true, checksum_algorithm: 'sha256' } : { get_checksum: false }) },
-          register,
-        },
-      ];
-      if (str(p.contains) !== undefined || str(p.matches) !== undefined) {
-        tasks.push({ name: `Read ${path}`, 'ansible.builtin.slurp': { src: path }, register: `${register}_content`, when: `${register}.stat.exists` });
-        if (str(p.contains) !== undefined) {
-          vars.expected_text = str(p.contains)!;
-          that.push(`expected_text in (${register}_content.content | b64decode)`);
-        }
-        if (str(p.matches) !== undefined) {
-          vars.expected_pattern = str(p.matches)!;
-          that.push(`(${register}_content.content | b64decode) is regex(expected_pattern, multiline=True)`);
-        }
-      }
-      tasks.push(assertTask(check, that, vars));
-      return tasks;
-    }
-    case 'unit': {
-      const unit = str(p.unit);
-      if (unit === undefined || !/^[A-Za-z0-9:_.@-]+$/.test(unit)) return undefined;
-      const that = [p.active === false ? `"ActiveState=active" not in ${register}.stdout_lines` : `"ActiveState=active" in ${register}.stdout_lines`];
-      if (p.enabled === true) that.push(`"UnitFileState=enabled" in ${register}.stdout_lines`);
-      if (p.enabled === false) that.push(`"UnitFileState=enabled" not in ${register}.stdout_lines`);
-      return [
-        { name: `Read ${unit}`, 'ansible.builtin.command': { argv: ['systemctl', 'show', '-p', 'ActiveState', '-p', 'UnitFileState', '--', unit] }, register, changed_when: false, check_mode: false },
-        assertTask(check, that),
-      ];
-    }
-    default:
-      return undefined;
+function checkBlock(check: CheckSpec, register: string): { name: string; block: unknown[]; rescue: unknown[] } {
+  let tasks: unknown[];
+  try {
+    const primitive = getPrimitive(check.kind);
+    tasks = primitive.ansible(primitive.parse(check.params), { register, failMsg: `${check.title}: ${check.why} Fix: ${check.fix}` });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`check ${check.id} cannot be exported: ${message}`, {
+      where: `check ${check.id} (${check.kind} on ${check.host})`,
+      fix: error instanceof KthwError && error.fix ? error.fix : 'Correct the check spec in the chapter.',
+      cause: error,
+    });
   }
+  return {
+    name: `Check ${check.id}: ${check.title}`,
+    block: tasks,
+    rescue: [
+      {
+        name: `Record that ${check.id} failed`,
+        'ansible.builtin.set_fact': {
+          [failedChecksFact]: `{{ ${failedChecksFact} | default([]) + [failed_check ~ ' (' ~ (ansible_failed_result.assertion | default(ansible_failed_result.msg | default('failed'))) ~ ')'] }}`,
+        },
+        vars: { failed_check: unsafe(`${check.id}: ${check.title} — ${check.why} Fix: ${check.fix}`) },
+      },
+    ],
+  };
+}
+
+function failuresAssert(name: string): Record<string, unknown> {
+  return {
+    name,
+    'ansible.builtin.assert': {
+      that: `${failedChecksFact} | default([]) | length == 0`,
+      fail_msg: `{{ ${failedChecksFact} | default([]) }}`,
+      success_msg: 'no check failed',
+    },
+  };
+}
+
+function reportTask(title: string): unknown {
+  return { ...failuresAssert(`No check of ${title} failed on this host`), when: `not (${deferReportVar} | default(false))` };
 }
