@@ -66,13 +66,12 @@ export function createIntents(session: LearnerSession, store: TutorStore, hooks:
   async function openChapter(chapterId: string, target: { screen: 'lesson' | 'step'; step?: string; automation?: boolean }): Promise<void> {
     const plan = session.plan(chapterId);
     const markdown = composeLesson(await session.lesson(chapterId), plan);
-    const automation = await closingPage(chapterId, plan);
     const stepIndex = Math.max(0, plan.steps.findIndex((s) => s.id === target.step));
     const chapterCursor = Math.max(0, get().chapters.findIndex((c) => c.meta.id === chapterId));
     set({
       chapterId,
       chapterCursor,
-      lesson: { chapter: chapterId, markdown, automation },
+      lesson: { chapter: chapterId, markdown },
       lessonAnchor: undefined,
       jumpToAutomation: target.automation === true,
       steps: plan.steps,
@@ -82,6 +81,13 @@ export function createIntents(session: LearnerSession, store: TutorStore, hooks:
       scroll: 0,
       scrollMax: 0,
     });
+    // The closing page is built after the lesson's first frame is out, so opening a lesson costs no more than before.
+    setTimeout(() => {
+      void closingPage(chapterId, plan).then((automation) => {
+        const lesson = get().lesson;
+        if (lesson?.chapter === chapterId && lesson.markdown === markdown && lesson.automation === undefined) set({ lesson: { ...lesson, automation } });
+      });
+    }, 0);
   }
 
   /** "What you did, as automation", built from the same plan as the lesson; a failure is the page's one line. */

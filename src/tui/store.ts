@@ -56,8 +56,8 @@ export interface TutorState {
   chapters: ChapterProgress[];
   chapterCursor: number;
   chapterId?: string;
-  /** `markdown`: the lesson with the learner's commands; `automation`: its closing page (automation-page.ts). */
-  lesson?: { chapter: string; markdown: string; automation: string };
+  /** `markdown`: the lesson with the learner's commands; `automation`: its closing page (automation-page.ts), once built. */
+  lesson?: { chapter: string; markdown: string; automation?: string };
   /** The lesson line where the closing page starts, reported by the lesson view that rendered it. */
   lessonAnchor?: number;
   /** Scroll the lesson to its closing page as soon as the view reports where that is. */
