@@ -62,3 +62,19 @@ export function scpGuarded(localFile: string, host: string, remotePath: string):
 export function sshFed(host: string, remoteCommand: string): string {
   return sh`ssh -o BatchMode=yes ${`root@${host}`} ${remoteCommand}`;
 }
+
+/**
+ * The glossary of a step from the flags its commands or files use: each flag's name (the part
+ * before `=`) looked up in the chapter's meanings. A flag without a meaning is a chapter bug, so
+ * adding a flag without explaining it fails the chapter's tests.
+ */
+export function glossaryOf(flags: string[], meanings: Record<string, string>): Record<string, string> {
+  const glossary: Record<string, string> = {};
+  for (const flag of flags) {
+    const name = flag.split('=')[0]!;
+    const meaning = Object.hasOwn(meanings, name) ? meanings[name] : undefined;
+    if (meaning === undefined) throw new Error(`no meaning written for ${name}`);
+    glossary[name] = meaning;
+  }
+  return glossary;
+}

@@ -4,6 +4,7 @@ import type { Action, CheckSpec, Step } from '../../src/plan/types.js';
 import { sh, shq } from '../../src/ssh/shell-quote.js';
 import { escapeRegex, jumpboxOf, scpGuarded, sshRoot, workDir } from '../common.js';
 import { clusterName, contextName, kubeconfigsOf, type Kubeconfig } from './kubeconfigs.js';
+import { kubectlConfigTerms } from './terms.js';
 
 const fileOf = (kc: Kubeconfig) => `${kc.name}.kubeconfig`;
 
@@ -69,6 +70,7 @@ function kubeconfigStep(lab: Lab, kc: Kubeconfig): Step {
       sh`cd ${workDir}` + '\n' + kubectlConfigCommands(kc, shq(fileOf(kc))).join('\n') + '\n```',
     host: jumpboxOf(lab).name,
     actions: [{ kind: 'command', ...writeKubeconfig(kc) }],
+    glossary: kubectlConfigTerms,
   };
 }
 

@@ -2,7 +2,8 @@ import type { Lab } from '../../src/lab/types.js';
 import { templateFile, type ChapterModule } from '../../src/plan/chapter.js';
 import type { Action, CheckSpec, FileAction, Step } from '../../src/plan/types.js';
 import { sh } from '../../src/ssh/shell-quote.js';
-import { escapeRegex, jumpboxOf, sshFed, workDir } from '../common.js';
+import { escapeRegex, glossaryOf, jumpboxOf, sshFed, workDir } from '../common.js';
+import { etcdctlFlags, etcdFlagMeanings, toolFlagMeanings } from './flag-meanings.js';
 import {
   apiServerClientTls,
   clientTlsArgs,
@@ -143,6 +144,10 @@ function memberStep(cluster: EtcdCluster, member: EtcdMember, index: number): St
       (single ? 'A single member needs nobody else, so it is started here; `systemctl start` returns once it serves.' : 'Its unit is placed and started in the next steps, all members together.'),
     host: member.name,
     actions,
+    glossary: glossaryOf(
+      [...(single ? etcdFlags(cluster, member) : []), ...(cluster.care ? etcdctlFlags(cluster.tls, ['--cluster']) : []), ...(single || cluster.care ? ['--now'] : [])],
+      { ...etcdFlagMeanings, ...toolFlagMeanings },
+    ),
   };
 }
 
@@ -170,6 +175,7 @@ function startSteps(cluster: EtcdCluster): Step[] {
           '(tmux\'s synchronize-panes does it). The member is restarted the same way when its unit changed.',
         host: m.name,
         actions: [unitFile(cluster, m), { kind: 'unit', unit: 'etcd.service', enabled: true, state: 'started', noBlock: true }],
+        glossary: glossaryOf([...etcdFlags(cluster, m), '--no-block'], { ...etcdFlagMeanings, ...toolFlagMeanings }),
       }),
     ),
     {
@@ -178,6 +184,7 @@ function startSteps(cluster: EtcdCluster): Step[] {
       why: `Asked from ${first.name} every half second, for about a minute: each member must answer with a committed read.`,
       host: first.name,
       actions: [{ kind: 'command', ...waitForHealth(cluster), readOnly: true }],
+      glossary: glossaryOf(etcdctlFlags(cluster.tls), toolFlagMeanings),
     },
   ];
 }

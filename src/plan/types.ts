@@ -123,6 +123,8 @@ export interface Step {
   /** The host it runs on; `local` means kthw's own machine (the learner's workstation). */
   host: HostName | 'local';
   actions: Action[];
+  /** Each flag or setting the step's commands and files use (`--data-dir`), with what it does: shown by "explain". */
+  glossary?: Record<string, string>;
 }
 
 export interface CheckSpec {

@@ -21,4 +21,14 @@ describe('ExplainPanel', () => {
     expect(frame).toContain('Make a key — on jumpbox');
     expect(frame).toContain('openssl genrsa -out ca.key 4096');
   });
+
+  it("lists the step's glossary after the commands: each flag with what it does", async () => {
+    const withGlossary: Step = { ...step, glossary: { '-out': 'the file the key is written to.', '4096': 'the size of the key in bits.' } };
+    const view = render(<ExplainPanel step={withGlossary} width={80} height={30} scroll={0} />);
+    for (let i = 0; i < 200 && !view.lastFrame()?.includes('Flags and terms'); i++) await new Promise((r) => setTimeout(r, 20));
+    const frame = view.lastFrame()!;
+    expect(frame).toContain('Flags and terms');
+    expect(frame).toMatch(/-out`? — the file the key is written to\./);
+    expect(frame.indexOf('Flags and terms')).toBeGreaterThan(frame.indexOf('openssl genrsa -out ca.key 4096'));
+  });
 });

@@ -10,9 +10,15 @@ export interface ExplainPanelProps {
   onScrollMax?: (max: number) => void;
 }
 
-export const explainMarkdown = (step: Step): string => `${step.why.trim()}\n\n${stepBlock(step)}\n`;
+const glossaryMarkdown = (glossary: Record<string, string> | undefined): string => {
+  const entries = Object.entries(glossary ?? {});
+  if (entries.length === 0) return '';
+  return `\n**Flags and terms**\n\n${entries.map(([term, meaning]) => `- \`${term}\` — ${meaning}`).join('\n')}\n`;
+};
 
-/** Why this step exists and what its commands do (the chapter's own words), then the commands. */
+export const explainMarkdown = (step: Step): string => `${step.why.trim()}\n\n${stepBlock(step)}\n${glossaryMarkdown(step.glossary)}`;
+
+/** Why this step exists (the chapter's own words), the commands, then what each flag they use means. */
 export function ExplainPanel({ step, ...view }: ExplainPanelProps) {
   return <LessonView markdown={explainMarkdown(step)} {...view} />;
 }

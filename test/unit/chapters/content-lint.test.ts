@@ -6,6 +6,7 @@ import type { Lab } from '../../../src/lab/types.js';
 import { loadChapterFile, renderTemplate, templateVariables } from '../../../src/plan/chapter.js';
 import type { FileAction } from '../../../src/plan/types.js';
 import { packageRoot } from '../../../src/util/package-root.js';
+import { stepLines } from '../../../src/tui/step-commands.js';
 import { otherLab, shippedLabs } from './fixtures.js';
 
 let labs: Lab[];
@@ -92,5 +93,23 @@ describe('lessons (content lint)', () => {
   it('chapter files cannot be read from outside the chapter folder', () => {
     expect(() => loadChapterFile('01-prerequisites', '../../package.json')).toThrow(/not a chapter file/);
     expect(() => loadChapterFile('01-prerequisites', 'missing.md')).toThrow(/cannot be read/);
+  });
+});
+
+describe('glossaries (what explain says each flag means)', () => {
+  it('a step with a glossary explains every --flag its commands and files use, and nothing they do not', () => {
+    let steps = 0;
+    for (const lab of labs) {
+      for (const chapter of chapters.filter((c) => c.meta.tracks.includes(lab.track))) {
+        for (const step of chapter.plan(lab, {}).steps.filter((s) => s.glossary !== undefined)) {
+          steps++;
+          const used = new Set(stepLines(step).join('\n').match(/(?<![\w-])--[a-z][a-z0-9-]*/g) ?? []);
+          const explained = Object.keys(step.glossary!).filter((term) => term.startsWith('--'));
+          expect([...used].sort(), `${lab.name} ${chapter.meta.id} ${step.id}`).toEqual(explained.sort());
+          for (const meaning of Object.values(step.glossary!)) expect(meaning).toMatch(/^\S.{20,}\.$/s);
+        }
+      }
+    }
+    expect(steps).toBeGreaterThan(10);
   });
 });
