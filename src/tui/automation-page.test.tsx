@@ -6,7 +6,9 @@ import { createLocalSession } from '../../test/fixtures/local-session.js';
 import { keys, renderTutor } from '../../test/fixtures/tui-render.js';
 import { unusual, writeUnusualLab } from '../../test/unit/automation/unusual-lab.js';
 import { openSession } from '../cli/session.js';
-import { AUTOMATION_TITLE } from './automation-page.js';
+import { classicLab } from '../../test/fixtures/tui-labs.js';
+import type { ChapterAutomation } from '../automation/ansible/chapter-automation.js';
+import { AUTOMATION_TITLE, automationPage } from './automation-page.js';
 
 // The lesson's closing page over the session `kthw learn` uses (the real lab loader, state file
 // and chapter registry), on a lab whose host names and addresses no shipped lab has.
@@ -119,5 +121,40 @@ describe('the closing page of a lesson: what you did, as automation', () => {
     await tutor.waitFor('› · 01');
     await tutor.press('a');
     await tutor.waitFor((f) => flat(f).includes("could not build this chapter's Ansible role: this session does not say where the lab directory is"));
+  });
+});
+
+describe('automationPage', () => {
+  const meta = { id: 'chapter-9', number: 9, slug: '09-made-up', title: 'Made up', summary: '', tracks: ['classic' as const] };
+  const role = (over: Partial<ChapterAutomation>): ChapterAutomation => ({
+    chapter: 'chapter-9', role: 'made_up', files: [], hosts: [], restarts: [], templates: [], localSteps: [], secrets: [], stepBlocks: 0, ...over,
+  });
+
+  it('shows a short template whole and names a long one; a file with a fence inside cannot close its block', () => {
+    const long = Array.from({ length: 40 }, (_, i) => `line ${i}`).join('\n');
+    const page = automationPage(meta, role({
+      stepBlocks: 1,
+      hosts: ['server'],
+      files: [
+        { path: 'roles/made_up/tasks/main.yml', text: '---\n- name: Write ```a``` fence\n' },
+        { path: 'roles/made_up/templates/short.service.j2', text: '[Unit]\nDescription={{ x }}\n' },
+        { path: 'roles/made_up/templates/long.conf.j2', text: long },
+        { path: 'roles/made_up/meta/main.yml', text: '---\n' },
+        { path: 'verify/09-made-up.yml', text: '---\n' },
+      ],
+    }), classicLab);
+    expect(page).toContain('````yaml\n---\n- name: Write ```a``` fence\n````');
+    expect(page).toContain('```ini\n[Unit]\nDescription={{ x }}\n```');
+    expect(page).not.toContain('line 39');
+    expect(page).toContain('`roles/made_up/templates/long.conf.j2` (40 lines)');
+    expect(page).toContain('`verify/09-made-up.yml`');
+    expect(page).toContain('`server` (10.240.0.11)');
+  });
+
+  it('says so when the chapter leaves nothing for Ansible to do', () => {
+    const page = automationPage(meta, role({ localSteps: ['ca: the CA'] }), classicLab);
+    expect(page).toContain('the role has no tasks');
+    expect(page).toContain('Done by kthw, not by the role:** ca: the CA');
+    expect(page).not.toContain('Tasks follow your steps');
   });
 });
