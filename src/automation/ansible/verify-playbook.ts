@@ -1,8 +1,8 @@
 /**
  * A chapter's checks as a playbook of `ansible.builtin.assert` tasks. Every check kind translates
  * itself (`CheckPrimitive.ansible`, checks/*-ansible.ts): this file only wraps each check in a
- * block whose rescue records the failure, and ends each play with one assert per host that fails
- * naming every failed check, not just the first.
+ * block whose rescue records the failure in a host fact, and ends with a report play whose assert
+ * fails on each host where a check failed, naming every failed check, not just the first.
  */
 import { unsafe } from '../../../checks/ansible-tasks.js';
 import { getPrimitive } from '../../../checks/index.js';
@@ -10,7 +10,7 @@ import type { CheckSpec, Plan } from '../../plan/types.js';
 import { KthwError, UsageError } from '../../util/errors.js';
 
 export interface VerifyPlaybook {
-  /** The play(s): one for the lab's machines, one on localhost for checks of kthw's own machine. */
+  /** One play for the lab's machines, one on localhost for checks of kthw's own machine, then the report play. */
   plays: unknown[];
   /** Check ids, in plan order. */
   exported: string[];
