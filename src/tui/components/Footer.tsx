@@ -3,7 +3,7 @@ import type { Notice, Screen } from '../store.js';
 import { useColor } from '../theme.js';
 
 export const HINTS: Record<Screen, string> = {
-  chapters: '↑↓ choose · Enter open · c check · m map · ? help · q quit',
+  chapters: '↑↓ choose · Enter open · a as Ansible · c check · m map · ? help · q quit',
   lesson: '↑↓ space scroll · Enter steps · a as Ansible · n/p chapter · c check · ? help',
   step: 'r run · t type it · e explain · c check · a as Ansible · n/p step · Esc · ? help',
   checks: '↑↓ scroll · Esc back · a as Ansible · n/p chapter · m map · ? help · q quit',
