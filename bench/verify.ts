@@ -16,7 +16,8 @@ const time = (fn: () => unknown) => { const t = performance.now(); fn(); return 
 const timeAsync = async (fn: () => Promise<unknown>) => { const t = performance.now(); await fn(); return performance.now() - t; };
 
 const session = await openSession({ lab: labFile });
-const hosts = [...new Set(session.plan(chapter).checks.map((c) => c.host))];
+const plan = await session.plan(chapter);
+const hosts = [...new Set(plan.checks.map((c) => c.host))];
 const cold: number[] = [];
 const warm: number[] = [];
 const openssh: number[] = [];
@@ -27,6 +28,6 @@ for (let i = 0; i < rounds; i++) {
   openssh.push(time(() => hosts.forEach((h) => { const [ssh, ...args] = labSshArgs(session.lab, h, 'true'); spawnSync(ssh!, ['-o', 'ControlMaster=no', ...args], { stdio: 'ignore' }); })));
 }
 await session.close();
-const checks = session.plan(chapter).checks.length;
+const checks = plan.checks.length;
 console.log(`verify ${chapter} (${checks} checks on ${hosts.length} hosts): warm in-process ${median(warm).toFixed(0)} ms · whole CLI process ${median(cold).toFixed(0)} ms`);
 console.log(`baseline: OpenSSH \`ssh host true\` once per host, one after another: ${median(openssh).toFixed(0)} ms → warm verify is ${(median(warm) / median(openssh)).toFixed(2)}× that`);

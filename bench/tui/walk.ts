@@ -49,7 +49,7 @@ async function readingSession(): Promise<TutorSession> {
     lab,
     progress: async () => applicable.map((c) => ({ meta: c.meta, status: 'not-started', stepsDone: 0, stepsTotal: c.plan(lab, {}).steps.length })),
     lesson: (id) => readFile(join(root, 'chapters', byId.get(id)!.meta.slug, 'lesson.md'), 'utf8'),
-    plan: (id) => byId.get(id)!.plan(lab, {}),
+    plan: async (id) => byId.get(id)!.plan(lab, {}),
     run: async () => ({ ok: true, changed: 0, steps: [] }),
     verify: async () => [],
     sshHint: (host) => `kthw lab ssh ${host}`,
@@ -82,7 +82,7 @@ for (let c = 0; c < chapterCount; c++) {
   await press('\r'); // lesson
   for (let i = 0; i < 6; i++) await press(' ');
   await press('\r'); // first step
-  const steps = session.plan((await session.progress())[c]!.meta.id).steps.length;
+  const steps = (await session.plan((await session.progress())[c]!.meta.id)).steps.length;
   for (let s = 0; s < steps; s++) {
     await press('e');
     await press('t');

@@ -68,7 +68,7 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
     chapters: applicable,
     chapter,
     setParams: async (chapterId, params) => void (await store.update((state) => setChapterParams(state, chapter(chapterId).meta.id, params))),
-    plan: (key) => chapter(key).plan(lab, {}),
+    plan: planOf,
     lesson: (key) => readFile(join(lessonDir(), chapter(key).meta.slug, 'lesson.md'), 'utf8'),
     async progress() {
       const state = await store.read();

@@ -34,7 +34,8 @@ export interface TutorSession {
   /** Chapters that apply to this lab's track, in order, with progress from the state file. */
   progress(): Promise<ChapterProgress[]>;
   lesson(chapterId: string): Promise<string>;
-  plan(chapterId: string): Plan;
+  /** The plan as `run` would apply it now: with the parameters the state file records (e.g. `mirror`). */
+  plan(chapterId: string): Promise<Plan>;
   run(chapterId: string, options?: RunOptions): Promise<RunPlanResult>;
   verify(chapterId: string, options?: { signal?: AbortSignal }): Promise<CheckResult[]>;
   /** How a learner reaches a host by hand: `kthw lab ssh node-0` or an ssh command line. */

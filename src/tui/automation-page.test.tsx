@@ -103,6 +103,20 @@ describe('the closing page of a lesson: what you did, as automation', () => {
     await tutor.waitFor('a to see it as automation');
   });
 
+  it('shows the plan kthw run would apply: a mirror recorded by `kthw run chapter-2 --mirror` is in the lesson and the role', async () => {
+    const mirror = join(dir, 'mirror');
+    const { session, tutor } = await learn();
+    await session.setParams('chapter-2', { mirror });
+    await tutor.waitFor('› · 01');
+    await tutor.press(keys.down, 'a');
+    await tutor.waitFor(AUTOMATION_TITLE);
+    const page = flat(await readToTheEnd(tutor));
+    expect(page).toContain(`src: ${mirror}/kube-apiserver`);
+    await tutor.press(keys.enter, 'n', 'n');
+    const step = flat(await tutor.waitFor('Binaries in downloads/'));
+    expect(step).toContain(`${mirror}/kube-apiserver`);
+  });
+
   it('when the role cannot be built, the page says why in one line and the tutor goes on', async () => {
     // Ansible's ssh_args cannot carry a lab directory with a space in its path: the export refuses it.
     const { tutor } = await learn(join(dir, 'a home with spaces'));

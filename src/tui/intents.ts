@@ -64,7 +64,7 @@ export function createIntents(session: LearnerSession, store: TutorStore, hooks:
   }
 
   async function openChapter(chapterId: string, target: { screen: 'lesson' | 'step'; step?: string; automation?: boolean }): Promise<void> {
-    const plan = session.plan(chapterId);
+    const plan = await session.plan(chapterId);
     const markdown = composeLesson(await session.lesson(chapterId), plan);
     const stepIndex = Math.max(0, plan.steps.findIndex((s) => s.id === target.step));
     const chapterCursor = Math.max(0, get().chapters.findIndex((c) => c.meta.id === chapterId));

@@ -108,8 +108,8 @@ describe('the tutor', () => {
     await tutor.press(keys.enter, 't');
     await tutor.waitFor('Then type:');
     // The learner types the first step's commands exactly as shown, and the note with a wrong mode.
-    execFileSync('bash', ['-c', stepLines(session.plan('chapter-1').steps[0]!).join('\n')]);
-    execFileSync('bash', ['-c', `${stepLines(session.plan('chapter-1').steps[1]!).join('\n').replace('chmod 0600', 'chmod 0644')}`]);
+    execFileSync('bash', ['-c', stepLines((await session.plan('chapter-1')).steps[0]!).join('\n')]);
+    execFileSync('bash', ['-c', `${stepLines((await session.plan('chapter-1')).steps[1]!).join('\n').replace('chmod 0600', 'chmod 0644')}`]);
     await tutor.press('c');
     const frame = await tutor.waitFor('1 passed, 1 failed');
     expect(frame).toContain('✗ The note is there and private  (local)');
