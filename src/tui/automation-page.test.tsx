@@ -123,7 +123,7 @@ describe('the closing page of a lesson: what you did, as automation', () => {
     await tutor.waitFor('› · 01');
     await tutor.press(keys.down, keys.down, 'a');
     const frame = flat(await tutor.waitFor("kthw could not build this chapter's Ansible role"));
-    expect(frame).toMatch(/could not build this chapter's Ansible role: the lab directory \S+\/a home with spaces\/\S+ contains a space or quote/);
+    expect(frame).toMatch(/could not build this chapter's Ansible role: the lab directory \S+\/a home with spaces\/\S+ contains a space, quote or %/);
     await tutor.press(keys.enter);
     await tutor.waitFor('Step 1/');
     expect(tutor.exits).toEqual([]);

@@ -1,7 +1,6 @@
 /** `inventory.yml` from the lab file: the groups by role, and the connection kthw itself uses. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { primaryAddress, type Lab, type Role } from '../../lab/types.js';
+import { jumpSshArgs, localLabKey } from './ssh-options.js';
 
 const groups: Array<[string, Role]> = [
   ['jumpbox', 'jumpbox'],
@@ -10,12 +9,6 @@ const groups: Array<[string, Role]> = [
   ['workers', 'worker'],
   ['routers', 'router'],
 ];
-
-/** The local lab's own key, when `kthw lab up` made one. */
-export function localLabKey(labDir: string): string | undefined {
-  const key = join(labDir, 'ssh', 'id_ed25519');
-  return existsSync(key) ? key : undefined;
-}
 
 export function inventory(lab: Lab, labDir: string): unknown {
   const byName = new Map(lab.hosts.map((h) => [h.name, h]));
@@ -30,7 +23,7 @@ export function inventory(lab: Lab, labDir: string): unknown {
           ansible_user: host.ssh.user,
           ansible_port: host.ssh.port,
           ...(identity ? { ansible_ssh_private_key_file: identity } : {}),
-          ...(jump ? { ansible_ssh_common_args: `-o ProxyJump=${jump.ssh.user}@[${primaryAddress(lab, jump)}]:${jump.ssh.port}` } : {}),
+          ...(jump ? { ansible_ssh_common_args: jumpSshArgs(lab, labDir, host, jump) } : {}),
         },
       ];
     }),

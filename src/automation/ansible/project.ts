@@ -3,13 +3,13 @@
  * Secrets are not in here: `write-project.ts` adds the vaulted and public variables from the lab
  * directory.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../../lab/types.js';
 import { loadChapterFile } from '../../plan/chapter.js';
 import type { ChapterMeta, Plan } from '../../plan/types.js';
 import { UsageError } from '../../util/errors.js';
 import { inventory } from './inventory.js';
+import { pinnedSshOptions } from './ssh-options.js';
 import { roleFromPlan, type RoleFiles } from './role.js';
 import { placeTemplateVars } from './template-vars.js';
 import { deferReportVar, verifyPlaybook, verifyReportPlay } from './verify-playbook.js';
@@ -36,7 +36,7 @@ export const roleName = (slug: string) => slug.replace(/^[0-9]+-/, '').replace(/
 
 export function buildAnsibleProject(lab: Lab, labDir: string, chapters: ExportChapter[]): AnsibleProject {
   for (const path of [labDir]) {
-    if (/[\s"'\\]/.test(path)) throw new UsageError(`the lab directory ${path} contains a space or quote, which ansible.cfg's ssh_args cannot carry`, { fix: 'set KTHW_HOME to a path without spaces or quotes' });
+    if (/[\s"'\\%]/.test(path)) throw new UsageError(`the lab directory ${path} contains a space, quote or %, which ansible.cfg's ssh_args cannot carry`, { fix: 'set KTHW_HOME to a path without spaces or quotes' });
   }
   const files = new Map<string, string>();
   const roles = new Map<string, { name: string; role: RoleFiles }>();
@@ -85,10 +85,7 @@ export function buildAnsibleProject(lab: Lab, labDir: string, chapters: ExportCh
 }
 
 function ansibleCfg(labDir: string): string {
-  const knownHosts = join(labDir, 'ssh', 'known_hosts');
-  const pinned = existsSync(knownHosts)
-    ? `-o UserKnownHostsFile=${knownHosts} -o GlobalKnownHostsFile=/dev/null -o HostKeyAlgorithms=ssh-ed25519 -o IdentitiesOnly=yes `
-    : '';
+  const pinned = pinnedSshOptions(labDir).map((o) => `${o} `).join('');
   return [
     '# Written by kthw export ansible. The vault password stays in the lab directory, outside this project.',
     '[defaults]',
