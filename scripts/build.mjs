@@ -8,12 +8,14 @@ import { fileURLToPath } from 'node:url';
 const root = new URL('../', import.meta.url);
 const { version, dependencies } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 // commander is bundled into the entry (one file to read instead of a package to resolve: it is all
-// `kthw --help` needs); every other dependency stays external and loads only where used.
-// The tutor's packages (loaded only by `kthw learn`) are bundled into its chunk in their production
-// builds: one file instead of some 150 modules to resolve, about half the time to the first frame
-// (bench/tui.ts). Ink's devtools stay out (they load only with DEV=true).
+// `kthw --help` needs). The tutor's packages (loaded only by `kthw learn`) are bundled into its chunk
+// in their production builds: one file instead of some 150 modules to resolve, about half the time to
+// the first frame (bench/tui.ts). yaml and zod (the lab file's reader, needed before any chapter can
+// be listed) are bundled too: 25-30 ms less to open a session. Ink's devtools stay out (they load
+// only with DEV=true); ssh2, node-forge and execa stay external and load only where used.
 const tutorPackages = ['ink', 'react', 'zustand', 'marked', 'marked-terminal'];
-const external = [...Object.keys(dependencies).filter((name) => name !== 'commander' && !tutorPackages.includes(name)), 'react-devtools-core'];
+const bundledPackages = ['commander', ...tutorPackages, 'yaml', 'zod'];
+const external = [...Object.keys(dependencies).filter((name) => !bundledPackages.includes(name)), 'react-devtools-core'];
 const dist = fileURLToPath(new URL('dist', root));
 const fresh = `${dist}.building-${process.pid}`;
 

@@ -8,7 +8,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chapters, findChapter } from '../../chapters/index.js';
 import type { CheckResult } from '../../checks/types.js';
-import { runChecks } from '../checks-runner/index.js';
 import type { Generators } from '../engine/generators.js';
 import type { HostExecutor } from '../engine/executor.js';
 import { localExecutor } from '../engine/local-executor.js';
@@ -95,6 +94,8 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
     },
     async verify(key: string) {
       const plan = await planOf(key);
+      // Loaded here, not with the session: the check kinds bring node-forge, which listing chapters does not need.
+      const { runChecks } = await import('../checks-runner/index.js');
       const results = await runChecks(plan.checks, executor);
       await store.update((state) =>
         recordChecks(
