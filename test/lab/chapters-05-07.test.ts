@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -8,7 +8,7 @@ import { labDown, labUp } from '../../lab/local/index.js';
 import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
 import { runKthw } from '../support/run-kthw.js';
-import { sshRun, useLabHome } from './helpers.js';
+import { labVariant, sshRun, useLabHome } from './helpers.js';
 
 /*
  * Chapters 05–07 on real machines, both tracks: the classic lab every lab test shares, and an
@@ -18,8 +18,7 @@ import { sshRun, useLabHome } from './helpers.js';
  */
 const root = resolve(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-ch57-'));
-const v6File = join(scratch, 'c57v6.yaml');
-writeFileSync(v6File, readFileSync(join(root, 'lab', 'ipv6-ha.yaml'), 'utf8').replace(/^name: ipv6-ha$/m, 'name: c57v6').replaceAll('fd00:4:', 'fd00:57:'));
+const v6File = labVariant(scratch, 'ipv6-ha', 'c57v6', [['fd00:4:', 'fd00:57:']]);
 const v6: Lab = await loadLab(v6File);
 
 interface CheckJson {

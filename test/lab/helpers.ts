@@ -1,6 +1,7 @@
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { inject } from 'vitest';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, inject } from 'vitest';
 import type { Lab } from '../../src/lab/types.js';
 import { labSshArgs } from '../../lab/local/index.js';
 import { bridgeNetns, hostVeth, labCgroup, machineName } from '../../lab/local/names.js';
@@ -59,3 +60,37 @@ export function labTraces(lab: Lab): Record<string, string[]> {
 }
 
 export const NO_TRACES = { netns: [], links: [], mounts: [], cgroups: [], processes: [], files: [] };
+
+/**
+ * A shipped lab file under another name with its addresses moved (each `[from, to]` replaced
+ * everywhere), written into `dir`: a lab of one test file's own that never meets another file's.
+ */
+export function labVariant(dir: string, shipped: 'classic' | 'ipv6-ha', name: string, moves: Array<[string, string]>): string {
+  let text = readFileSync(join(import.meta.dirname, '..', '..', 'lab', `${shipped}.yaml`), 'utf8').replace(new RegExp(`^name: ${shipped}$`, 'm'), `name: ${name}`);
+  for (const [from, to] of moves) text = text.replaceAll(from, to);
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Boots the lab and runs these chapters through the kthw binary, each expected to succeed. */
+export function upWithChapters(kthw: (...args: string[]) => { code: number | null; output: string }, chapters: string[]): void {
+  const up = kthw('lab', 'up');
+  expect(up.code, up.output).toBe(0);
+  for (const chapter of chapters) {
+    const run = kthw('run', chapter);
+    expect(run.code, `${chapter}:\n${run.output.slice(-3000)}`).toBe(0);
+  }
+}
+
+/** `ansible-playbook FILE` in an exported project, expected to succeed; its output and how long it took. */
+export function ansiblePlaybook(dir: string, file: string): { output: string; seconds: number } {
+  const started = process.hrtime.bigint();
+  const result = spawnSync('ansible-playbook', [file], { cwd: dir, encoding: 'utf8', timeout: 600_000, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  expect(result.status, `${file}:\n${(result.stdout + result.stderr).slice(-4000)}`).toBe(0);
+  return { output: result.stdout, seconds };
+}
+
+/** The changed= counts of a play recap, one per host. */
+export const recapChanged = (output: string) => [...output.matchAll(/changed=(\d+)/g)].map((m) => Number(m[1]));

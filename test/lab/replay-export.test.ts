@@ -4,28 +4,22 @@
  * rebuilt twice: by `kthw replay` (interrupted by a failure, then resumed) and by `ansible-playbook`
  * of its own export. Each time `kthw verify` must pass, and a second pass must change nothing.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { labDown } from '../../lab/local/index.js';
 import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
 import { KTHW_BIN, runKthw } from '../support/run-kthw.js';
-import { sshRun, useLabHome } from './helpers.js';
+import { ansiblePlaybook, labVariant, recapChanged, sshRun, upWithChapters, useLabHome } from './helpers.js';
 
-const root = resolve(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-rpl-'));
-const labFile = join(scratch, 'rpl.yaml');
-writeFileSync(
-  labFile,
-  readFileSync(join(root, 'lab', 'classic.yaml'), 'utf8').replace(/^name: classic$/m, 'name: rpl').replaceAll('10.240.', '10.248.').replaceAll('fd00:10:240:', 'fd00:10:248:'),
-);
+const labFile = labVariant(scratch, 'classic', 'rpl', [['10.240.', '10.248.'], ['fd00:10:240:', 'fd00:10:248:']]);
 const lab: Lab = await loadLab(labFile);
 // A second lab (rpl2, 10.249.0.0/24) for `kthw replay --to`.
-const otherFile = join(scratch, 'rpl2.yaml');
-writeFileSync(otherFile, readFileSync(labFile, 'utf8').replace(/^name: rpl$/m, 'name: rpl2').replaceAll('10.248.', '10.249.').replaceAll('fd00:10:248:', 'fd00:10:249:'));
+const otherFile = labVariant(scratch, 'classic', 'rpl2', [['10.240.', '10.249.'], ['fd00:10:240:', 'fd00:10:249:']]);
 const chaptersRun = ['chapter-1', 'chapter-2', 'chapter-3', 'chapter-4', 'chapter-5', 'chapter-6', 'chapter-7'];
 
 function kthw(...args: string[]) {
@@ -69,24 +63,9 @@ async function onHost(host: string, command: string): Promise<void> {
   expect(result.code, `${host}: ${command}\n${result.stderr}`).toBe(0);
 }
 
-function playbook(dir: string, file: string): { output: string; seconds: number } {
-  const started = process.hrtime.bigint();
-  const result = spawnSync('ansible-playbook', [file], { cwd: dir, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  expect(result.status, `${file}:\n${(result.stdout + result.stderr).slice(-4000)}`).toBe(0);
-  return { output: result.stdout, seconds };
-}
-
-const recapChanged = (output: string) => [...output.matchAll(/changed=(\d+)/g)].map((m) => Number(m[1]));
-
 beforeAll(() => {
   useLabHome();
-  const up = kthw('lab', 'up');
-  expect(up.code, up.output).toBe(0);
-  for (const chapter of chaptersRun) {
-    const run = kthw('run', chapter);
-    expect(run.code, `${chapter}:\n${run.output.slice(-3000)}`).toBe(0);
-  }
+  upWithChapters(kthw, chaptersRun);
 });
 
 afterAll(async () => {
@@ -146,14 +125,14 @@ describe('kthw replay on the rpl lab', () => {
     const exported = kthw('export', 'ansible', dir);
     expect(exported.code, exported.output).toBe(0);
     resetLab();
-    const first = playbook(dir, 'site.yml');
+    const first = ansiblePlaybook(dir, 'site.yml');
     expect(recapChanged(first.output).some((n) => n > 0)).toBe(true);
     verifyAll();
     // Ansible wrote what kthw would have written, byte for byte: a replay finds nothing to change.
     expect(replay()).toMatchObject({ ok: true, changed: 0 });
-    const second = playbook(dir, 'site.yml');
+    const second = ansiblePlaybook(dir, 'site.yml');
     expect(recapChanged(second.output)).toEqual([0, 0, 0, 0]);
-    playbook(dir, 'verify.yml');
+    ansiblePlaybook(dir, 'verify.yml');
     process.stderr.write(`[rpl] ansible-playbook site.yml onto reset machines: ${first.seconds.toFixed(1)} s, second run ${second.seconds.toFixed(1)} s\n`);
   });
 

@@ -19,15 +19,11 @@ import type { Lab } from '../../src/lab/types.js';
 import type { CheckSpec } from '../../src/plan/types.js';
 import { shq } from '../../src/ssh/shell-quote.js';
 import { runKthw } from '../support/run-kthw.js';
-import { sshRun, useLabHome } from './helpers.js';
+import { labVariant, sshRun, upWithChapters, useLabHome } from './helpers.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-vfy-'));
-const labFile = join(scratch, 'vfy.yaml');
-writeFileSync(
-  labFile,
-  readFileSync(join(root, 'lab', 'classic.yaml'), 'utf8').replace(/^name: classic$/m, 'name: vfy').replaceAll('10.240.', '10.246.').replaceAll('fd00:10:240:', 'fd00:10:246:'),
-);
+const labFile = labVariant(scratch, 'classic', 'vfy', [['10.240.', '10.246.'], ['fd00:10:240:', 'fd00:10:246:']]);
 const lab: Lab = await loadLab(labFile);
 const exportDir = join(scratch, 'ansible');
 const chaptersRun = ['chapter-1', 'chapter-2', 'chapter-3', 'chapter-4', 'chapter-5', 'chapter-6', 'chapter-7'];
@@ -146,12 +142,7 @@ function makeCert(name: string, subject: string, sans: string, signer: { cert: s
 
 beforeAll(async () => {
   useLabHome();
-  const up = kthw('lab', 'up');
-  expect(up.code, up.output).toBe(0);
-  for (const chapter of chaptersRun) {
-    const run = kthw('run', chapter);
-    expect(run.code, `${chapter}:\n${run.output.slice(-3000)}`).toBe(0);
-  }
+  upWithChapters(kthw, chaptersRun);
   const exported = kthw('export', 'ansible', exportDir);
   expect(exported.code, exported.output).toBe(0);
   await onHost('server', `printf '%s\\n' ${shq(hostileText)} >${shq(hostilePath)} && chmod 0600 ${shq(hostilePath)}`);
