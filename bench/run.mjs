@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
 const here = new URL('.', import.meta.url);
-const all = readdirSync(here).filter((f) => /\.(mjs|ts)$/.test(f) && !['run.mjs', 'measure.mjs'].includes(f));
+const all = readdirSync(here).filter((f) => /\.(mjs|ts)$/.test(f) && !['run.mjs', 'measure.mjs', 'own-lab.ts'].includes(f));
 const wanted = process.argv.slice(2);
 for (const file of all.filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))) {
   const runner = file.endsWith('.ts') ? ['npx', 'tsx', file] : [process.execPath, file];
