@@ -66,8 +66,17 @@ export async function ensureVaultPassword(labDir: string): Promise<string> {
   return path;
 }
 
-/** The clear text is written only inside the lab directory (0700), encrypted to `target`, then removed. */
+/**
+ * The clear text is written only inside the lab directory (0700), encrypted to `target`, then removed.
+ * A vault that already holds exactly this text is left as it is: encryption is salted, so writing it
+ * again would change every line of a committed export whose secrets did not change.
+ */
 async function encryptInto(text: string, target: string, passwordFile: string, labDir: string): Promise<void> {
+  const current = await promisify(execFile)('ansible-vault', ['view', '--vault-password-file', passwordFile, target]).then(
+    (result) => result.stdout,
+    () => undefined, // absent, or not ours to read: written anew
+  );
+  if (current === text) return;
   const clear = join(labDir, `.vault-${process.pid}-${randomBytes(4).toString('hex')}.yml`);
   await writeFile(clear, text, { mode: 0o600 });
   try {

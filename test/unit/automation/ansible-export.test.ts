@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -86,5 +86,24 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
     const parsed = JSON.parse(inventory.stdout) as Record<string, { hosts?: string[] }> & { _meta: { hostvars: Record<string, { ansible_host: string; hostname_short?: string }> } };
     for (const host of lab.hosts) expect(parsed._meta.hostvars[host.name]?.hostname_short).toBe(host.name);
     expect(parsed.workers?.hosts?.length).toBe(lab.hosts.filter((h) => h.roles.includes('worker')).length);
+  });
+
+  // Last: it changes the lab directory's encryption config.
+  it('exports again byte for byte (a committed export shows no diff); a changed secret re-encrypts the vault', async () => {
+    const snapshot = async () => new Map(await Promise.all((await filesUnder(written.dir)).map(async (f) => [f, await readFile(f, 'utf8')] as const)));
+    const before = await snapshot();
+    const plans = chapters.filter((c) => c.meta.tracks.includes(lab.track)).map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: join(root, 'mirror') }) }));
+    await writeAnsibleProject(lab, labDir, plans, written.dir);
+    expect(await snapshot()).toEqual(before);
+
+    const configPath = join(labDir, 'secrets/encryption-config.yaml');
+    await writeFile(configPath, (await readFile(configPath, 'utf8')).replace(/secret:\s*\S+/, `secret: ${Buffer.alloc(32, 7).toString('base64')}`));
+    await writeAnsibleProject(lab, labDir, plans, written.dir);
+    const after = await snapshot();
+    const vault = join(written.dir, 'group_vars/all/vault.yml');
+    expect(after.get(vault)).not.toBe(before.get(vault));
+    expect([...after].filter(([f, text]) => before.get(f) !== text).map(([f]) => f)).toEqual([vault]);
+    const clear = await run('ansible-vault', ['view', vault], { cwd: written.dir });
+    expect(clear.stdout).toContain(Buffer.alloc(32, 7).toString('base64'));
   });
 });
