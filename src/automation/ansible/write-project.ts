@@ -9,6 +9,7 @@ import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { EnvironmentError, UsageError } from '../../util/errors.js';
+import { replaceManifest } from './export-manifest.js';
 import { buildAnsibleProject, vaultPasswordFile, type AnsibleProject, type ExportChapter } from './project.js';
 import type { Lab } from '../../lab/types.js';
 import { isVaulted, secretVarName } from './secret-vars.js';
@@ -54,6 +55,7 @@ export async function writeAnsibleProject(lab: Lab, labDir: string, chapters: Ex
     password,
     labDir,
   );
+  await replaceManifest(dir, [...project.files.keys(), 'group_vars/all/public.yml', 'group_vars/all/vault.yml']);
   return { dir, project, vaulted, public: open };
 }
 
