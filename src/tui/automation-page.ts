@@ -53,7 +53,7 @@ export function automationPage(meta: ChapterMeta, automation: ChapterAutomation,
   if (automation.stepBlocks === 0) points.push('This chapter changes no machine over SSH, so the role has no tasks: its work is done by kthw itself.');
   else
     points.push(
-      `**Tasks follow your steps.** Each step you did is one block of ${code(`${roleDir}tasks/main.yml`)}, named after it and run only on its host (${code('when: inventory_hostname == …')}). It runs on ${automation.hosts.map((h) => addressOf(lab, h)).join(', ')}. Each task looks before it changes anything: a file is compared before it is written, a command is guarded by a check of its effect.`,
+      `**Tasks follow your steps.** Each step you did is one block of ${code(`${roleDir}tasks/main.yml`)}, named after it and run only on its host (${code('when: inventory_hostname == …')}); steps in a row that do the same on several hosts share one block run on all of them at once (${code('when: inventory_hostname in […]')}). It runs on ${automation.hosts.map((h) => addressOf(lab, h)).join(', ')}. Each task looks before it changes anything: a file is compared before it is written, a command is guarded by a check of its effect.`,
     );
   points.push(
     automation.restarts.length > 0

@@ -25,6 +25,18 @@ export interface RoleFiles {
 }
 
 const handlerName = (unit: string) => `Restart ${unit}`;
+const GUARD = '@@kthw-guard-';
+
+/** Runs of consecutive steps whose blocks are the same, each on a host of its own. */
+function sameInARow<T extends { step: Step; same: string }>(steps: T[]): T[][] {
+  const groups: T[][] = [];
+  for (const item of steps) {
+    const last = groups.at(-1);
+    if (last && last[0]!.same === item.same && !last.some((g) => g.step.host === item.step.host)) last.push(item);
+    else groups.push([item]);
+  }
+  return groups;
+}
 
 export function roleFromPlan(plan: Plan, slug: string, placement: VarPlacement): RoleFiles {
   const role: RoleFiles = { tasks: [], handlers: [], templates: new Map(), hosts: [], localSteps: [], secrets: new Set() };
@@ -32,7 +44,8 @@ export function roleFromPlan(plan: Plan, slug: string, placement: VarPlacement):
   // A unit the plan starts without waiting (--no-block) is restarted the same way by its handler.
   const queued = new Set(plan.steps.flatMap((s) => s.actions).flatMap((a) => (a.kind === 'unit' && a.noBlock ? [a.unit] : [])));
   let counter = 0;
-  const register = () => `${slug.replace(/^[0-9]+-/, '').replace(/-/g, '_')}_guard_${++counter}`;
+  const guardName = () => `${slug.replace(/^[0-9]+-/, '').replace(/-/g, '_')}_guard_${++counter}`;
+  const built: Array<{ step: Step; block: unknown[]; same: string }> = [];
   for (const step of plan.steps) {
     const remote = step.actions.filter((a) => a.kind !== 'generate');
     if (step.host === 'local' || remote.length === 0) {
@@ -43,6 +56,9 @@ export function roleFromPlan(plan: Plan, slug: string, placement: VarPlacement):
     const notifiedInStep = new Set<string>();
     const block: unknown[] = [];
     const dirs = new Set<string>();
+    // Guards get their names once steps are grouped: a placeholder per step until then.
+    let guards = 0;
+    const register = () => `${GUARD}${++guards}${GUARD}`;
     for (const action of remote) {
       if (action.kind === 'directory') dirs.add(action.path);
       // kthw creates a file's directory as `mkdir -p` does; Ansible's file modules expect it to exist.
@@ -53,7 +69,19 @@ export function roleFromPlan(plan: Plan, slug: string, placement: VarPlacement):
       block.push(...tasksOf(action, step, { role, placement, register, notifiedInStep }));
     }
     notifiedInStep.forEach((unit) => notified.add(unit));
-    role.tasks.push({ name: `Step ${step.id}: ${step.title}`, when: `inventory_hostname == ${JSON.stringify(step.host)}`, block });
+    built.push({ step, block, same: JSON.stringify(block) });
+  }
+  // Steps in a row that do exactly the same on different hosts (per-host values live in host_vars)
+  // become one block run on all of them, as one would write it by hand; Ansible runs it on them at once.
+  for (const group of sameInARow(built)) {
+    const named = new Map<string, string>();
+    const block = JSON.parse(group[0]!.same.replace(new RegExp(`${GUARD}(\\d+)${GUARD}`, 'g'), (_, n: string) => named.get(n) ?? named.set(n, guardName()).get(n)!));
+    const hosts = group.map((g) => g.step.host);
+    role.tasks.push(
+      group.length === 1
+        ? { name: `Step ${group[0]!.step.id}: ${group[0]!.step.title}`, when: `inventory_hostname == ${JSON.stringify(hosts[0])}`, block }
+        : { name: `Steps ${group.map((g) => g.step.id).join(', ')}: ${group.map((g) => g.step.title).join('; ')}`, when: `inventory_hostname in ${JSON.stringify(hosts)}`, block },
+    );
   }
   role.handlers = [...notified].map((unit) => ({
     name: handlerName(unit),

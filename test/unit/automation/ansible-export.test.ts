@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { chapters } from '../../../chapters/index.js';
 import { writeAnsibleProject, type WrittenProject } from '../../../src/automation/ansible/write-project.js';
 import { builtinGenerators } from '../../../src/engine/builtin-generators.js';
@@ -86,6 +87,28 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
     const parsed = JSON.parse(inventory.stdout) as Record<string, { hosts?: string[] }> & { _meta: { hostvars: Record<string, { ansible_host: string; hostname_short?: string }> } };
     for (const host of lab.hosts) expect(parsed._meta.hostvars[host.name]?.hostname_short).toBe(host.name);
     expect(parsed.workers?.hosts?.length).toBe(lab.hosts.filter((h) => h.roles.includes('worker')).length);
+  });
+
+  it('gives each step of a plan to exactly one block, and steps in a row doing the same on several hosts share one', async () => {
+    let shared = 0;
+    for (const c of chapters.filter((c) => c.meta.tracks.includes(lab.track))) {
+      const role = written.project.roles.get(c.meta.id);
+      if (!role) continue;
+      const blocks = parseYaml(await readFile(join(written.dir, 'roles', role.name, 'tasks/main.yml'), 'utf8')) as Array<{ name: string; when: string; block: unknown[] }>;
+      const remote = c.plan(lab, {}).steps.filter((s) => s.host !== 'local' && s.actions.some((a) => a.kind !== 'generate'));
+      const owners = remote.map((step) => blocks.filter((b) => b.name.replace(/:.*/, '').replace(/^Steps? /, '').split(', ').includes(step.id)));
+      expect(owners.map((o) => o.length), c.meta.id).toEqual(remote.map(() => 1));
+      for (const [i, step] of remote.entries()) expect(owners[i]![0]!.when).toMatch(new RegExp(`inventory_hostname (== "${step.host}"|in \\[.*"${step.host}".*\\])`));
+      for (let i = 1; i < blocks.length; i++) {
+        const same = JSON.stringify(blocks[i]!.block).replace(/_guard_\d+/g, '') === JSON.stringify(blocks[i - 1]!.block).replace(/_guard_\d+/g, '');
+        if (same) expect(blocks[i]!.when === blocks[i - 1]!.when, `${c.meta.id}: ${blocks[i - 1]!.name} and ${blocks[i]!.name} could be one block`).toBe(true);
+      }
+      shared += blocks.filter((b) => b.when.includes(' in [')).length;
+    }
+    // ipv6-ha: the three etcd members' steps are alike; classic has one etcd member and no such run.
+    if (lab.track === 'ipv6-ha') expect(shared).toBeGreaterThan(0);
+    const etcd = await readFile(join(written.dir, 'roles/etcd/tasks/main.yml'), 'utf8');
+    if (lab.track === 'ipv6-ha') expect(etcd).toContain('when: inventory_hostname in ["server","server2","server3"]');
   });
 
   // Last: it changes the lab directory's encryption config.
