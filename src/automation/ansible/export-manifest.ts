@@ -11,7 +11,7 @@ export const MANIFEST = '.kthw-export';
 const header = '# Files written by kthw export ansible; the next export removes those it no longer writes.\n';
 
 /** Writes the manifest for `written` (paths relative to `dir`) and removes what only the last one listed. */
-export async function replaceManifest(dir: string, written: string[]): Promise<string[]> {
+export async function replaceManifest(dir: string, written: string[]): Promise<void> {
   const previous = await readManifest(dir);
   const now = new Set(written);
   const stale = previous.filter((path) => !now.has(path));
@@ -20,7 +20,6 @@ export async function replaceManifest(dir: string, written: string[]): Promise<s
     await removeEmptyParents(dir, dirname(path));
   }
   await writeFile(join(dir, MANIFEST), header + [...now].sort().map((p) => `${p}\n`).join(''));
-  return stale;
 }
 
 /** The listed paths that stay inside the project; a line naming anything outside it is ignored. */

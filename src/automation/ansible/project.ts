@@ -36,7 +36,7 @@ export const roleName = (slug: string) => slug.replace(/^[0-9]+-/, '').replace(/
 
 export function buildAnsibleProject(lab: Lab, labDir: string, chapters: ExportChapter[]): AnsibleProject {
   for (const path of [labDir]) {
-    if (/[\s"'\\%]/.test(path)) throw new UsageError(`the lab directory ${path} contains a space, quote or %, which ansible.cfg's ssh_args cannot carry`, { fix: 'set KTHW_HOME to a path without spaces or quotes' });
+    if (/[\s"'\\%]/.test(path)) throw new UsageError(`the lab directory ${path} contains a space, quote or %, which ansible.cfg's ssh_args cannot carry`, { fix: 'set KTHW_HOME to a path without spaces, quotes or %' });
   }
   const files = new Map<string, string>();
   const roles = new Map<string, { name: string; role: RoleFiles }>();

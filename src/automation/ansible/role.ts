@@ -45,7 +45,7 @@ export function roleFromPlan(plan: Plan, slug: string, placement: VarPlacement):
   const queued = new Set(plan.steps.flatMap((s) => s.actions).flatMap((a) => (a.kind === 'unit' && a.noBlock ? [a.unit] : [])));
   let counter = 0;
   const guardName = () => `${slug.replace(/^[0-9]+-/, '').replace(/-/g, '_')}_guard_${++counter}`;
-  const built: Array<{ step: Step; block: unknown[]; same: string }> = [];
+  const built: Array<{ step: Step; same: string }> = [];
   for (const step of plan.steps) {
     const remote = step.actions.filter((a) => a.kind !== 'generate');
     if (step.host === 'local' || remote.length === 0) {
@@ -69,7 +69,7 @@ export function roleFromPlan(plan: Plan, slug: string, placement: VarPlacement):
       block.push(...tasksOf(action, step, { role, placement, register, notifiedInStep }));
     }
     notifiedInStep.forEach((unit) => notified.add(unit));
-    built.push({ step, block, same: JSON.stringify(block) });
+    built.push({ step, same: JSON.stringify(block) });
   }
   // Steps in a row that do exactly the same on different hosts (per-host values live in host_vars)
   // become one block run on all of them, as one would write it by hand; Ansible runs it on them at once.
