@@ -2,10 +2,11 @@
 // fd00:10:250::/64, so it meets neither a test run's labs nor the learner's), in a scratch KTHW_HOME,
 // booted with the given chapters done; taken down and removed when the benchmark is over.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { labVariant } from '../test/support/lab-variant.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -19,9 +20,7 @@ export async function benchLab(given: string | undefined, last: number, bench: (
   if (given) return bench(given);
   const scratch = mkdtempSync(join(tmpdir(), 'kthw-bench-lab-'));
   process.env.KTHW_HOME = join(scratch, 'home');
-  const labFile = join(scratch, 'bench.yaml');
-  const classic = readFileSync(join(root, 'lab/classic.yaml'), 'utf8');
-  writeFileSync(labFile, classic.replace(/^name: classic$/m, 'name: bench').replaceAll('10.240.', '10.250.').replaceAll('fd00:10:240:', 'fd00:10:250:'));
+  const labFile = labVariant(scratch, 'classic', 'bench', [['10.240.', '10.250.'], ['fd00:10:240:', 'fd00:10:250:']]);
   try {
     process.stderr.write(`no lab file given: booting lab bench with chapters 1-${last} done…\n`);
     kthw(labFile, 'lab', 'up');

@@ -8,7 +8,7 @@ import { labDown, labUp } from '../../lab/local/index.js';
 import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
 import { runKthw } from '../support/run-kthw.js';
-import { labVariant, sshRun, useLabHome } from './helpers.js';
+import { kthwOn, labVariant, sshRun, useLabHome } from './helpers.js';
 
 /*
  * Chapters 05–07 on real machines, both tracks: the classic lab every lab test shares, and an
@@ -30,10 +30,7 @@ interface CheckJson {
   diagnosis?: { found: string; where: string };
 }
 
-function kthw(labFile: string, ...args: string[]) {
-  const result = runKthw(['--lab', labFile, ...args], { env: { KTHW_HOME: inject('kthwHome') } });
-  return { ...result, output: result.stdout + result.stderr };
-}
+const kthw = kthwOn;
 
 function verifyJson(labFile: string, chapter: string): { code: number | null; checks: CheckJson[] } {
   const result = runKthw(['--lab', labFile, '--json', 'verify', chapter], { env: { KTHW_HOME: inject('kthwHome') } });

@@ -8,22 +8,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chapters as registry } from '../../chapters/index.js';
 import { labDown } from '../../lab/local/index.js';
 import { loadLab } from '../../src/lab/load.js';
-import { runKthw } from '../support/run-kthw.js';
-import { ansiblePlaybook, labVariant, recapChanged, upWithChapters, useLabHome } from './helpers.js';
+import { ansiblePlaybook, kthwOn, labVariant, recapChanged, upWithChapters, useLabHome } from './helpers.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-exv6-'));
 const labFile = labVariant(scratch, 'ipv6-ha', 'exv6', [['fd00:4:', 'fd00:58:']]);
 const lab = await loadLab(labFile);
 const chapters = ['chapter-1', 'chapter-2', 'chapter-3', 'chapter-4', 'chapter-5', 'chapter-6', 'chapter-7'];
 
-function kthw(...args: string[]) {
-  const result = runKthw(['--lab', labFile, ...args], { env: { KTHW_HOME: inject('kthwHome') } });
-  return { ...result, output: result.stdout + result.stderr };
-}
+const kthw = (...args: string[]) => kthwOn(labFile, ...args);
 
 beforeAll(() => {
   useLabHome();

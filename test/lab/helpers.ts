@@ -1,12 +1,12 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { expect, inject } from 'vitest';
 import type { Lab } from '../../src/lab/types.js';
 import { labSshArgs } from '../../lab/local/index.js';
 import { bridgeNetns, hostVeth, labCgroup, machineName } from '../../lab/local/names.js';
 import { labStateDir } from '../../lab/local/paths.js';
 import { recordPath } from '../../lab/local/runtime-record.js';
+import { runKthw } from '../support/run-kthw.js';
 
 /** Points this test file at the run's KTHW_HOME (lab dirs live there). */
 export function useLabHome(): void {
@@ -61,16 +61,12 @@ export function labTraces(lab: Lab): Record<string, string[]> {
 
 export const NO_TRACES = { netns: [], links: [], mounts: [], cgroups: [], processes: [], files: [] };
 
-/**
- * A shipped lab file under another name with its addresses moved (each `[from, to]` replaced
- * everywhere), written into `dir`: a lab of one test file's own that never meets another file's.
- */
-export function labVariant(dir: string, shipped: 'classic' | 'ipv6-ha', name: string, moves: Array<[string, string]>): string {
-  let text = readFileSync(join(import.meta.dirname, '..', '..', 'lab', `${shipped}.yaml`), 'utf8').replace(new RegExp(`^name: ${shipped}$`, 'm'), `name: ${name}`);
-  for (const [from, to] of moves) text = text.replaceAll(from, to);
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, text);
-  return file;
+export { labVariant } from '../support/lab-variant.js';
+
+/** `kthw --lab FILE …` in the test run's KTHW_HOME, its stdout and stderr also joined as `output`. */
+export function kthwOn(labFile: string, ...args: string[]) {
+  const result = runKthw(['--lab', labFile, ...args], { env: { KTHW_HOME: inject('kthwHome') } });
+  return { ...result, output: result.stdout + result.stderr };
 }
 
 /** Boots the lab and runs these chapters through the kthw binary, each expected to succeed. */

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { labDown } from '../../lab/local/index.js';
 import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
-import { KTHW_BIN, runKthw } from '../support/run-kthw.js';
-import { ansiblePlaybook, labVariant, recapChanged, sshRun, upWithChapters, useLabHome } from './helpers.js';
+import { KTHW_BIN } from '../support/run-kthw.js';
+import { ansiblePlaybook, kthwOn, labVariant, recapChanged, sshRun, upWithChapters, useLabHome } from './helpers.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-rpl-'));
 const labFile = labVariant(scratch, 'classic', 'rpl', [['10.240.', '10.248.'], ['fd00:10:240:', 'fd00:10:248:']]);
@@ -24,11 +24,6 @@ const chaptersRun = ['chapter-1', 'chapter-2', 'chapter-3', 'chapter-4', 'chapte
 
 function kthw(...args: string[]) {
   return kthwOn(labFile, ...args);
-}
-
-function kthwOn(file: string, ...args: string[]) {
-  const result = runKthw(['--lab', file, ...args], { env: { KTHW_HOME: inject('kthwHome') } });
-  return { ...result, output: result.stdout + result.stderr };
 }
 
 interface ReplayJson {

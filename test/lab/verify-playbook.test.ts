@@ -18,8 +18,7 @@ import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
 import type { CheckSpec } from '../../src/plan/types.js';
 import { shq } from '../../src/ssh/shell-quote.js';
-import { runKthw } from '../support/run-kthw.js';
-import { labVariant, sshRun, upWithChapters, useLabHome } from './helpers.js';
+import { kthwOn, labVariant, sshRun, upWithChapters, useLabHome } from './helpers.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-vfy-'));
@@ -32,10 +31,7 @@ const hostilePath = `/root/it's $(touch vfy-pwned) {{ 7 * 6 }}.txt`;
 const hostileText = "{{ lookup('pipe', 'touch /tmp/vfy-pwned-controller') }}";
 const localFile = join(scratch, 'local-file');
 
-function kthw(...args: string[]) {
-  const result = runKthw(['--lab', labFile, ...args], { env: { KTHW_HOME: inject('kthwHome') } });
-  return { ...result, output: result.stdout + result.stderr };
-}
+const kthw = (...args: string[]) => kthwOn(labFile, ...args);
 
 const labDir = () => join(inject('kthwHome'), lab.name);
 
