@@ -1,5 +1,6 @@
 /** The files chapter 02 expects in the jumpbox's downloads/ directory, rendered from the lab's versions. */
 import type { ComponentVersion, Lab } from '../../src/lab/types.js';
+import { DOWNLOAD_NAME_FIX, downloadFileName, findDownloadClashes } from '../../src/lab/download-files.js';
 import { renderUrl } from '../../src/lab/url-template.js';
 import { UsageError } from '../../src/util/errors.js';
 
@@ -12,19 +13,12 @@ export interface Download {
   sha256?: string;
 }
 
-const safeFileName = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
-
 function downloadsOf(lab: Lab, component: string, spec: ComponentVersion): Download[] {
   if (spec.source !== 'download') return [];
   return spec.urls.map((template) => {
     const url = renderUrl(template, spec.version, lab.arch);
-    const file = new URL(url).pathname.split('/').pop() ?? '';
-    if (!safeFileName.test(file)) {
-      throw new UsageError(`download URL ${url} (${component}) does not end in a plain file name`, {
-        where: lab.source,
-        fix: 'each download URL must end in the file name it saves as, e.g. .../kubelet or .../etcd-v3.6.0-linux-amd64.tar.gz',
-      });
-    }
+    const file = downloadFileName(url);
+    if (file === undefined) throw new UsageError(`download URL ${url} (${component}) does not end in a plain file name`, { where: lab.source, fix: DOWNLOAD_NAME_FIX });
     return { component, version: spec.version, url, file, sha256: spec.sha256[file] };
   });
 }
@@ -32,17 +26,9 @@ function downloadsOf(lab: Lab, component: string, spec: ComponentVersion): Downl
 /** Every file to download for this lab, in the lab file's order; components from the image are left out. */
 export function downloadsFor(lab: Lab): Download[] {
   const all = Object.entries(lab.versions).flatMap(([component, spec]) => downloadsOf(lab, component, spec));
-  const seen = new Map<string, string>();
-  for (const d of all) {
-    const other = seen.get(d.file);
-    if (other !== undefined && other !== d.url) {
-      throw new UsageError(`two downloads would both be saved as downloads/${d.file}`, {
-        where: lab.source,
-        fix: `make the URLs of ${d.component} end in distinct file names`,
-      });
-    }
-    seen.set(d.file, d.url);
-  }
+  const downloaded = Object.entries(lab.versions).filter(([, spec]) => spec.source === 'download');
+  const clash = findDownloadClashes(downloaded.map(([component, spec]) => ({ component, version: spec.version, urls: spec.urls })), lab.arch)[0];
+  if (clash) throw new UsageError(`two downloads would both be saved as downloads/${clash.file}`, { where: lab.source, fix: `make the URLs of ${clash.component} end in distinct file names` });
   return all.filter((d, i) => all.findIndex((e) => e.url === d.url) === i);
 }
 

@@ -1,6 +1,7 @@
 /** Each host (names, addresses, pod ranges, ASNs), the role counts, and the SSH jump chains. */
 import { containsAddress, containsCidr, formatAddress, formatCidr, overlaps, type Cidr } from './cidr.js';
 import type { RawLab } from './schema.js';
+import { reservedHostName } from './reserved-names.js';
 import { address, cidr, FAMILIES, Reporter, reservedIn, type RawHost } from './semantic-support.js';
 import type { PerFamily, Role } from './types.js';
 
@@ -13,6 +14,8 @@ export function checkHosts(raw: RawLab, nodes: PerFamily<Cidr>, report: Reporter
 
   raw.hosts.forEach((host, i) => {
     const at = (...rest: Array<string | number>) => ['hosts', i, ...rest];
+    const reserved = reservedHostName(host.name);
+    if (reserved) report.add(at('name'), `host name "${host.name}" is reserved: ${reserved}`, 'rename the host, e.g. "node-9" or "server-1"');
     const earlier = names.get(host.name);
     if (earlier !== undefined) report.add(at('name'), `host name "${host.name}" is already used by hosts[${earlier}]`, 'give every host its own name');
     else names.set(host.name, i);

@@ -5,6 +5,7 @@
  */
 import { buildLab } from './build-lab.js';
 import type { Cidr } from './cidr.js';
+import { checkClusterLimits, checkNodeNetworks } from './check-cluster.js';
 import { checkHosts, checkJumps, checkRoles } from './check-hosts.js';
 import { checkClusterRanges, checkHostAddress } from './check-networks.js';
 import { checkVersions } from './check-versions.js';
@@ -25,12 +26,14 @@ export function checkSemantics(raw: RawLab, yaml: YamlSource): { lab?: Lab; prob
     report.add(['networks', 'nodes'], 'track ipv6-ha needs an IPv6 node network', 'add ipv6: to networks.nodes, e.g. "fd00:4::/64"');
   }
 
+  checkNodeNetworks(nodes, report);
   checkHostAddress(raw, nodes, report);
   checkClusterRanges(raw, nodes, report);
   checkHosts(raw, nodes, report);
   checkRoles(raw, report);
   checkJumps(raw.hosts, report);
   checkVersions(raw, report);
+  checkClusterLimits(raw, report);
 
   if (report.problems.length > 0) return { problems: report.problems };
   return { lab: buildLab(raw, yaml.source), problems: [] };

@@ -1,14 +1,12 @@
 /** `inventory.yml` from the lab file: the groups by role, and the connection kthw itself uses. */
 import { primaryAddress, type Lab, type Role } from '../../lab/types.js';
+import { ANSIBLE_GROUPS } from '../../lab/reserved-names.js';
 import { jumpSshArgs, localLabKey } from './ssh-options.js';
 
-const groups: Array<[string, Role]> = [
-  ['jumpbox', 'jumpbox'],
-  ['controllers', 'controller'],
-  ['etcd', 'etcd'],
-  ['workers', 'worker'],
-  ['routers', 'router'],
-];
+// The lab refuses host names equal to these groups (lab/reserved-names.ts): a play's host pattern
+// that names a group would reach every member. Plural, so the jumpbox host `jumpbox` stays free.
+const roleOf: Record<(typeof ANSIBLE_GROUPS)[number], Role> = { jumpboxes: 'jumpbox', controllers: 'controller', etcd: 'etcd', workers: 'worker', routers: 'router' };
+const groups: Array<[string, Role]> = ANSIBLE_GROUPS.map((group) => [group, roleOf[group]]);
 
 export function inventory(lab: Lab, labDir: string): unknown {
   const byName = new Map(lab.hosts.map((h) => [h.name, h]));

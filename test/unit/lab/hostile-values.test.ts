@@ -15,7 +15,8 @@ const FIELDS: Array<{ field: string; line: number; place: (quoted: string, raw: 
   { field: 'ssh user', line: 16, place: (q) => edit(CLASSIC, '    roles: [jumpbox]\n', `    roles: [jumpbox]\n    ssh: { user: ${q} }\n`) },
   { field: 'ssh identity', line: 16, place: (q) => edit(CLASSIC, '    roles: [jumpbox]\n', `    roles: [jumpbox]\n    ssh: { identity: ${q} }\n`) },
   { field: 'ssh jump host', line: 16, place: (q) => edit(CLASSIC, '    roles: [jumpbox]\n', `    roles: [jumpbox]\n    ssh: { jump: ${q} }\n`) },
-  { field: 'component name', line: 29, place: (q) => edit(CLASSIC, '  etcd:\n', `  ${q}:\n`) },
+  // Added beside etcd: a lab without etcd has a problem of its own.
+  { field: 'component name', line: 29, place: (q) => edit(CLASSIC, 'versions:\n', `versions:\n  ${q}: { version: v1.0.0, source: image }\n`) },
   { field: 'version', line: 30, place: (q) => edit(CLASSIC, 'version: v3.6.0-rc.3', `version: ${q}`) },
   {
     field: 'URL',
