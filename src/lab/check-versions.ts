@@ -2,6 +2,7 @@
 import { checkComponentName, checkFileName, checkSha256, checkUrlTemplate, checkVersion } from './safe-values.js';
 import type { RawLab } from './schema.js';
 import { DOWNLOAD_NAME_FIX, downloadFileName, findDownloadClashes } from './download-files.js';
+import { quoted } from './lab-error.js';
 import { Reporter } from './semantic-support.js';
 import { renderUrl } from './url-template.js';
 
@@ -25,14 +26,14 @@ export function checkVersions(raw: RawLab, report: Reporter): void {
       continue;
     }
     if (name === 'etcd' && !/^v?\d+\.\d+\.\d+/.test(component.version)) {
-      report.add(at('version'), `etcd version ${JSON.stringify(component.version)} is not major.minor.patch: chapter 07 needs it to choose etcd's settings`, 'write it as etcd tags its releases, e.g. v3.5.16');
+      report.add(at('version'), `etcd version ${quoted(component.version)} is not major.minor.patch: chapter 07 needs it to choose etcd's settings`, 'write it as etcd tags its releases, e.g. v3.5.16');
     }
     const fileNames = new Set<string>();
     component.urls.forEach((url, u) => {
       const complaint = checkUrlTemplate(url, name);
       if (complaint) return report.add(at('urls', u), complaint.message, complaint.fix);
       const file = downloadFileName(renderUrl(url, component.version, raw.arch));
-      if (file === undefined) report.add(at('urls', u), `download URL ${JSON.stringify(shorten(url))} of ${name} does not end in a plain file name`, DOWNLOAD_NAME_FIX);
+      if (file === undefined) report.add(at('urls', u), `download URL ${quoted(url)} of ${name} does not end in a plain file name`, DOWNLOAD_NAME_FIX);
       else fileNames.add(file);
     });
     if (component.source === 'download') valid.push({ component: name, version: component.version, urls: component.urls });
@@ -57,6 +58,3 @@ export function checkVersions(raw: RawLab, report: Reporter): void {
   }
 }
 
-function shorten(text: string): string {
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
-}

@@ -11,6 +11,23 @@ export interface LabProblem {
   fix?: string;
 }
 
+/** Longest value echoed in a message: a 10,000-character name is shown by its start and length. */
+const MAX_SHOWN = 160;
+/** Problems listed in one error; the rest are counted. */
+export const MAX_LISTED_PROBLEMS = 20;
+/** No message line grows past this, whatever it quotes. */
+const MAX_LINE = 400;
+
+/** `value` as a JSON string, cut with an ellipsis (and its length) when long. */
+export function quoted(value: string): string {
+  if (value.length <= MAX_SHOWN) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, MAX_SHOWN))}… (${value.length} characters)`;
+}
+
+function bounded(line: string): string {
+  return line.length <= MAX_LINE ? line : `${line.slice(0, MAX_LINE - 1)}…`;
+}
+
 export function problemWhere(problem: LabProblem): string {
   return `${problem.source}:${problem.line}:${problem.column}`;
 }
@@ -24,7 +41,9 @@ export class LabError extends UsageError {
   readonly problems: readonly LabProblem[];
 
   constructor(problems: LabProblem[]) {
-    const sorted = [...problems].sort((a, b) => a.line - b.line || a.column - b.column);
+    const sorted = [...problems]
+      .sort((a, b) => a.line - b.line || a.column - b.column)
+      .map((p) => ({ ...p, message: bounded(p.message), ...(p.fix !== undefined ? { fix: bounded(p.fix) } : {}) }));
     const first = sorted[0];
     if (!first) throw new Error('LabError needs at least one problem');
     super(sorted.length === 1 ? first.message : listProblems(sorted), { where: problemWhere(first), fix: first.fix });
@@ -35,9 +54,11 @@ export class LabError extends UsageError {
 
 function listProblems(problems: LabProblem[]): string {
   const lines = [`the lab file has ${problems.length} problems:`];
-  for (const problem of problems) {
+  for (const problem of problems.slice(0, MAX_LISTED_PROBLEMS)) {
     lines.push(`  ${problemWhere(problem)}: ${problem.message}`);
     if (problem.fix) lines.push(`      fix: ${problem.fix}`);
   }
+  const more = problems.length - MAX_LISTED_PROBLEMS;
+  if (more > 0) lines.push(`  … and ${more} more problem${more === 1 ? '' : 's'} (fix these first, then validate again)`);
   return lines.join('\n');
 }

@@ -4,6 +4,8 @@
  * They accept narrow character sets rather than reject known-bad ones: whatever is not
  * listed (`;`, `$(`, backticks, quotes, spaces, newlines, a leading `-`) never passes.
  */
+import { quoted } from './lab-error.js';
+
 export interface Complaint {
   message: string;
   fix?: string;
@@ -20,9 +22,7 @@ const URL_SHAPE = /^https?:\/\/([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-
 /** Placeholders a URL template may use. */
 export const URL_PLACEHOLDERS = ['version', 'version_bare', 'arch'] as const;
 
-function shown(value: string): string {
-  return JSON.stringify(value);
-}
+const shown = quoted;
 
 /** A lower-case look-alike of `value` that is a DNS label, to suggest; undefined if none. */
 export function suggestLabel(value: string): string | undefined {

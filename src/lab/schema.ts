@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { parseAddress, parseCidr, type IpFamily } from './cidr.js';
+import { quoted } from './lab-error.js';
 import {
   checkIdentity,
   checkLabel,
@@ -33,9 +34,9 @@ const familyName = (family: IpFamily) => (family === 4 ? 'IPv4' : 'IPv6');
 function addressOf(family: IpFamily | undefined, what: string) {
   return checked((value) => {
     const address = parseAddress(value);
-    if (!address) return { message: `${what} ${JSON.stringify(value)} is not an IP address`, fix: 'write a plain address without a /length, e.g. 10.240.0.20 or fd00:4::20' };
+    if (!address) return { message: `${what} ${quoted(value)} is not an IP address`, fix: 'write a plain address without a /length, e.g. 10.240.0.20 or fd00:4::20' };
     if (family && address.family !== family) {
-      return { message: `${what} ${JSON.stringify(value)} is not an ${familyName(family)} address`, fix: `put it under ${address.family === 4 ? 'ipv4' : 'ipv6'}:` };
+      return { message: `${what} ${quoted(value)} is not an ${familyName(family)} address`, fix: `put it under ${address.family === 4 ? 'ipv4' : 'ipv6'}:` };
     }
     return undefined;
   });
@@ -44,9 +45,9 @@ function addressOf(family: IpFamily | undefined, what: string) {
 function cidrOf(family: IpFamily, what: string) {
   return checked((value) => {
     const parsed = parseCidr(value);
-    if (!parsed.ok) return { message: `${what} ${JSON.stringify(value)} is not a prefix: it ${parsed.reason}`, fix: 'write it as ADDRESS/LENGTH with the host bits zero, e.g. 10.240.0.0/24' };
+    if (!parsed.ok) return { message: `${what} ${quoted(value)} is not a prefix: it ${parsed.reason}`, fix: 'write it as ADDRESS/LENGTH with the host bits zero, e.g. 10.240.0.0/24' };
     if (parsed.cidr.family !== family) {
-      return { message: `${what} ${JSON.stringify(value)} is not an ${familyName(family)} prefix`, fix: `put it under ${parsed.cidr.family === 4 ? 'ipv4' : 'ipv6'}:` };
+      return { message: `${what} ${quoted(value)} is not an ${familyName(family)} prefix`, fix: `put it under ${parsed.cidr.family === 4 ? 'ipv4' : 'ipv6'}:` };
     }
     return undefined;
   });

@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type * as z from 'zod';
-import type { LabProblem } from './lab-error.js';
+import { quoted, type LabProblem } from './lab-error.js';
 import { labSchema } from './schema.js';
 import { locateNode, pathText, problemAt, sourceTextAt, type DocPath, type YamlSource } from './yaml-source.js';
 
@@ -53,7 +53,7 @@ function problemsOf(issue: Issue, yaml: YamlSource): LabProblem[] {
         return problemAt(yaml, {
           path: [...path, key],
           atKey: true,
-          message: `unknown key "${key}" in ${where}`,
+          message: `unknown key ${quoted(String(key))} in ${where}`,
           fix: near ? `did you mean "${near}"?` : `remove it; the keys allowed here are ${allowed.join(', ')}`,
         });
       });
@@ -74,7 +74,7 @@ function problemsOf(issue: Issue, yaml: YamlSource): LabProblem[] {
       return [
         problemAt(yaml, {
           path,
-          message: `${where} must be one of ${values.join(', ')}, not ${JSON.stringify(written)}`,
+          message: `${where} must be one of ${values.join(', ')}, not ${quoted(written)}`,
           fix: near ? `did you mean "${near}"?` : `write one of ${values.join(', ')}`,
         }),
       ];
@@ -119,7 +119,7 @@ function describeNode(node: Node | undefined): string {
     if (value === null) return 'empty';
     if (typeof value === 'number') return `the number ${String(value)}`;
     if (typeof value === 'boolean') return `the boolean ${String(value)}`;
-    if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+    if (typeof value === 'string') return `the string ${quoted(value)}`;
     if (value instanceof Uint8Array) return 'binary data';
   }
   return 'something else';

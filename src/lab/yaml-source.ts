@@ -30,8 +30,8 @@ export function parseYaml(text: string, source: string): ParseYamlResult {
         line,
         column: col,
         path: '',
-        message: `YAML: ${firstLine(error.message)}`,
-        fix: syntaxFix(error.code),
+        message: `YAML: ${ownWords(error.code, firstLine(error.message))}`,
+        fix: /call stack/i.test(error.message) ? 'a lab file is a few levels deep: start from a copy of lab/classic.yaml' : syntaxFix(error.code),
       };
     });
     return { ok: false, problems };
@@ -46,6 +46,10 @@ function keyProblems(yaml: YamlSource): LabProblem[] {
     Pair(_, pair) {
       const key = pair.key as Node | null;
       const plain = isScalar(key) && (typeof key.value === 'string' || typeof key.value === 'number');
+      if (plain && key.value === '<<') {
+        problems.push({ source: yaml.source, ...positionOf(yaml, key), path: '', message: 'YAML merge keys (<<) are not supported in lab files', fix: 'write the keys out in full where the merge would put them' });
+        return;
+      }
       const message = !plain ? 'a key must be a plain name, not a list, a mapping or an empty key' : key.value === '__proto__' ? 'the key "__proto__" is not allowed' : undefined;
       if (message) problems.push({ source: yaml.source, ...positionOf(yaml, key ?? undefined), path: '', message, fix: 'use the key names lab/classic.yaml shows' });
     },
@@ -55,6 +59,13 @@ function keyProblems(yaml: YamlSource): LabProblem[] {
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** The yaml library's messages that speak of its own API, in the lab file's terms. */
+function ownWords(code: string, message: string): string {
+  if (code === 'MULTIPLE_DOCS') return 'the file holds more than one document (a "---" line starts another)';
+  if (/call stack/i.test(message)) return 'the file nests lists, mappings or aliases too deeply to read';
+  return message;
 }
 
 function syntaxFix(code: string): string {
