@@ -4,8 +4,11 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { globalOptions } from './global-options.js';
+import { endQuietlyWhenReaderGoes } from './quiet-pipes.js';
 import { runAction } from './run-action.js';
 import { VERSION } from './version.js';
+
+endQuietlyWhenReaderGoes();
 
 const program = new Command('kthw')
   .description('A terminal tutor for Kubernetes the Hard Way: build it by hand on real machines, verify it, replay it.')
