@@ -35,10 +35,14 @@ export interface CliSession extends TutorSession {
   setParams(chapterId: string, params: Record<string, string>): Promise<void>;
 }
 
-export async function openSession(options: Pick<GlobalOptions, 'lab'>, command = 'kthw'): Promise<CliSession> {
+/**
+ * `readOnly`: the command only reads (chapters, status, verify until it records results): the lab
+ * directory is created when something is first written, not on opening.
+ */
+export async function openSession(options: Pick<GlobalOptions, 'lab'>, command = 'kthw', { readOnly = false }: { readOnly?: boolean } = {}): Promise<CliSession> {
   const labFile = options.lab ?? builtinLabPath('classic');
   const lab = await loadLab(labFile);
-  const store = await StateStore.open({ labName: lab.name, labFile, command });
+  const store = await StateStore.open({ labName: lab.name, labFile, command, create: !readOnly });
   // ssh2 and the PKI code load on first use: listing chapters or progress needs neither.
   let pool: Promise<SshPool> | undefined;
   const connect = () =>
@@ -75,6 +79,7 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
     },
     async run(key: string, runOptions: RunOptions = {}) {
       const plan = await planOf(key);
+      await store.ensureDir();
       if (runOptions.fromStep === undefined && runOptions.onlyStep === undefined) await snapshotChapterStart(lab, plan.chapter);
       const steps = runOptions.onlyStep ? { ...plan, steps: plan.steps.filter((s) => s.id === runOptions.onlyStep) } : plan;
       if (runOptions.onlyStep && steps.steps.length === 0) throw new UsageError(`${plan.chapter} has no step ${runOptions.onlyStep}`, { fix: `use one of: ${plan.steps.map((s) => s.id).join(', ')}` });

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { EnvironmentError, UsageError } from '../util/errors.js';
 import { isTempFileOf, writeFileAtomic } from './atomic-write.js';
 import { sha256File } from './fingerprint.js';
-import { ensureLabDir, type LabPaths } from './lab-dir.js';
+import { ensureLabDir, labDir, type LabPaths } from './lab-dir.js';
 import { parseStateText, readStateBytes, type LoadedState } from './read-state.js';
 import { emptyState, labStateSchema, type LabIdentity, type LabState } from './schema.js';
 import { assertNoSecrets } from './secret-guard.js';
@@ -37,6 +37,7 @@ export class StateStore {
   readonly lab: LabIdentity;
   private readonly lockWait: number;
   private readonly command: string | undefined;
+  private prepared: Promise<LabPaths> | undefined;
 
   constructor(options: StateStoreOptions) {
     this.paths = options.paths;
@@ -45,9 +46,13 @@ export class StateStore {
     this.command = options.command;
   }
 
-  /** Create (or repair the modes of) the lab directory and open its store; hashes the lab file. */
-  static async open(options: { labName: string; labFile: string; root?: string; lockWait?: number; command?: string }): Promise<StateStore> {
-    const paths = await ensureLabDir(options.labName, options.root);
+  /**
+   * Open the store of a lab; hashes the lab file. With `create` (the default) the lab directory is
+   * created (or its modes repaired) now; without, only when something is first written (`update()`,
+   * `ensureDir()`): read-only commands leave no `.kthw/<lab>/` behind.
+   */
+  static async open(options: { labName: string; labFile: string; root?: string; lockWait?: number; command?: string; create?: boolean }): Promise<StateStore> {
+    const paths = options.create === false ? labDir(options.labName, options.root) : await ensureLabDir(options.labName, options.root);
     const file = resolve(options.labFile);
     let sha256: string;
     try {
@@ -59,7 +64,17 @@ export class StateStore {
         cause: error,
       });
     }
-    return new StateStore({ paths, lab: { name: options.labName, file, sha256 }, lockWait: options.lockWait, command: options.command });
+    const store = new StateStore({ paths, lab: { name: options.labName, file, sha256 }, lockWait: options.lockWait, command: options.command });
+    if (options.create !== false) store.prepared = Promise.resolve(paths);
+    return store;
+  }
+
+  /** Create the lab directory (once) before something is written into it. */
+  ensureDir(): Promise<LabPaths> {
+    return (this.prepared ??= ensureLabDir(this.lab.name, join(this.paths.dir, '..')).catch((error: unknown) => {
+      this.prepared = undefined;
+      throw error;
+    }));
   }
 
   get file(): string {
@@ -85,6 +100,7 @@ export class StateStore {
    * is checked for secrets and validated before it is written, so a bad update writes nothing.
    */
   async update(mutator: Mutator, options: UpdateOptions = {}): Promise<LabState> {
+    await this.ensureDir();
     return withStateLock(
       this.paths.dir,
       async () => {

@@ -15,7 +15,7 @@ export const statusLabel: Record<ChapterProgress['status'], () => string> = {
 /** `kthw chapters`: id, title and progress of every chapter of this lab's track. */
 export default async function chapters(command: Command): Promise<number> {
   const options = globalOptions(command);
-  const session = await openSession(options, 'kthw chapters');
+  const session = await openSession(options, 'kthw chapters', { readOnly: true });
   try {
     const progress = await session.progress();
     if (options.json) {

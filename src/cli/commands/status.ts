@@ -11,7 +11,7 @@ import { statusLabel } from './chapters.js';
  */
 export default async function status(command: Command): Promise<number> {
   const options = globalOptions(command);
-  const session = await openSession(options, 'kthw status');
+  const session = await openSession(options, 'kthw status', { readOnly: true });
   try {
     const { lab } = session;
     const progress = await session.progress();

@@ -12,7 +12,7 @@ import { openSession } from '../session.js';
  */
 export default async function verify(command: Command, which: string): Promise<number> {
   const options = globalOptions(command);
-  const session = await openSession(options, 'kthw verify');
+  const session = await openSession(options, 'kthw verify', { readOnly: true });
   try {
     const selected = which === 'all' ? session.chapters : [session.chapter(which)];
     const report: Array<{ id: string; title: string; passed: number; failed: number; checks: CheckResult[] }> = [];
