@@ -57,10 +57,25 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
     }
     return found;
   };
+  // A chapter's plan reads the parameters the state file recorded for it (e.g. the mirror): when one
+  // no longer passes the chapter's checks, say it is the state file's, and where.
+  const planWith = (module: ChapterModule, state: LabState | undefined): Plan => {
+    const params = stringParams(state, module.meta.id);
+    try {
+      return module.plan(lab, params);
+    } catch (error) {
+      if (!(error instanceof UsageError) || Object.keys(params).length === 0) throw error;
+      const names = Object.keys(params).map((name) => `chapters.${module.meta.id}.params.${name}`);
+      throw new UsageError(`a parameter the state file ${store.file} recorded for ${module.meta.id} is no longer valid: ${bounded(error.message)}`, {
+        where: store.file,
+        fix: `record it again (e.g. kthw run ${module.meta.id} --mirror DIR), or delete ${names.join(', ')} from ${store.file}`,
+        cause: error,
+      });
+    }
+  };
   const planOf = async (key: string): Promise<Plan> => {
     const module = chapter(key);
-    const state = await store.read();
-    return module.plan(lab, stringParams(state, module.meta.id));
+    return planWith(module, await store.read());
   };
 
   const session: CliSession = {
@@ -75,7 +90,7 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
     lesson: (key) => readFile(join(lessonDir(), chapter(key).meta.slug, 'lesson.md'), 'utf8'),
     async progress() {
       const state = await store.read();
-      return applicable.map((module) => progressOf(module, module.plan(lab, stringParams(state, module.meta.id)), state));
+      return applicable.map((module) => progressOf(module, planWith(module, state), state));
     },
     async run(key: string, runOptions: RunOptions = {}) {
       const plan = await planOf(key);
@@ -171,6 +186,11 @@ function sshLine(lab: Lab, name: string): string {
   if (!host) return `ssh ${name}`;
   const address = host.addresses.ipv6 && lab.track === 'ipv6-ha' ? host.addresses.ipv6 : (host.addresses.ipv4 ?? host.addresses.ipv6);
   return `ssh ${host.ssh.port === 22 ? '' : `-p ${host.ssh.port} `}${host.ssh.user}@${address}`;
+}
+
+/** A message from elsewhere, cut to a readable length (a recorded value may be megabytes long). */
+function bounded(message: string): string {
+  return message.length <= 300 ? message : `${message.slice(0, 299)}…`;
 }
 
 function stringParams(state: LabState | undefined, chapterId: string): Record<string, string> {

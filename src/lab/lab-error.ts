@@ -11,18 +11,12 @@ export interface LabProblem {
   fix?: string;
 }
 
-/** Longest value echoed in a message: a 10,000-character name is shown by its start and length. */
-const MAX_SHOWN = 160;
 /** Problems listed in one error; the rest are counted. */
 export const MAX_LISTED_PROBLEMS = 20;
 /** No message line grows past this, whatever it quotes. */
 const MAX_LINE = 400;
 
-/** `value` as a JSON string, cut with an ellipsis (and its length) when long. */
-export function quoted(value: string): string {
-  if (value.length <= MAX_SHOWN) return JSON.stringify(value);
-  return `${JSON.stringify(value.slice(0, MAX_SHOWN))}… (${value.length} characters)`;
-}
+export { quoted } from '../util/quoted.js';
 
 function bounded(line: string): string {
   return line.length <= MAX_LINE ? line : `${line.slice(0, MAX_LINE - 1)}…`;

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { z } from 'zod';
 import { EnvironmentError, UsageError } from '../util/errors.js';
 import { MigrationInputError, migrate, oldestReadableVersion } from './migrations.js';
@@ -14,9 +15,14 @@ function moveAsideFix(file: string): string {
   return `kthw never resets a state file by itself: move it aside (mv ${file} ${file}.broken) to start this lab's progress over, or repair it by hand (docs/state-file.md describes the format)`;
 }
 
+/** A key of the file as shown in a message: a 50 MB key is shown by its start. */
+function clip(text: string): string {
+  return text.length <= 80 ? text : `${text.slice(0, 80)}…`;
+}
+
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   const shown = issues.slice(0, 3).map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
+    const path = issue.path.length > 0 ? issue.path.map((segment) => clip(String(segment))).join('.') : '(top level)';
     return `${path}: ${issue.message}`;
   });
   const more = issues.length > 3 ? `; and ${issues.length - 3} more` : '';
@@ -29,8 +35,12 @@ export function parseStateText(text: string, file: string): LoadedState {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`the state file ${file} is not valid JSON (${detail})`, { where: file, fix: moveAsideFix(file) });
+    // Never the parser's own message: it quotes the file's text, which may be anything.
+    throw new UsageError(`the state file ${file} is not valid JSON${jsonErrorPlace(error, text)}`, { where: file, fix: moveAsideFix(file) });
+  }
+  const forbidden = forbiddenKeyPath(document);
+  if (forbidden !== undefined) {
+    throw new UsageError(`the state file ${file} holds the key "__proto__" (at ${forbidden}): kthw refuses it rather than drop it silently`, { where: file, fix: moveAsideFix(file) });
   }
   const version = typeof document === 'object' && document !== null && !Array.isArray(document) ? (document as { version?: unknown }).version : undefined;
   if (typeof version !== 'number' || !Number.isInteger(version)) {
@@ -73,18 +83,66 @@ export function parseStateText(text: string, file: string): LoadedState {
   return version < currentStateVersion ? { state: parsed.data, migratedFrom: version } : { state: parsed.data };
 }
 
-/** The raw bytes of a state file; undefined when there is none yet. */
+/** " (line 3, column 7)" from a JSON.parse error, without the text it quotes. */
+function jsonErrorPlace(error: unknown, text: string): string {
+  const message = error instanceof Error ? error.message : '';
+  const lineColumn = /line (\d+) column (\d+)/.exec(message);
+  if (lineColumn) return ` (line ${lineColumn[1]}, column ${lineColumn[2]})`;
+  const match = /position (\d+)/.exec(message);
+  if (!match) return text.trim() === '' ? ' (it is empty)' : '';
+  const before = text.slice(0, Number(match[1]));
+  const line = before.split('\n').length;
+  return ` (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
+}
+
+/** The path of the first own `__proto__` key (JSON.parse makes one; a later write would drop it), if any. */
+function forbiddenKeyPath(value: unknown, path = '(top level)'): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const key of Object.keys(value)) {
+    const here = path === '(top level)' ? key : `${path}.${key}`;
+    if (key === '__proto__') return here;
+    const deeper = forbiddenKeyPath((value as Record<string, unknown>)[key], here);
+    if (deeper !== undefined) return deeper;
+  }
+  return undefined;
+}
+
+/** A state file is at most this big: progress of a few chapters is a few hundred KB at most. */
+export const MAX_STATE_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The raw bytes of a state file; undefined when there is none yet. Only a regular file is read: a
+ * directory, a FIFO or a symbolic link in its place is a damaged lab directory (exit 2), reported
+ * without following the link (its target's content is never read, let alone quoted).
+ */
 export async function readStateBytes(file: string): Promise<Buffer | undefined> {
+  const damaged = (what: string) =>
+    new UsageError(`the state file ${file} is ${what}, not a regular file`, { where: file, fix: `move it aside (mv ${file} ${file}.broken): kthw writes state.json itself` });
+  let handle;
   try {
-    return await readFile(file);
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    throw new EnvironmentError(`cannot read the state file ${file} (${code ?? String(error)})`, {
-      where: file,
-      fix: code === 'EISDIR' ? `${file} must be a file: move it aside` : `make ${file} readable by this user`,
-      cause: error,
-    });
+    if (code === 'ELOOP') throw damaged('a symbolic link');
+    if (code === 'EISDIR') throw damaged('a directory');
+    throw new EnvironmentError(`cannot read the state file ${file} (${code ?? String(error)})`, { where: file, fix: `make ${file} readable by this user`, cause: error });
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw damaged('a directory');
+    if (!info.isFile()) throw damaged(info.isFIFO() ? 'a FIFO' : 'a special file');
+    if (info.size > MAX_STATE_FILE_BYTES) {
+      throw new UsageError(`the state file ${file} is ${Math.round(info.size / 1024 / 1024)} MiB, far larger than any state kthw writes`, { where: file, fix: moveAsideFix(file) });
+    }
+    return await handle.readFile();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw damaged('a directory');
+    throw new EnvironmentError(`cannot read the state file ${file} (${code ?? String(error)})`, { where: file, fix: `make ${file} readable by this user`, cause: error });
+  } finally {
+    await handle.close();
   }
 }
 

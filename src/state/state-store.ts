@@ -1,6 +1,7 @@
 import { access, readdir, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { EnvironmentError, UsageError } from '../util/errors.js';
+import { quoted } from '../util/quoted.js';
 import { isTempFileOf, writeFileAtomic } from './atomic-write.js';
 import { sha256File } from './fingerprint.js';
 import { ensureLabDir, labDir, type LabPaths } from './lab-dir.js';
@@ -83,7 +84,18 @@ export class StateStore {
 
   /** The current state, migrated in memory if older; undefined when nothing was recorded yet. */
   async read(): Promise<LabState | undefined> {
-    return (await this.load())?.loaded.state;
+    const state = (await this.load())?.loaded.state;
+    if (state) this.assertOwnLab(state);
+    return state;
+  }
+
+  /** Another lab's state file is refused on reading as on writing: its progress is not this lab's. */
+  private assertOwnLab(state: LabState): void {
+    if (state.lab.name === this.lab.name) return;
+    throw new UsageError(`the state file ${this.file} belongs to lab ${quoted(state.lab.name)}, not "${this.lab.name}"`, {
+      where: this.file,
+      fix: `move ${this.paths.dir} aside, or use the lab file it was made with (${quoted(state.lab.file)})`,
+    });
   }
 
   async readOrEmpty(): Promise<LabState> {
@@ -107,12 +119,7 @@ export class StateStore {
         await this.removeDebris();
         const current = await this.load();
         const base = current?.loaded.state ?? emptyState(this.lab);
-        if (base.lab.name !== this.lab.name) {
-          throw new UsageError(`the state file ${this.file} belongs to lab "${base.lab.name}", not "${this.lab.name}"`, {
-            where: this.file,
-            fix: `move ${this.paths.dir} aside, or use the lab file it was made with (${base.lab.file})`,
-          });
-        }
+        this.assertOwnLab(base);
         const draft = structuredClone(base);
         draft.lab = { ...this.lab };
         const next = (await mutator(draft)) ?? draft;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { EngineEvent } from '../../engine/events.js';
 import { ExitCode, UsageError } from '../../util/errors.js';
+import { quoted } from '../../util/quoted.js';
 import { globalOptions } from '../global-options.js';
 import { mark, paint, printJson } from '../output.js';
 import { countResults, renderCheckResults } from '../render-checks.js';
@@ -27,7 +28,13 @@ export default async function run(command: Command, which: string): Promise<numb
   const events: EngineEvent[] = [];
   try {
     const module = session.chapter(which);
-    if (mirror !== undefined) await session.setParams(module.meta.id, { mirror: await mirrorDir(mirror) });
+    // Every argument is checked before anything is recorded: a bad --step must not leave a new mirror behind.
+    const mirrorPath = mirror === undefined ? undefined : await mirrorDir(mirror);
+    const stepIds = module.plan(session.lab, mirrorPath === undefined ? {} : { mirror: mirrorPath }).steps.map((s) => s.id);
+    for (const [flag, id] of [['--step', step], ['--from', from]] as const) {
+      if (id !== undefined && !stepIds.includes(id)) throw new UsageError(`${module.meta.id} has no step ${quoted(id)}`, { where: flag, fix: `use one of: ${stepIds.join(', ')}` });
+    }
+    if (mirrorPath !== undefined) await session.setParams(module.meta.id, { mirror: mirrorPath });
     if (!options.json) console.log(paint.bold(`${module.meta.id} · ${module.meta.title} · lab ${session.lab.name}`));
     const result = await session.run(module.meta.id, {
       fromStep: from,

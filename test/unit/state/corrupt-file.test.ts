@@ -64,10 +64,13 @@ describe('a corrupt state file', () => {
     expect(future.fix).toMatch(/newer kthw/);
   });
 
-  it('a state.json that is a directory is an environment error naming it', async () => {
+  it('a state.json that is a directory is a corrupt state (a usage error, exit 2) naming it', async () => {
     const paths = labDir('classic', root);
     mkdirSync(paths.stateFile, { recursive: true });
     const store = await openStore(root);
-    await expect(store.read()).rejects.toThrow(`cannot read the state file ${paths.stateFile} (EISDIR)`);
+    const error = await store.read().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).exitCode).toBe(2);
+    expect((error as UsageError).message).toBe(`the state file ${paths.stateFile} is a directory, not a regular file`);
   });
 });
