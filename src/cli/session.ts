@@ -22,6 +22,7 @@ import { StateStore, forgetChapter, recordChecks, recordStep, setChapterParams, 
 import { UsageError } from '../util/errors.js';
 import { packageRoot } from '../util/package-root.js';
 import type { GlobalOptions } from './global-options.js';
+import { assertNoHostIsThisMachine } from './this-machine.js';
 
 export interface CliSession extends TutorSession {
   store: StateStore;
@@ -46,7 +47,10 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
   // ssh2 and the PKI code load on first use: listing chapters or progress needs neither.
   let pool: Promise<SshPool> | undefined;
   const connect = () =>
-    (pool ??= import('../ssh/index.js').then(({ SshPool, sshHostsFromLab }) => new SshPool({ hosts: sshHostsFromLab(lab, localLabSsh(store.paths.ssh)) })));
+    (pool ??= Promise.resolve()
+      .then(() => assertNoHostIsThisMachine(lab))
+      .then(() => import('../ssh/index.js'))
+      .then(({ SshPool, sshHostsFromLab }) => new SshPool({ hosts: sshHostsFromLab(lab, localLabSsh(store.paths.ssh)) })));
   const executor = routeExecutor(connect);
   const applicable = chapters.filter((c) => c.meta.tracks.includes(lab.track));
 
@@ -93,6 +97,7 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
       return applicable.map((module) => progressOf(module, planWith(module, state), state));
     },
     async run(key: string, runOptions: RunOptions = {}) {
+      assertNoHostIsThisMachine(lab);
       const plan = await planOf(key);
       await store.ensureDir();
       if (runOptions.fromStep === undefined && runOptions.onlyStep === undefined) await snapshotChapterStart(lab, plan.chapter);
@@ -113,6 +118,7 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
       });
     },
     async verify(key: string) {
+      assertNoHostIsThisMachine(lab);
       const plan = await planOf(key);
       // Loaded here, not with the session: the check kinds bring node-forge, which listing chapters does not need.
       const { runChecks } = await import('../checks-runner/index.js');
@@ -143,7 +149,7 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
       await store.update((state) => later.forEach((id) => forgetChapter(state, id)));
     },
     sshHint: (host) => (existsSync(join(store.paths.ssh, 'ssh_config')) ? `kthw lab ssh ${host}` : sshLine(lab, host)),
-    close: async () => (pool ? (await pool).close() : undefined),
+    close: async () => (pool ? (await pool.catch(() => undefined))?.close() : undefined),
   };
   return session;
 }
