@@ -20,7 +20,7 @@ export default async function exportCommand(command: Command, format: string, di
   if (format !== 'ansible') throw new UsageError(`kthw cannot export "${format}"`, { where: 'kthw export', fix: 'use: kthw export ansible DIR' });
   if (print && chapter === undefined) throw new UsageError('--print needs --chapter', { where: 'kthw export ansible', fix: 'kthw export ansible --chapter chapter-4 --print' });
   if (!print && dir === undefined) throw new UsageError('no directory to export into', { where: 'kthw export ansible', fix: 'kthw export ansible DIR (or --chapter chapter-N --print)' });
-  const session = await openSession(options, 'kthw export');
+  const session = await openSession(options, 'kthw export', { readOnly: Boolean(print) });
   try {
     const state = await session.store.read();
     const last = until === undefined ? Infinity : session.chapter(until).meta.number;

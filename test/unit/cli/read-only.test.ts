@@ -16,6 +16,7 @@ describe('read-only commands', () => {
     [['status']],
     [['--json', 'status']],
     [['lab', 'validate', classic]],
+    [['--json', 'export', 'ansible', '--chapter', 'chapter-4', '--print']],
   ])('kthw %j creates no lab directory', (args) => {
     const run = runKthw(['--lab', classic, ...args], { cwd, env: { KTHW_HOME: undefined } });
     expect(run.code).toBe(0);
