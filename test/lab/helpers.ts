@@ -80,9 +80,18 @@ export function upWithChapters(kthw: (...args: string[]) => { code: number | nul
 }
 
 /** `ansible-playbook FILE` in an exported project, expected to succeed; its output and how long it took. */
+/**
+ * The most one ansible-playbook run of an export may take: the slowest seen was 404 s (the ipv6-ha
+ * export's verify.yml, 8 hosts, on a 2-core machine running the unit tests beside it); 600 s leaves
+ * half as much again. A test running N playbooks allows N times this plus what its kthw steps need.
+ */
+export const PLAYBOOK_LIMIT_MS = 600_000;
+/** kthw's own steps around the playbooks in one test (export, reset, verify of every chapter, a replay). */
+export const KTHW_STEPS_LIMIT_MS = 300_000;
+
 export function ansiblePlaybook(dir: string, file: string): { output: string; seconds: number } {
   const started = process.hrtime.bigint();
-  const result = spawnSync('ansible-playbook', [file], { cwd: dir, encoding: 'utf8', timeout: 600_000, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+  const result = spawnSync('ansible-playbook', [file], { cwd: dir, encoding: 'utf8', timeout: PLAYBOOK_LIMIT_MS, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   expect(result.status, `${file}:\n${(result.stdout + result.stderr).slice(-4000)}`).toBe(0);
   return { output: result.stdout, seconds };
