@@ -36,6 +36,22 @@ const zodEnglishOnly = {
   },
 };
 
+// commander requires node:child_process when it loads, for executable subcommands kthw does not
+// have: a few ms of every start (`kthw --help` included) compiling a built-in nothing uses. It gets
+// a spawn that loads child_process on its first call instead.
+const commanderLazySpawn = {
+  name: 'commander-lazy-spawn',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'commander-lazy-spawn' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'commander-lazy-spawn' }, () => ({
+      contents: "exports.spawn = (...args) => require('node:child_process').spawn(...args);",
+      loader: 'js',
+    }));
+  },
+};
+
 const yogaFetch = 'w||"function"!=typeof fetch?Promise.resolve().then(function(){return wa()})';
 const yogaWithoutFetch = {
   name: 'yoga-without-fetch',
@@ -68,7 +84,7 @@ try {
     define: { __KTHW_VERSION__: JSON.stringify(version), 'process.env.NODE_ENV': '"production"' },
     // marked-terminal's highlighter loads highlight.js whole (~19 MB, a third of a second): the
     // tutor shows lesson code in one colour instead (src/tui/plain-highlight.ts).
-    plugins: [yogaWithoutFetch, zodEnglishOnly],
+    plugins: [yogaWithoutFetch, zodEnglishOnly, commanderLazySpawn],
     alias: { 'cli-highlight': fileURLToPath(new URL('src/tui/plain-highlight.ts', root)) },
     // Bundled CommonJS (commander) requires Node built-ins; ESM output needs a require for that.
     banner: { js: "import { createRequire as __kthwCreateRequire } from 'node:module'; const require = __kthwCreateRequire(import.meta.url);" },
