@@ -2,8 +2,10 @@
 # The one test command (README, .ci/run): installs what the tests need, builds, runs every test,
 # prints how long each phase took, and ends with a plain "N passed, N failed" line derived from
 # vitest's JSON reports (always the last line).
-# The unit and lab projects run one after the other, not side by side: on a small machine the unit
-# tests' CPU would slow the lab's machines (and their playbooks) and the other way round.
+# The unit and lab projects run as two vitest runs, one after the other: each phase's time is its
+# own, and the lab project's global setup (booting the shared lab) waits until the unit tests are
+# done instead of running beside them; vitest already runs the lab files (no file parallelism) after
+# the unit files within one run.
 # With arguments (test files, vitest options) it runs one vitest with them instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
