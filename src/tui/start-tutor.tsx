@@ -11,7 +11,7 @@ import { borrowTerminal, installCrashGuards } from './terminal.js';
 import { ThemeContext } from './theme.js';
 
 /** How long the tutor waits for its session before it draws the "Opening the lab" frame instead. */
-const OPENING_GRACE_MS = 250;
+const OPENING_GRACE_MS = 100;
 
 export interface TutorOptions {
   stdin: NodeJS.ReadStream;
