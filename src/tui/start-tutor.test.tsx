@@ -58,23 +58,6 @@ describe('startTutor', () => {
     expect(tty.output()).not.toMatch(foreground);
   });
 
-  it('a session that is open at once is drawn without the opening frame; one that takes its time gets it first', async () => {
-    const { tty, done } = await session(false);
-    expect(tty.output()).not.toContain('Opening the lab');
-    tty.stdin.write('q');
-    await done;
-
-    const slow = fakeTty();
-    const opened = createLocalSession(dir);
-    const late = new Promise<Awaited<typeof opened>>((resolve) => setTimeout(() => resolve(opened), 1000));
-    const running = startTutor(late, { stdin: slow.stdin, stdout: slow.stdout, noColor: false });
-    await slow.waitFor('A workspace');
-    expect(slow.output().indexOf('Opening the lab')).toBeGreaterThan(-1);
-    expect(slow.output().indexOf('Opening the lab')).toBeLessThan(slow.output().indexOf('A workspace'));
-    slow.stdin.write('q');
-    await running;
-  });
-
   it('a session that fails to open: the terminal is given back and the error thrown', async () => {
     const tty = fakeTty();
     const failing = Promise.reject(new UsageError('lab file x.yaml: no hosts', { where: 'x.yaml:1:1' }));

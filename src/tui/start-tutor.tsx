@@ -10,9 +10,6 @@ import { createTutorStore } from './store.js';
 import { borrowTerminal, installCrashGuards } from './terminal.js';
 import { ThemeContext } from './theme.js';
 
-/** How long the tutor waits for its session before it draws the "Opening the lab" frame instead. */
-const OPENING_GRACE_MS = 100;
-
 export interface TutorOptions {
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
@@ -42,30 +39,18 @@ export async function startTutor(session: LearnerSession | Promise<LearnerSessio
     terminal.restore();
   });
   try {
-    const renderOptions = {
+    instance = render(themed(<Opening columns={options.stdout.columns || 80} rows={options.stdout.rows || 24} onQuit={leave} />), {
       stdin: options.stdin,
       stdout: options.stdout,
       exitOnCtrlC: false,
       // Stray console output is kept off the screen; a test runner's own console cannot be patched.
       patchConsole: typeof console.Console === 'function',
-    };
-    // A session that opens within OPENING_GRACE_MS (kthw learn starts opening it before it loads the
-    // tutor) is drawn at once: no opening frame to render, and render again, before the chapter list.
-    const open = await Promise.race([
-      Promise.resolve(session).then(
-        (s) => s,
-        () => undefined,
-      ),
-      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), OPENING_GRACE_MS).unref()),
-    ]);
-    if (open === undefined) instance = render(themed(<Opening columns={options.stdout.columns || 80} rows={options.stdout.rows || 24} onQuit={leave} />), renderOptions);
-    const ready =
-      open ??
-      (await Promise.resolve(session).catch((error: unknown) => {
-        instance?.unmount();
-        throw error;
-      }));
-    if (leaving && instance) {
+    });
+    const ready = await Promise.resolve(session).catch((error: unknown) => {
+      instance?.unmount();
+      throw error;
+    });
+    if (leaving) {
       await instance.waitUntilExit();
       return exitCode;
     }
@@ -76,9 +61,7 @@ export async function startTutor(session: LearnerSession | Promise<LearnerSessio
         leave();
       },
     });
-    const app = themed(<App store={store} intents={intents} sshHint={(host) => ready.sshHint(host)} />);
-    if (instance) instance.rerender(app);
-    else instance = render(app, renderOptions);
+    instance.rerender(themed(<App store={store} intents={intents} sshHint={(host) => ready.sshHint(host)} />));
     void intents
       .start()
       .catch((error: unknown) =>

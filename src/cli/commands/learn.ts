@@ -15,11 +15,8 @@ export default async function learn(command: Command, ..._args: string[]): Promi
     });
   }
   // The tutor draws its first frame while the session (lab file, state, SSH pool, chapters) is loaded.
-  // The session starts first: its files are read and its lab file parsed while the tutor's large
-  // chunk is read and its layout engine's WebAssembly compiles, instead of after the first frame.
-  const opening = import('../session.js').then(({ openSession }) => openSession(options));
-  opening.catch(() => undefined); // handled by startTutor, or below when the tutor fails to load
   const { startTutor } = await import('../../tui/index.js');
+  const opening = import('../session.js').then(({ openSession }) => openSession(options));
   try {
     return await startTutor(opening, { stdin: process.stdin, stdout: process.stdout, noColor: !options.color });
   } finally {
