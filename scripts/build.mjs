@@ -3,6 +3,7 @@
 // The bundle is built beside dist/ and swapped in, so a kthw already running never sees half a build.
 import { build } from 'esbuild';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = new URL('../', import.meta.url);
@@ -17,6 +18,51 @@ const tutorPackages = ['ink', 'react', 'zustand', 'marked', 'marked-terminal'];
 const bundledPackages = ['commander', ...tutorPackages, 'yaml', 'zod'];
 const external = [...Object.keys(dependencies).filter((name) => !bundledPackages.includes(name)), 'react-devtools-core'];
 const dist = fileURLToPath(new URL('dist', root));
+
+// Ink's layout engine (yoga-layout) carries its WebAssembly as a base64 data: URL and, when a global
+// fetch exists, "fetches" it: that loads Node's whole fetch implementation (undici), some 50 ms of
+// the tutor's start, to decode bytes it could decode itself. Take its own decoder path instead. The
+// pattern is checked: a yoga-layout that no longer has it fails the build rather than slowing down.
+// zod's namespace (`z.…`, used whole) re-exports every locale it has: some 300 KB of translated error
+// messages, half of the lab reader's chunk, compiled on every start that reads a lab file. kthw
+// speaks English only (zod's default, which its schemas import on their own): keep `locales.en`.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: dirname(args.path), loader: 'js' }));
+  },
+};
+
+// commander requires node:child_process when it loads, for executable subcommands kthw does not
+// have: a few ms of every start (`kthw --help` included) compiling a built-in nothing uses. It gets
+// a spawn that loads child_process on its first call instead.
+const commanderLazySpawn = {
+  name: 'commander-lazy-spawn',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'commander-lazy-spawn' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'commander-lazy-spawn' }, () => ({
+      contents: "exports.spawn = (...args) => require('node:child_process').spawn(...args);",
+      loader: 'js',
+    }));
+  },
+};
+
+const yogaFetch = 'w||"function"!=typeof fetch?Promise.resolve().then(function(){return wa()})';
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(build) {
+    build.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(yogaFetch)) throw new Error(`${args.path}: the wasm loader changed; update yogaWithoutFetch in scripts/build.mjs`);
+      return { contents: source.replace(yogaFetch, '!0?Promise.resolve().then(function(){return wa()})'), loader: 'js' };
+    });
+  },
+};
 const fresh = `${dist}.building-${process.pid}`;
 
 try {
@@ -38,6 +84,7 @@ try {
     define: { __KTHW_VERSION__: JSON.stringify(version), 'process.env.NODE_ENV': '"production"' },
     // marked-terminal's highlighter loads highlight.js whole (~19 MB, a third of a second): the
     // tutor shows lesson code in one colour instead (src/tui/plain-highlight.ts).
+    plugins: [yogaWithoutFetch, zodEnglishOnly, commanderLazySpawn],
     alias: { 'cli-highlight': fileURLToPath(new URL('src/tui/plain-highlight.ts', root)) },
     // Bundled CommonJS (commander) requires Node built-ins; ESM output needs a require for that.
     banner: { js: "import { createRequire as __kthwCreateRequire } from 'node:module'; const require = __kthwCreateRequire(import.meta.url);" },

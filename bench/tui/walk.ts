@@ -74,6 +74,7 @@ async function press(key: string): Promise<void> {
   stdin.write(key);
   for (let i = 0; i < 200 && writes === before; i++) await sleep(1);
   if (writes > before) latencies.push(lastWrite - start);
+  if (process.env.KTHW_WALK_TRACE && writes > before) process.stderr.write(`key ${JSON.stringify(key)} ${(lastWrite - start).toFixed(1)} ms\n`);
   await sleep(60);
 }
 

@@ -4,6 +4,7 @@
  * role counts, overlaps) are checked afterwards by semantics.ts on the parsed result.
  */
 import * as z from 'zod';
+import './zod-jitless.js';
 import { parseAddress, parseCidr, type IpFamily } from './cidr.js';
 import { quoted } from './lab-error.js';
 import {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chapters as registry } from '../../chapters/index.js';
 import { labDown } from '../../lab/local/index.js';
 import { loadLab } from '../../src/lab/load.js';
-import { ansiblePlaybook, kthwOn, labVariant, recapChanged, upWithChapters, useLabHome } from './helpers.js';
+import { KTHW_STEPS_LIMIT_MS, PLAYBOOK_LIMIT_MS, ansiblePlaybook, kthwOn, labVariant, recapChanged, upWithChapters, useLabHome } from './helpers.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-exv6-'));
 const labFile = labVariant(scratch, 'ipv6-ha', 'exv6', [['fd00:4:', 'fd00:58:']]);
@@ -33,7 +33,8 @@ afterAll(async () => {
 });
 
 describe('the Ansible export of the ipv6-ha lab (three etcd members, IPv6 only)', () => {
-  it('rebuilds reset machines: kthw verify passes, a replay and a second run change nothing, verify.yml passes', { timeout: 900_000 }, () => {
+  // Three playbook runs (site.yml twice, verify.yml) and kthw's steps around them.
+  it('rebuilds reset machines: kthw verify passes, a replay and a second run change nothing, verify.yml passes', { timeout: 3 * PLAYBOOK_LIMIT_MS + KTHW_STEPS_LIMIT_MS }, () => {
     const dir = join(scratch, 'ansible');
     const exported = kthw('export', 'ansible', dir);
     expect(exported.code, exported.output).toBe(0);

@@ -80,9 +80,21 @@ export function upWithChapters(kthw: (...args: string[]) => { code: number | nul
 }
 
 /** `ansible-playbook FILE` in an exported project, expected to succeed; its output and how long it took. */
+/**
+ * The most one ansible-playbook run of an export may take. A run's time is almost all per-task
+ * overhead (a second run that changes nothing takes as long as the first), paid in CPU on this
+ * machine by the controller and the lab machines alike, so it grows with the machine's load: the
+ * ipv6-ha export's verify.yml (8 hosts) took 143 s at a load of 6 on 2 cores and 499 s at a load of
+ * 18. 900 s leaves almost half again over the slowest seen. A test running N playbooks allows N
+ * times this plus what its kthw steps need.
+ */
+export const PLAYBOOK_LIMIT_MS = 900_000;
+/** kthw's own steps around the playbooks in one test (export, reset, verify of every chapter, a replay). */
+export const KTHW_STEPS_LIMIT_MS = 300_000;
+
 export function ansiblePlaybook(dir: string, file: string): { output: string; seconds: number } {
   const started = process.hrtime.bigint();
-  const result = spawnSync('ansible-playbook', [file], { cwd: dir, encoding: 'utf8', timeout: 600_000, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+  const result = spawnSync('ansible-playbook', [file], { cwd: dir, encoding: 'utf8', timeout: PLAYBOOK_LIMIT_MS, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   expect(result.status, `${file}:\n${(result.stdout + result.stderr).slice(-4000)}`).toBe(0);
   return { output: result.stdout, seconds };

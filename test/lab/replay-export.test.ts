@@ -13,7 +13,7 @@ import { labDown } from '../../lab/local/index.js';
 import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
 import { KTHW_BIN } from '../support/run-kthw.js';
-import { ansiblePlaybook, kthwOn, labVariant, recapChanged, sshRun, upWithChapters, useLabHome } from './helpers.js';
+import { KTHW_STEPS_LIMIT_MS, PLAYBOOK_LIMIT_MS, ansiblePlaybook, kthwOn, labVariant, recapChanged, sshRun, upWithChapters, useLabHome } from './helpers.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-rpl-'));
 const labFile = labVariant(scratch, 'classic', 'rpl', [['10.240.', '10.248.'], ['fd00:10:240:', 'fd00:10:248:']]);
@@ -115,7 +115,8 @@ describe('kthw replay on the rpl lab', () => {
     verifyAll();
   });
 
-  it('the Ansible export of the lab rebuilds reset machines: kthw verify passes, a second run changes nothing, verify.yml passes', () => {
+  // Three playbook runs (site.yml twice, verify.yml) and kthw's steps around them.
+  it('the Ansible export of the lab rebuilds reset machines: kthw verify passes, a second run changes nothing, verify.yml passes', { timeout: 3 * PLAYBOOK_LIMIT_MS + KTHW_STEPS_LIMIT_MS }, () => {
     const dir = join(scratch, 'ansible');
     const exported = kthw('export', 'ansible', dir);
     expect(exported.code, exported.output).toBe(0);

@@ -18,7 +18,7 @@ import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
 import type { CheckSpec } from '../../src/plan/types.js';
 import { shq } from '../../src/ssh/shell-quote.js';
-import { kthwOn, labVariant, sshRun, upWithChapters, useLabHome } from './helpers.js';
+import { KTHW_STEPS_LIMIT_MS, PLAYBOOK_LIMIT_MS, kthwOn, labVariant, sshRun, upWithChapters, useLabHome } from './helpers.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-vfy-'));
@@ -46,7 +46,7 @@ async function writeOnHost(host: string, path: string, content: string): Promise
 
 function playbook(file: string): { code: number | null; output: string; seconds: number } {
   const started = process.hrtime.bigint();
-  const result = spawnSync('ansible-playbook', [file], { cwd: exportDir, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+  const result = spawnSync('ansible-playbook', [file], { cwd: exportDir, encoding: 'utf8', timeout: PLAYBOOK_LIMIT_MS, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
   return { code: result.status, output: result.stdout + result.stderr, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
@@ -155,7 +155,8 @@ afterAll(async () => {
 describe('the exported verify.yml on the vfy lab', () => {
   let known: Named[] = [];
 
-  it('passes on the finished lab, as kthw verify does, and so do the extra check kinds', async () => {
+  // Two playbook runs each (verify.yml and the extra checks) and kthw's steps around them.
+  it('passes on the finished lab, as kthw verify does, and so do the extra check kinds', { timeout: 2 * PLAYBOOK_LIMIT_MS + KTHW_STEPS_LIMIT_MS }, async () => {
     const kthwVerify = kthwVerifyAll();
     expect(kthwVerify.failed).toEqual([]);
     known = kthwVerify.all;
@@ -176,7 +177,7 @@ describe('the exported verify.yml on the vfy lab', () => {
     await onHost('server', 'test ! -e /root/vfy-pwned && test ! -e /tmp/vfy-pwned-controller');
   });
 
-  it('fails on a broken lab naming each broken check, exactly the checks kthw verify names', async () => {
+  it('fails on a broken lab naming each broken check, exactly the checks kthw verify names', { timeout: 2 * PLAYBOOK_LIMIT_MS + KTHW_STEPS_LIMIT_MS }, async () => {
     const pki = join(labDir(), 'pki');
     const foreignCa = { cert: join(scratch, 'foreign-ca.crt'), key: join(scratch, 'foreign-ca.key') };
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=CA', '-days', '2', '-keyout', foreignCa.key, '-out', foreignCa.cert], { stdio: 'pipe' });

@@ -1,7 +1,10 @@
 /**
- * SIGKILL writers at random points, hundreds of times: the state file must always parse, validate,
- * hold one whole version (never a mix of two) and never go back in time. Kills land inside the lock,
- * so the next writer must also take over the dead writer's lock and clear its temp file.
+ * SIGKILL writers hundreds of times: the state file must always parse, validate, hold one whole
+ * version (never a mix of two) and never go back in time. The kills land where they matter by
+ * construction, not by luck: a writer stopped (see state-writer.ts) holding the lock before its temp
+ * file exists, or with its temp file written before the rename, is killed there; others are killed at
+ * a random moment (start-up, reading, taking over a lock, between writes). The next writer must take
+ * over the dead writer's lock and clear its temp file.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -17,6 +20,9 @@ const labFile = fileURLToPath(new URL('../../../lab/classic.yaml', import.meta.u
 const children = 200;
 const parallel = 4;
 const payloadBytes = 300_000;
+/** Where each kill lands, in turn: held lock before the temp file, temp file written, random. */
+const kinds = ['temp', 'rename', 'random-early', 'random-late'] as const;
+type Kind = (typeof kinds)[number];
 
 let writer: string;
 let work: string;
@@ -38,25 +44,37 @@ interface KillOutcome {
 }
 
 /**
- * Start a writer and kill it at a random moment: most after their first write (in the write loop),
- * `early` ones at any point from start-up on (reading, taking over a dead writer's lock).
+ * Start a writer and kill it: `temp` and `rename` where the writer stops itself (after 0–2 whole
+ * writes), `random-early` at any moment from start-up on (reading, taking over a dead writer's lock),
+ * `random-late` at a random moment after its first write.
  */
-async function killOne(root: string, early: boolean): Promise<KillOutcome> {
-  const child = spawn(process.execPath, [writer, 'hammer', root, 'classic', labFile, String(payloadBytes)], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function killOne(root: string, kind: Kind): Promise<KillOutcome> {
+  const pause = kind === 'temp' || kind === 'rename' ? [kind, String(Math.floor(Math.random() * 3))] : [];
+  const child = spawn(process.execPath, [writer, 'hammer', root, 'classic', labFile, String(payloadBytes), ...pause], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const firstWrite = new Promise<boolean>((done) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('wrote')) done(true);
+  // Resolves true once stdout shows `text`; false if the writer exits first, or (a pause that never
+  // came) writes more often than it was told to before stopping.
+  const seen = (text: string, maxWrites = Infinity) =>
+    new Promise<boolean>((done) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes(text)) done(true);
+        else if ((stdout.match(/^wrote /gm) ?? []).length > maxWrites) done(false);
+      });
+      void exited.then(() => done(false));
     });
-    void exited.then(() => done(false));
-  });
-  if (early) {
+  if (kind === 'random-early') {
     await Promise.race([sleep(Math.random() * 150), exited]);
   } else {
-    if (!(await firstWrite)) throw new Error(`writer exited before writing: ${stderr}`);
-    await sleep(Math.random() * 30);
+    const mark = kind === 'random-late' ? 'wrote' : `paused ${kind}`;
+    if (!(await seen(mark, pause.length > 0 ? Number(pause[1]) : Infinity))) {
+      child.kill('SIGKILL');
+      throw new Error(`writer did not reach "${mark}" (stdout: ${stdout.slice(-200)}): ${stderr}`);
+    }
+    if (kind === 'random-late') await sleep(Math.random() * 30);
   }
   if (child.exitCode !== null) throw new Error(`writer exited by itself (${child.exitCode}): ${stderr}`);
   child.kill('SIGKILL');
@@ -78,31 +96,36 @@ async function killOne(root: string, early: boolean): Promise<KillOutcome> {
 }
 
 describe('state file under kill -9', () => {
-  it(`stays whole and valid across ${children} writers killed mid-write`, { timeout: 180_000 }, async () => {
+  // A writer starts in well under a second even on a loaded machine; the kills are sequential per slot.
+  it(`stays whole and valid across ${children} writers killed holding the lock, mid-write and at random`, { timeout: 300_000 }, async () => {
     let started = 0;
-    let killed = 0;
-    let tempLeft = 0;
-    let lockLeft = 0;
+    const killed = new Map<Kind, number>(kinds.map((kind) => [kind, 0]));
 
     async function slot(index: number): Promise<void> {
       const root = join(work, `slot-${index}`);
       let last = 0;
       while (started < children) {
+        // The first writer of a slot writes at least once, so random-early ones always find a state file.
+        const kind: Kind = last === 0 ? 'random-late' : kinds[started % kinds.length]!;
         started++;
-        const outcome = await killOne(root, last > 0 && Math.random() < 0.2);
+        const outcome = await killOne(root, kind);
         expect(outcome.counter).toBeGreaterThanOrEqual(last);
         last = outcome.counter;
-        killed++;
-        if (outcome.tempLeft) tempLeft++;
-        if (outcome.lockLeft) lockLeft++;
+        killed.set(kind, killed.get(kind)! + 1);
+        if (kind === 'rename') {
+          // Killed with the new version written to its temp file and the lock held: both are left.
+          expect(outcome).toMatchObject({ tempLeft: true, lockLeft: true });
+        } else if (kind === 'temp') {
+          // Killed holding the lock before writing: the lock is left, and the temp file a writer
+          // killed before it may have left was cleared by this one before it wrote.
+          expect(outcome).toMatchObject({ tempLeft: false, lockLeft: true });
+        }
       }
     }
     await Promise.all(Array.from({ length: parallel }, (_, i) => slot(i)));
 
-    console.log(`kill loop: ${killed} writers killed; ${tempLeft} left a temp file (killed mid-write), ${lockLeft} left their lock`);
-    expect(killed).toBeGreaterThanOrEqual(children);
-    // The loop must really hit writes and held locks, or it proves nothing.
-    expect(tempLeft).toBeGreaterThanOrEqual(children / 20);
-    expect(lockLeft).toBeGreaterThanOrEqual(children / 10);
+    console.log(`kill loop: ${[...killed].map(([kind, n]) => `${n} ${kind}`).join(', ')}`);
+    expect([...killed.values()].reduce((a, b) => a + b)).toBe(children);
+    for (const kind of kinds) expect(killed.get(kind)).toBeGreaterThanOrEqual(children / kinds.length - parallel);
   });
 });
