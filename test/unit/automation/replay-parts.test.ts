@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyLabSecrets } from '../../../src/automation/copy-lab-secrets.js';
+import { copyLabSecrets } from '../../../src/app/copy-lab-secrets.js';
 import { ansibleRendersAs } from '../../../src/automation/ansible/role.js';
-import { pkiFits } from '../../../src/automation/replay.js';
-import { clearReplayProgress, readReplayProgress, replayProgressFile, writeReplayProgress } from '../../../src/automation/replay-progress.js';
+import { pkiFits } from '../../../src/app/replay.js';
+import { clearReplayProgress, readReplayProgress, replayProgressFile, writeReplayProgress } from '../../../src/app/replay-progress.js';
 import { builtinLabPath, loadLab, parseLab } from '../../../src/lab/load.js';
 
 let root: string;

@@ -1,29 +1,32 @@
 /**
- * Composes a real TutorSession from the pieces: the lab file, the lab's state file, an SSH pool
- * (the local lab's pinned known_hosts and key when they exist, the user's otherwise) and the
- * chapter registry. `run`, `verify`, `learn` and replay all go through here.
+ * The application core: a session on one lab, composed from the lab file, the lab's state file, an
+ * SSH pool (the local lab's pinned known_hosts and key when they exist, the user's otherwise) and
+ * the chapter registry. The CLI's commands, the tutor, replay and the Ansible export are its clients.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chapters, findChapter } from '../../chapters/index.js';
-import type { CheckResult } from '../../checks/types.js';
+import type { ChapterAutomation } from '../automation/ansible/chapter-automation.js';
 import type { Generators } from '../engine/generators.js';
 import type { HostExecutor } from '../engine/executor.js';
 import { localExecutor } from '../engine/local-executor.js';
-import { runPlan, type StepRecord } from '../engine/run-plan.js';
+import { runPlan } from '../engine/run-plan.js';
 import type { ChapterProgress, RunOptions, TutorSession } from '../engine/session.js';
 import { builtinLabPath, loadLab } from '../lab/load.js';
-import type { Lab } from '../lab/types.js';
+import type { LocalLab } from '../lab/local-lab.js';
+import { primaryAddress, type Lab } from '../lab/types.js';
 import type { ChapterModule } from '../plan/chapter.js';
 import type { Plan } from '../plan/types.js';
 import type { SshPool } from '../ssh/index.js';
-import { StateStore, forgetChapter, recordChecks, recordStep, setChapterParams, sha256File, sha256Text, type LabState } from '../state/index.js';
+import { StateStore, forgetChapter, recordChecks, recordStep, setChapterParams } from '../state/index.js';
 import { UsageError } from '../util/errors.js';
 import { packageRoot } from '../util/package-root.js';
-import type { GlobalOptions } from './global-options.js';
+import { artifactsOf } from './artifacts.js';
+import { progressOf } from './progress.js';
+import { recordedPlan } from './recorded-params.js';
 
-export interface CliSession extends TutorSession {
+export interface LabSession extends TutorSession {
   store: StateStore;
   labFile: string;
   /** The lab directory (state, PKI, SSH keys): the tutor builds a chapter's Ansible role with it. */
@@ -33,9 +36,27 @@ export interface CliSession extends TutorSession {
   chapter(key: string): ChapterModule;
   /** Record parameters a chapter's plan reads (e.g. `mirror`); kept in the state file. */
   setParams(chapterId: string, params: Record<string, string>): Promise<void>;
+  /** The Ansible role a chapter's plan becomes (the tutor's closing page, `kthw export ansible --chapter N --print`). */
+  automation(chapter: { meta: ChapterModule['meta']; plan: Plan }): Promise<ChapterAutomation>;
+  preloadAutomation(): Promise<unknown>;
 }
 
-export async function openSession(options: Pick<GlobalOptions, 'lab'>, command = 'kthw'): Promise<CliSession> {
+export interface SessionOptions {
+  /** The lab file; the built-in classic lab when absent. */
+  lab?: string;
+  /** The lab's machines on this host, for snapshots and resets (the local lab by default). */
+  localLab?: () => Promise<LocalLab>;
+}
+
+const defaultLocalLab = () => import('../../lab/local/driver.js').then((m) => m.localLab);
+
+let loadingAutomation: Promise<typeof import('../automation/ansible/chapter-automation.js')> | undefined;
+
+/** The role builder, loaded on first use (the tutor asks for it early, once its first screen is up). */
+export const loadChapterAutomation = () => (loadingAutomation ??= import('../automation/ansible/chapter-automation.js'));
+
+export async function openSession(options: SessionOptions, command = 'kthw'): Promise<LabSession> {
+  const local = options.localLab ?? defaultLocalLab;
   const labFile = options.lab ?? builtinLabPath('classic');
   const lab = await loadLab(labFile);
   const store = await StateStore.open({ labName: lab.name, labFile, command });
@@ -55,11 +76,10 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
   };
   const planOf = async (key: string): Promise<Plan> => {
     const module = chapter(key);
-    const state = await store.read();
-    return module.plan(lab, stringParams(state, module.meta.id));
+    return recordedPlan(module, lab, await store.read());
   };
 
-  const session: CliSession = {
+  const session: LabSession = {
     lab,
     store,
     labFile,
@@ -71,11 +91,11 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
     lesson: (key) => readFile(join(lessonDir(), chapter(key).meta.slug, 'lesson.md'), 'utf8'),
     async progress() {
       const state = await store.read();
-      return applicable.map((module) => progressOf(module, module.plan(lab, stringParams(state, module.meta.id)), state));
+      return applicable.map((module) => progressOf(module, recordedPlan(module, lab, state), state));
     },
     async run(key: string, runOptions: RunOptions = {}) {
       const plan = await planOf(key);
-      if (runOptions.fromStep === undefined && runOptions.onlyStep === undefined) await snapshotChapterStart(lab, plan.chapter);
+      if (runOptions.fromStep === undefined && runOptions.onlyStep === undefined) await snapshotChapterStart(await local(), lab, plan.chapter);
       const steps = runOptions.onlyStep ? { ...plan, steps: plan.steps.filter((s) => s.id === runOptions.onlyStep) } : plan;
       if (runOptions.onlyStep && steps.steps.length === 0) throw new UsageError(`${plan.chapter} has no step ${runOptions.onlyStep}`, { fix: `use one of: ${plan.steps.map((s) => s.id).join(', ')}` });
       return runPlan(steps, {
@@ -107,21 +127,21 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
       return results;
     },
     async resetHost(host: string, toChapter: string) {
-      const { labReset, listSnapshots } = await import('../../lab/local/index.js');
-      const { readRecord } = await import('../../lab/local/runtime-record.js');
-      const record = readRecord(lab.name);
-      if (!record) throw new UsageError(`lab ${lab.name} is not running on this machine`, { fix: 'reset works on the local lab: start it with kthw lab up' });
+      const machines = await local();
+      if (!machines.isRunning(lab)) throw new UsageError(`lab ${lab.name} is not running on this machine`, { fix: 'reset works on the local lab: start it with kthw lab up' });
       const target = chapter(toChapter).meta.id;
-      if (!listSnapshots(record.stateDir).includes(target)) {
+      if (!(await machines.snapshots(lab)).includes(target)) {
         throw new UsageError(`there is no snapshot of lab ${lab.name} from the start of ${target}`, { fix: `kthw takes one when ${target} first runs; run it once, or reset to the bare image with kthw lab reset ${host}` });
       }
       await pool?.then((p) => p.close());
       pool = undefined;
-      await labReset(lab, host, { to: target });
+      await machines.reset(lab, host, target);
       // What those machines held from this chapter on is gone: so is its progress.
       const later = applicable.filter((c) => c.meta.number >= chapter(target).meta.number).map((c) => c.meta.id);
       await store.update((state) => later.forEach((id) => forgetChapter(state, id)));
     },
+    preloadAutomation: loadChapterAutomation,
+    automation: async (chapter) => (await loadChapterAutomation()).chapterAutomation(lab, store.paths.dir, chapter),
     sshHint: (host) => (existsSync(join(store.paths.ssh, 'ssh_config')) ? `kthw lab ssh ${host}` : sshLine(lab, host)),
     close: async () => (pool ? (await pool).close() : undefined),
   };
@@ -132,12 +152,9 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
  * On the local lab, the machines' disks as they were when a chapter first starts, so
  * `kthw lab reset HOST --to chapter-N` (and the tutor's reset) can come back to that point.
  */
-async function snapshotChapterStart(lab: Lab, chapterId: string): Promise<void> {
-  const { readRecord } = await import('../../lab/local/runtime-record.js');
-  const record = readRecord(lab.name);
-  if (!record) return;
-  const { labSnapshot, listSnapshots } = await import('../../lab/local/index.js');
-  if (!listSnapshots(record.stateDir).includes(chapterId)) await labSnapshot(lab, chapterId);
+async function snapshotChapterStart(machines: LocalLab, lab: Lab, chapterId: string): Promise<void> {
+  if (!machines.isRunning(lab)) return;
+  if (!(await machines.snapshots(lab)).includes(chapterId)) await machines.snapshot(lab, chapterId);
 }
 
 /** The local lab's pinned known_hosts and key, when `kthw lab up` made them. */
@@ -164,53 +181,8 @@ const lazyGenerators: Generators = {
 function sshLine(lab: Lab, name: string): string {
   const host = lab.hosts.find((h) => h.name === name);
   if (!host) return `ssh ${name}`;
-  const address = host.addresses.ipv6 && lab.track === 'ipv6-ha' ? host.addresses.ipv6 : (host.addresses.ipv4 ?? host.addresses.ipv6);
+  const address = primaryAddress(lab, host);
   return `ssh ${host.ssh.port === 22 ? '' : `-p ${host.ssh.port} `}${host.ssh.user}@${address}`;
 }
 
-function stringParams(state: LabState | undefined, chapterId: string): Record<string, string> {
-  const params = state?.chapters[chapterId]?.params ?? {};
-  return Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-}
-
 const lessonDir = () => join(packageRoot(import.meta.url), 'chapters');
-
-/** Fingerprints of what a finished step placed: rendered files by content, lab-directory files by bytes. */
-async function artifactsOf(plan: Plan, record: StepRecord, labDir: string): Promise<Record<string, string>> {
-  if (record.status !== 'done') return {};
-  const step = plan.steps.find((s) => s.id === record.step);
-  const artifacts: Record<string, string> = {};
-  for (const action of step?.actions ?? []) {
-    if (action.kind === 'file') artifacts[`${step!.host}:${action.path}`] = sha256Text(action.content);
-    if (action.kind === 'secret-file') artifacts[`${step!.host}:${action.path}`] = await sha256File(join(labDir, action.secret)).catch(() => '0'.repeat(64));
-  }
-  return artifacts;
-}
-
-export function progressOf(module: ChapterModule, plan: Plan, state: LabState | undefined): ChapterProgress {
-  const record = state?.chapters[module.meta.id];
-  const done = plan.steps.filter((s) => record?.steps[s.id]?.status === 'done').length;
-  const failed = plan.steps.some((s) => record?.steps[s.id]?.status === 'failed');
-  const checks = record?.checks ?? [];
-  const checksFailed = checks.filter((c) => !c.ok).length;
-  const status: ChapterProgress['status'] = failed
-    ? 'failed'
-    : done === plan.steps.length && (done > 0 || checks.length > 0)
-      ? checksFailed > 0
-        ? 'checks-failed'
-        : 'done'
-      : done > 0
-        ? 'in-progress'
-        : 'not-started';
-  const next = plan.steps.find((s) => record?.steps[s.id]?.status !== 'done');
-  return {
-    meta: module.meta,
-    status,
-    stepsDone: done,
-    stepsTotal: plan.steps.length,
-    ...(next ? { nextStep: next.id } : {}),
-    ...(checks.length > 0 ? { lastChecks: { at: checks[0]!.at, passed: checks.length - checksFailed, failed: checksFailed } } : {}),
-  };
-}
-
-export type { CheckResult };
