@@ -8,7 +8,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chapters, findChapter } from '../../chapters/index.js';
 import type { ChapterAutomation } from '../automation/ansible/chapter-automation.js';
-import type { Generators } from '../engine/generators.js';
 import type { HostExecutor } from '../engine/executor.js';
 import { localExecutor } from '../engine/local-executor.js';
 import { runPlan } from '../engine/run-plan.js';
@@ -23,6 +22,7 @@ import { StateStore, forgetChapter, recordChecks, recordStep, setChapterParams }
 import { UsageError } from '../util/errors.js';
 import { packageRoot } from '../util/package-root.js';
 import { artifactsOf } from './artifacts.js';
+import { generatorRegistry } from './generators.js';
 import { progressOf } from './progress.js';
 import { recordedPlan } from './recorded-params.js';
 
@@ -66,6 +66,7 @@ export async function openSession(options: SessionOptions, command = 'kthw'): Pr
     (pool ??= import('../ssh/index.js').then(({ SshPool, sshHostsFromLab }) => new SshPool({ hosts: sshHostsFromLab(lab, localLabSsh(store.paths.ssh)) })));
   const executor = routeExecutor(connect);
   const applicable = chapters.filter((c) => c.meta.tracks.includes(lab.track));
+  const generators = generatorRegistry(applicable);
 
   const chapter = (key: string): ChapterModule => {
     const found = findChapter(key);
@@ -102,7 +103,7 @@ export async function openSession(options: SessionOptions, command = 'kthw'): Pr
         lab,
         labDir: store.paths.dir,
         executor,
-        generators: lazyGenerators,
+        generators,
         emit: runOptions.emit ?? (() => undefined),
         signal: runOptions.signal,
         fromStep: runOptions.fromStep,
@@ -171,12 +172,6 @@ function routeExecutor(pool: () => Promise<SshPool>): HostExecutor {
   };
 }
 
-const loadGenerators = () => import('../engine/builtin-generators.js').then((m) => m.builtinGenerators);
-const lazyGenerators: Generators = {
-  pki: async (items, context) => (await loadGenerators()).pki(items, context),
-  'ssh-key': async (items, context) => (await loadGenerators())['ssh-key'](items, context),
-  'encryption-key': async (items, context) => (await loadGenerators())['encryption-key'](items, context),
-};
 
 function sshLine(lab: Lab, name: string): string {
   const host = lab.hosts.find((h) => h.name === name);

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { certificateMismatch, certificateProfiles, generateFromProfiles, readCa, writePki } from '../pki/index.js';
 import { UsageError } from '../util/errors.js';
-import { ensureEncryptionConfig } from './encryption-key.js';
 import type { Generator, Generators } from './generators.js';
 
 const exists = (path: string) => access(path).then(() => true, () => false);
@@ -60,7 +59,4 @@ const sshKey: Generator = async (items, { labDir }) => {
   return changed;
 };
 
-/** `secrets/encryption-config.yaml` with a fresh 32-byte key, kept once made. */
-const encryptionKey: Generator = async (_items, { labDir }) => ensureEncryptionConfig(labDir);
-
-export const builtinGenerators: Generators = { pki, 'ssh-key': sshKey, 'encryption-key': encryptionKey };
+export const builtinGenerators = { pki, 'ssh-key': sshKey } satisfies Generators;

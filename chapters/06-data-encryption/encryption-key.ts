@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from '../util/errors.js';
+import type { Generator } from '../../src/plan/generator.js';
+import { UsageError } from '../../src/util/errors.js';
 
 export const encryptionConfigSecret = 'secrets/encryption-config.yaml';
 export const encryptionKeyBytes = 32;
@@ -64,3 +65,6 @@ export async function ensureEncryptionConfig(labDir: string): Promise<boolean> {
   await rename(scratch, path);
   return true;
 }
+
+/** The chapter's generator (`generate encryption-key`): `secrets/encryption-config.yaml` with a fresh 32-byte key, kept once made. */
+export const encryptionKeyGenerator: Generator = async (_items, { labDir }) => ensureEncryptionConfig(labDir);
