@@ -7,8 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Generator } from '../../src/plan/generator.js';
-import { UsageError } from '../../src/util/errors.js';
+import { type Generator, UsageError } from '../kit.js';
 
 export const encryptionConfigSecret = 'secrets/encryption-config.yaml';
 export const encryptionKeyBytes = 32;

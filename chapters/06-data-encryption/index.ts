@@ -1,9 +1,4 @@
-import { hostsWithRole, type Lab } from '../../src/lab/types.js';
-import type { ChapterModule } from '../../src/plan/chapter.js';
-import type { CheckSpec, Step } from '../../src/plan/types.js';
-import { sh } from '../../src/ssh/shell-quote.js';
-import { UsageError } from '../../src/util/errors.js';
-import { jumpboxOf, sshRoot } from '../common.js';
+import { type ChapterModule, type CheckSpec, hostsWithRole, jumpboxOf, type Lab, sh, sshRoot, type Step, UsageError } from '../kit.js';
 
 /** Where the lab directory keeps it (this chapter's encryption-key generator writes it there). */
 export const encryptionSecret = 'secrets/encryption-config.yaml';
