@@ -46,6 +46,8 @@ export interface SessionOptions {
   lab?: string;
   /** The lab's machines on this host, for snapshots and resets (the local lab by default). */
   localLab?: () => Promise<LocalLab>;
+  /** The course's chapters (chapters/index.ts by default; a test may bring its own). */
+  chapters?: readonly ChapterModule[];
 }
 
 const defaultLocalLab = () => import('../../lab/local/driver.js').then((m) => m.localLab);
@@ -65,11 +67,12 @@ export async function openSession(options: SessionOptions, command = 'kthw'): Pr
   const connect = () =>
     (pool ??= import('../ssh/index.js').then(({ SshPool, sshHostsFromLab }) => new SshPool({ hosts: sshHostsFromLab(lab, localLabSsh(store.paths.ssh)) })));
   const executor = routeExecutor(connect);
-  const applicable = chapters.filter((c) => c.meta.tracks.includes(lab.track));
+  const course = options.chapters ?? chapters;
+  const applicable = course.filter((c) => c.meta.tracks.includes(lab.track));
   const generators = generatorRegistry(applicable);
 
   const chapter = (key: string): ChapterModule => {
-    const found = findChapter(key);
+    const found = findChapter(key, course);
     if (!applicable.includes(found)) {
       throw new UsageError(`${found.meta.id} does not apply to the ${lab.track} track of lab ${lab.name}`, { fix: `choose one of: ${applicable.map((c) => c.meta.id).join(', ')}` });
     }
