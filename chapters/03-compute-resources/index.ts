@@ -221,6 +221,7 @@ export const chapter: ChapterModule = {
     summary: 'Name every machine, give each the lab\'s /etc/hosts block and let the jumpbox in everywhere as root.',
     tracks: ['classic', 'ipv6-ha'],
   },
+  secrets: [sshKeySecret, `${sshKeySecret}.pub`],
   plan(lab) {
     return {
       chapter: 'chapter-3',

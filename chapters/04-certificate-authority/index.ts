@@ -147,6 +147,7 @@ export const chapter: ChapterModule = {
     summary: 'A CA of the lab\'s own, a certificate for every component and node, and each placed on the machines that use it.',
     tracks: ['classic', 'ipv6-ha'],
   },
+  secrets: ['pki/'],
   plan(lab) {
     const profiles = certificateProfiles(lab);
     const byHost = placementsByHost(lab, profiles);

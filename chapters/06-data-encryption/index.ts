@@ -107,6 +107,7 @@ export const chapter: ChapterModule = {
     summary: 'An encryption key for secrets at rest, in an EncryptionConfiguration placed on every control-plane machine.',
     tracks: ['classic', 'ipv6-ha'],
   },
+  secrets: [encryptionSecret],
   generators: { 'encryption-key': () => import('./encryption-key.js').then((m) => m.encryptionKeyGenerator) },
   plan(lab) {
     const controllers = hostsWithRole(lab, 'controller').map((h) => h.name);

@@ -1,25 +1,35 @@
 /**
- * `kthw replay --to OTHER-LAB`: the other lab's directory gets the source lab's PKI, the jumpbox's
- * SSH key pair and the encryption config, so the replayed machines hold the same keys. A file the
- * target already has with different bytes is never overwritten (that would lose its keys).
+ * `kthw replay --to OTHER-LAB`: the other lab's directory gets what the chapters name as their
+ * secrets (ChapterModule.secrets: the PKI, the jumpbox's SSH key pair, the encryption config), so
+ * the replayed machines hold the same keys. A file the target already has with different bytes is
+ * never overwritten (that would lose its keys).
  */
 import { chmod, copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ChapterModule } from '../plan/chapter.js';
 import { UsageError } from '../util/errors.js';
 
-/** Lab-directory relative paths copied, as [directory, file filter]. */
-const copied: Array<[string, (name: string) => boolean]> = [
-  ['pki', () => true],
-  ['ssh', (name) => name.startsWith('jumpbox_')],
-  ['secrets', () => true],
-];
+/** The lab-directory paths the chapters name as their secrets (`dir/` for a whole directory). */
+export const labSecrets = (modules: readonly ChapterModule[]) => [...new Set(modules.flatMap((m) => m.secrets ?? []))];
+
+/** The secrets as [directory, file filter]. */
+function copied(secrets: readonly string[]): Array<[string, (name: string) => boolean]> {
+  const byDir = new Map<string, Array<(name: string) => boolean>>();
+  for (const path of secrets) {
+    const slash = path.replace(/\/$/, '').lastIndexOf('/');
+    const dir = path.endsWith('/') ? path.slice(0, -1) : slash < 0 ? '.' : path.slice(0, slash);
+    const file = path.endsWith('/') ? undefined : path.slice(slash + 1);
+    byDir.set(dir, [...(byDir.get(dir) ?? []), file === undefined ? () => true : (name) => name === file]);
+  }
+  return [...byDir].map(([dir, filters]) => [dir, (name) => filters.some((f) => f(name))]);
+}
 
 const isPrivate = (name: string) => !name.endsWith('.crt') && !name.endsWith('.pub');
 
-/** Copies what is missing; returns the relative paths copied. */
-export async function copyLabSecrets(sourceDir: string, targetDir: string): Promise<string[]> {
+/** Copies what is missing of `secrets` (see labSecrets); returns the relative paths copied. */
+export async function copyLabSecrets(sourceDir: string, targetDir: string, secrets: readonly string[]): Promise<string[]> {
   const done: string[] = [];
-  for (const [dir, wanted] of copied) {
+  for (const [dir, wanted] of copied(secrets)) {
     const names = await readdir(join(sourceDir, dir)).catch(() => [] as string[]);
     const files = names.filter((name) => wanted(name) && !name.startsWith('.'));
     if (files.length === 0) continue;

@@ -12,7 +12,7 @@ import type { LabState } from '../state/index.js';
 import type { Lab } from '../lab/types.js';
 import { certificateProfiles } from '../pki/index.js';
 import { UsageError } from '../util/errors.js';
-import { copyLabSecrets } from './copy-lab-secrets.js';
+import { copyLabSecrets, labSecrets } from './copy-lab-secrets.js';
 import { clearReplayProgress, readReplayProgress, writeReplayProgress, type ReplayProgress } from './replay-progress.js';
 import { recordedParams, recordedPlan } from './recorded-params.js';
 import type { LabSession } from './session.js';
@@ -90,7 +90,7 @@ export async function replay(source: LabSession, target: LabSession, options: Re
       fix: 'replay with --new-pki: the other lab then makes its own PKI, jumpbox key and encryption key',
     });
   }
-  const copiedSecrets = other && !options.newPki ? await copyLabSecrets(source.store.paths.dir, target.store.paths.dir) : [];
+  const copiedSecrets = other && !options.newPki ? await copyLabSecrets(source.store.paths.dir, target.store.paths.dir, labSecrets(source.chapters)) : [];
   if (other) {
     for (const id of wanted) {
       const recorded = recordedParams(sourceState, id);

@@ -16,6 +16,12 @@ export interface ChapterModule {
   plan(lab: Lab, params: Record<string, string>): Plan;
   /** Generators this chapter's `generate` actions name, beyond kthw's own (`pki`, `ssh-key`). */
   generators?: Readonly<Record<string, GeneratorLoader>>;
+  /**
+   * What this chapter's generators make in the lab directory that is the lab's identity (keys,
+   * certificates), as lab-directory paths (`dir/` for a whole directory): `kthw replay --to`
+   * copies them so the other lab's machines hold the same keys.
+   */
+  secrets?: readonly string[];
 }
 
 /** The one placeholder syntax: `{{ var_name }}`, Jinja2-compatible so exports can ship it as `.j2`. */
