@@ -1,5 +1,5 @@
 import { errorText, factOf, gatherScript, parseFacts } from './facts.js';
-import { canonicalIp } from './ip.js';
+import { canonicalIp } from '../src/lab/cidr.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
 import { fail, verdictFrom } from './verdict.js';

@@ -1,7 +1,7 @@
 import { shq } from '../src/ssh/shell-quote.js';
 import { describeName, pemBlocks, readCert, spki, type CertInfo } from './cert-info.js';
 import { errorText, factOf, gatherScript, parseFacts, type Fact } from './facts.js';
-import { canonicalIp } from './ip.js';
+import { canonicalIp } from '../src/lab/cidr.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
 import { fail, verdictFrom } from './verdict.js';
