@@ -17,4 +17,5 @@ export { UsageError } from '../src/util/errors.js';
 export type { CertProfile, Destination } from '../src/pki/types.js';
 export { certificateProfiles } from '../src/pki/profiles.js';
 export { opensslCommands, opensslConfig } from '../src/pki/openssl-commands.js';
+export { labDirPath, labFiles, type LabFile } from '../src/state/lab-files.js';
 export * from './common.js';

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Generator, UsageError } from '../kit.js';
+import { type Generator, labDirPath, UsageError } from '../kit.js';
 
 export const encryptionConfigSecret = 'secrets/encryption-config.yaml';
 export const encryptionKeyBytes = 32;
@@ -39,7 +39,7 @@ export function keyOf(yaml: string): Buffer | undefined {
 
 /** Makes `secrets/encryption-config.yaml` unless a valid one is there; returns whether it made one. */
 export async function ensureEncryptionConfig(labDir: string): Promise<boolean> {
-  const dir = join(labDir, 'secrets');
+  const dir = labDirPath(labDir, 'secrets');
   const path = join(labDir, encryptionConfigSecret);
   const existing = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;

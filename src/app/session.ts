@@ -25,6 +25,7 @@ import { artifactsOf } from './artifacts.js';
 import { generatorRegistry } from './generators.js';
 import { progressOf } from './progress.js';
 import { recordedPlan } from './recorded-params.js';
+import { labDirPath } from '../state/lab-files.js';
 
 export interface LabSession extends TutorSession {
   store: StateStore;
@@ -65,7 +66,7 @@ export async function openSession(options: SessionOptions, command = 'kthw'): Pr
   // ssh2 and the PKI code load on first use: listing chapters or progress needs neither.
   let pool: Promise<SshPool> | undefined;
   const connect = () =>
-    (pool ??= import('../ssh/index.js').then(({ SshPool, sshHostsFromLab }) => new SshPool({ hosts: sshHostsFromLab(lab, localLabSsh(store.paths.ssh)) })));
+    (pool ??= import('../ssh/index.js').then(({ SshPool, sshHostsFromLab }) => new SshPool({ hosts: sshHostsFromLab(lab, localLabSsh(store.paths.dir)) })));
   const executor = routeExecutor(connect);
   const course = options.chapters ?? chapters;
   const applicable = course.filter((c) => c.meta.tracks.includes(lab.track));
@@ -146,7 +147,7 @@ export async function openSession(options: SessionOptions, command = 'kthw'): Pr
     },
     preloadAutomation: loadChapterAutomation,
     automation: async (chapter) => (await loadChapterAutomation()).chapterAutomation(lab, store.paths.dir, chapter),
-    sshHint: (host) => (existsSync(join(store.paths.ssh, 'ssh_config')) ? `kthw lab ssh ${host}` : sshLine(lab, host)),
+    sshHint: (host) => (existsSync(labDirPath(store.paths.dir, 'sshConfig')) ? `kthw lab ssh ${host}` : sshLine(lab, host)),
     close: async () => (pool ? (await pool).close() : undefined),
   };
   return session;
@@ -162,9 +163,9 @@ async function snapshotChapterStart(machines: LocalLab, lab: Lab, chapterId: str
 }
 
 /** The local lab's pinned known_hosts and key, when `kthw lab up` made them. */
-function localLabSsh(sshDir: string) {
-  const knownHosts = join(sshDir, 'known_hosts');
-  const key = join(sshDir, 'id_ed25519');
+function localLabSsh(labDir: string) {
+  const knownHosts = labDirPath(labDir, 'knownHosts');
+  const key = labDirPath(labDir, 'sshKey');
   return existsSync(knownHosts) && existsSync(key) ? { knownHosts: [knownHosts], defaultIdentity: key } : {};
 }
 
