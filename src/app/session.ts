@@ -23,6 +23,7 @@ import { UsageError } from '../util/errors.js';
 import { packageRoot } from '../util/package-root.js';
 import { artifactsOf } from './artifacts.js';
 import { generatorRegistry } from './generators.js';
+import { checkDirectoryName, labSource, pinLabFile } from './lab-source.js';
 import { progressOf } from './progress.js';
 import { recordedPlan } from './recorded-params.js';
 import { labDirPath } from '../state/lab-files.js';
@@ -43,7 +44,7 @@ export interface LabSession extends TutorSession {
 }
 
 export interface SessionOptions {
-  /** The lab file; the built-in classic lab when absent. */
+  /** The lab file, or a lab directory (its pinned lab.yaml); the built-in classic lab when absent. */
   lab?: string;
   /** The lab's machines on this host, for snapshots and resets (the local lab by default). */
   localLab?: () => Promise<LocalLab>;
@@ -60,9 +61,12 @@ export const loadChapterAutomation = () => (loadingAutomation ??= import('../aut
 
 export async function openSession(options: SessionOptions, command = 'kthw'): Promise<LabSession> {
   const local = options.localLab ?? defaultLocalLab;
-  const labFile = options.lab ?? builtinLabPath('classic');
+  const source = await labSource(options.lab ?? builtinLabPath('classic'));
+  const { labFile } = source;
   const lab = await loadLab(labFile);
-  const store = await StateStore.open({ labName: lab.name, labFile, command });
+  checkDirectoryName(source, lab.name);
+  const store = await StateStore.open({ labName: lab.name, labFile, command, ...(source.root === undefined ? {} : { root: source.root }) });
+  await pinLabFile(store.paths.dir, labFile);
   // ssh2 and the PKI code load on first use: listing chapters or progress needs neither.
   let pool: Promise<SshPool> | undefined;
   const connect = () =>

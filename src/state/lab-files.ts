@@ -9,6 +9,8 @@ import { join } from 'node:path';
 export const labFiles = {
   /** Progress (state-file.md). */
   state: 'state.json',
+  /** The lab file the last session was opened with, pinned so the directory alone replays the lab. */
+  pinnedLab: 'lab.yaml',
   /** Present while a kthw process writes the state. */
   lock: 'state.lock',
   /** An unfinished `kthw replay` onto this lab, so the next call resumes. */
