@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { labDown } from '../../lab/local/index.js';
+import { openSession } from '../../src/app/session.js';
 import { runKthw } from '../support/run-kthw.js';
 import { kthwOn, labVariant, upWithChapters, useLabHome } from './helpers.js';
 
@@ -25,6 +26,22 @@ beforeAll(() => {
 afterAll(async () => {
   await labDown('prt', { log: () => undefined });
   rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the local lab behind the application core', () => {
+  it("session.resetHost (the tutor's reset) puts every machine back to the start of a chapter and forgets its progress", async () => {
+    const session = await openSession({ lab: labFile });
+    try {
+      await session.resetHost!('all', 'chapter-3');
+      expect((await session.progress()).find((p) => p.meta.id === 'chapter-3')?.status).toBe('not-started');
+      expect((await session.verify('chapter-3')).some((r) => !r.ok)).toBe(true);
+      expect((await session.verify('chapter-2')).every((r) => r.ok)).toBe(true); // chapter 2's work was there at chapter 3's start
+    } finally {
+      await session.close();
+    }
+    const again = kthw('run', 'chapter-3');
+    expect(again.code, again.output.slice(-3000)).toBe(0);
+  });
 });
 
 describe('a lab directory copied to another path and another KTHW_HOME', () => {
