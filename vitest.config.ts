@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           globalSetup: ['test/support/build-once.ts'],
-          include: ['test/unit/**/*.test.{ts,tsx}', 'chapters/**/*.test.ts', 'checks/**/*.test.ts', 'src/tui/**/*.test.{ts,tsx}'],
+          include: ['test/unit/**/*.test.{ts,tsx}', 'src/tui/**/*.test.{ts,tsx}'],
           testTimeout: 60_000,
         },
       },

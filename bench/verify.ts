@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { labSshArgs } from '../lab/local/index.js';
-import { openSession } from '../src/cli/session.js';
+import { openSession } from '../src/app/session.js';
 import { median } from './measure.mjs';
 import { benchLab } from './own-lab.js';
 

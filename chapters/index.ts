@@ -23,11 +23,11 @@ export const chapters: readonly ChapterModule[] = [
 ];
 
 /** A chapter by id (`chapter-4`), number (`4`) or slug (`04-certificate-authority`). */
-export function findChapter(key: string): ChapterModule {
-  const found = chapters.find((c) => c.meta.id === key || String(c.meta.number) === key || c.meta.slug === key);
+export function findChapter(key: string, among: readonly ChapterModule[] = chapters): ChapterModule {
+  const found = among.find((c) => c.meta.id === key || String(c.meta.number) === key || c.meta.slug === key);
   if (!found) {
     throw new UsageError(`no chapter "${key}"`, {
-      fix: `use one of: ${chapters.map((c) => c.meta.id).join(', ')}`,
+      fix: `use one of: ${among.map((c) => c.meta.id).join(', ')}`,
     });
   }
   return found;

@@ -1,6 +1,6 @@
 import { KeyObject, X509Certificate, createPublicKey } from 'node:crypto';
 import forge from 'node-forge';
-import { ipFromBytes } from './ip.js';
+import { bytesToIp } from '../src/lab/cidr.js';
 
 /**
  * What the checks need from a certificate. node:crypto parses and verifies it (any key type);
@@ -129,7 +129,7 @@ function parseCert(pem: string): CertInfo {
     if (oid === '2.5.29.17') {
       for (const name of children(value)) {
         if (name.type === 2) info.dnsSans.push(bytes(name).toString('utf8'));
-        if (name.type === 7) info.ipSans.push(ipFromBytes(bytes(name)));
+        if (name.type === 7) info.ipSans.push(bytesToIp(bytes(name)));
       }
     } else if (oid === '2.5.29.15') {
       readBitString(bytes(value)).forEach((set, i) => set && keyUsageNames[i] && info.keyUsage.push(keyUsageNames[i]));

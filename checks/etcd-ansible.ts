@@ -1,6 +1,6 @@
 import { assertion, probe, unsafe, unsafeList, type Argv } from './ansible-tasks.js';
-import type { EtcdHealthParams } from './etcd-health.js';
-import type { EtcdMembersParams } from './etcd-members.js';
+import type { EtcdHealthParams } from './etcd-health-params.js';
+import type { EtcdMembersParams } from './etcd-members-params.js';
 import type { EtcdTls } from './etcd-tls.js';
 import type { AnsibleContext, AnsibleTask } from './types.js';
 

@@ -1,17 +1,13 @@
 import { shq } from '../src/ssh/shell-quote.js';
 import { etcdFailureReason, etcdctlArgs, readEtcdTls, readEtcdUrl, type EtcdTls } from './etcd-tls.js';
 import { errorText, factOf, gatherScript, parseFacts, type Fact } from './facts.js';
-import { curlCertPath } from './http.js';
+import { curlCertPath } from './http-params.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
 import { fail, verdictFrom } from './verdict.js';
 import { etcdMembersTasks } from './etcd-ansible.js';
-
-/** The etcd member list equals the expected members (names and peer URLs), and a leader exists. */
-export interface EtcdMembersParams extends EtcdTls {
-  endpoints: string[];
-  members: Array<{ name: string; peerUrls: string[] }>;
-}
+import type { EtcdMembersParams } from './etcd-members-params.js';
+export type { EtcdMembersParams } from './etcd-members-params.js';
 
 interface MemberRow {
   id: string;

@@ -1,5 +1,5 @@
 import { assertion, probe, unsafe, type Argv } from './ansible-tasks.js';
-import { curlCertPath, type HttpParams } from './http.js';
+import { curlCertPath, type HttpParams } from './http-params.js';
 import type { AnsibleContext, AnsibleTask } from './types.js';
 
 /**

@@ -4,21 +4,8 @@ import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
 import { fail, verdictFrom } from './verdict.js';
 import { httpTasks } from './http-ansible.js';
-
-/**
- * An HTTP(S) GET made by curl on the host, optionally with a client certificate. `refused` turns
- * it around: the server must reject the client (TLS alert or 401/403), e.g. etcd without a cert.
- */
-export interface HttpParams {
-  url: string;
-  cacert?: string;
-  cert?: string;
-  key?: string;
-  status?: number;
-  body?: RegExp;
-  refused: boolean;
-  timeoutSeconds: number;
-}
+import { curlCertPath, type HttpParams } from './http-params.js';
+export { curlCertPath, type HttpParams } from './http-params.js';
 
 /**
  * curl exit codes meaning: connected over TLS, then dropped by the peer: during the handshake (35),
@@ -27,11 +14,6 @@ export interface HttpParams {
  */
 const rejectedByPeer = new Set([35, 52, 55, 56]);
 const statusMarker = '\nkthw-http-status:';
-
-/** curl reads `--cert file:password`; a literal colon or backslash in a path must be escaped. */
-export function curlCertPath(path: string): string {
-  return path.replaceAll('\\', '\\\\').replaceAll(':', '\\:');
-}
 
 export const httpCheck: CheckPrimitive<HttpParams> = {
   kind: 'http',

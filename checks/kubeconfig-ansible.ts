@@ -1,5 +1,5 @@
 import { assertion, linesOf, script, unsafe, unsafeList } from './ansible-tasks.js';
-import type { KubeconfigParams } from './kubeconfig.js';
+import type { KubeconfigParams } from './kubeconfig-params.js';
 import { certFactsFunction, verifyFactsFunction } from './openssl-facts.js';
 import type { AnsibleContext, AnsibleTask } from './types.js';
 

@@ -7,25 +7,8 @@ import type { CheckPrimitive } from './types.js';
 import { issuedBy, subjectProblems } from './x509.js';
 import { fail, verdictFrom } from './verdict.js';
 import { kubeconfigTasks } from './kubeconfig-ansible.js';
-
-/**
- * A kubeconfig on the host: the current context's server, cluster CA and user certificate.
- * The file is read with every `client-key-data` value blanked out on the host; for the key↔cert
- * match the host prints only each embedded key's public half.
- */
-export interface KubeconfigParams {
-  path: string;
-  server?: string;
-  caPem?: string;
-  caPath?: string;
-  context?: string;
-  /** The user name the context must use (`system:node:node-0`). */
-  user?: string;
-  userCn?: string;
-  userO?: string[];
-  /** Check that the embedded client key belongs to the client certificate (default true). */
-  keyMatch: boolean;
-}
+import type { KubeconfigParams } from './kubeconfig-params.js';
+export type { KubeconfigParams } from './kubeconfig-params.js';
 
 // Replaces a client-key-data value, block scalars included, by REDACTED before the file leaves the host.
 const redact = `kthw_kc_config() { awk '

@@ -59,7 +59,7 @@ export const extKeyUsageText: Record<string, string> = {
 
 /**
  * An IP SAN as openssl prints it: IPv4 dotted, IPv6 as eight upper-case groups without leading
- * zeros and no `::` (`FD00:4:0:0:0:0:0:4`). Takes a canonical address (checks/ip.ts).
+ * zeros and no `::` (`FD00:4:0:0:0:0:0:4`). Takes a canonical address (canonicalIp, src/lab/cidr.ts).
  */
 export function opensslIp(ip: string): string {
   if (!ip.includes(':')) return ip;

@@ -1,5 +1,5 @@
 import { assertion, probe } from './ansible-tasks.js';
-import type { PortParams } from './port.js';
+import type { PortParams } from './port-params.js';
 import type { AnsibleContext, AnsibleTask } from './types.js';
 
 /** Local address columns of `ss -Hltn` as ss prints them: `0.0.0.0:22`, `[::]:22`, `*:22`, `[fd00:4::20]:2379`. */

@@ -1,17 +1,11 @@
 import { errorText, factOf, gatherScript, parseFacts } from './facts.js';
-import { canonicalIp } from './ip.js';
+import { canonicalIp } from '../src/lab/cidr.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
 import { fail, verdictFrom } from './verdict.js';
 import { portTasks } from './port-ansible.js';
-
-/** A TCP port in LISTEN state, on a given address (a wildcard listener covers it) or on any. */
-export interface PortParams {
-  port: number;
-  address?: string;
-  /** Expect nothing listening on the port instead. */
-  closed: boolean;
-}
+import type { PortParams } from './port-params.js';
+export type { PortParams } from './port-params.js';
 
 export interface Listener {
   address: string;

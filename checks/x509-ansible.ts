@@ -1,7 +1,7 @@
 import { assertion, linesOf, script, unsafe, unsafeList } from './ansible-tasks.js';
 import { certFactsFunction, extKeyUsageText, keyUsageText, opensslIp, verifyFactsFunction } from './openssl-facts.js';
 import type { AnsibleContext, AnsibleTask } from './types.js';
-import type { X509Params } from './x509.js';
+import type { X509Params } from './x509-params.js';
 
 /** $1 certificate, $2 CA file ('' for none, /dev/stdin for a caPem), $3 private key ('' for none). */
 const x509Script = [

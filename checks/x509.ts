@@ -1,37 +1,13 @@
 import { shq } from '../src/ssh/shell-quote.js';
 import { describeName, pemBlocks, readCert, spki, type CertInfo } from './cert-info.js';
 import { errorText, factOf, gatherScript, parseFacts, type Fact } from './facts.js';
-import { canonicalIp } from './ip.js';
+import { canonicalIp } from '../src/lab/cidr.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
 import { fail, verdictFrom } from './verdict.js';
 import { x509Tasks } from './x509-ansible.js';
-
-/**
- * A certificate on the host. The private key never leaves the host: for `keyPath` the host prints
- * only the key's public half (`openssl pkey -pubout`), compared here with the certificate's key.
- */
-export interface X509Params {
-  path: string;
-  cn?: string;
-  /** The exact set of O values. */
-  o?: string[];
-  dnsSans?: string[];
-  ipSans?: string[];
-  /** No SANs beyond dnsSans and ipSans. */
-  exactSans?: boolean;
-  /** The issuing CA, as PEM (from the lab's PKI) or as a path on the host. */
-  caPem?: string;
-  caPath?: string;
-  keyUsage?: string[];
-  extKeyUsage?: string[];
-  isCa?: boolean;
-  keyPath?: string;
-  /** Warn (not fail) when fewer days than this remain. Default 30. */
-  warnDays: number;
-  /** Judge validity at this instant instead of the current time (ISO 8601). */
-  now?: Date;
-}
+import type { X509Params } from './x509-params.js';
+export type { X509Params } from './x509-params.js';
 
 export const x509Check: CheckPrimitive<X509Params> = {
   kind: 'x509',

@@ -33,6 +33,10 @@ run_vitest() {
   expected+=("$reports/$name.json")
   npx vitest run --reporter=default --reporter=json --outputFile.json="$reports/$name.json" "$@"
 }
+# Formatter and linter (devDependencies prettier, eslint, @eslint/js, typescript-eslint): a finding fails the run.
+lint() {
+  npx prettier --check --log-level warn . && npx eslint .
+}
 if [ $# -gt 0 ]; then
   phase host bash lab/setup-host.sh --quiet
   phase build npm run --silent build
@@ -41,6 +45,7 @@ else
   phase host bash lab/setup-host.sh --quiet
   phase image npx tsx scripts/ensure-image.ts
   phase build npm run --silent build
+  phase lint lint || status=$?
   phase unit run_vitest unit --project unit || status=$?
   phase lab run_vitest lab --project lab || status=$?
 fi

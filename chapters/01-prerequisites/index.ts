@@ -1,8 +1,4 @@
-import type { Host, Lab } from '../../src/lab/types.js';
-import type { ChapterModule } from '../../src/plan/chapter.js';
-import type { CheckSpec, Step } from '../../src/plan/types.js';
-import { sh } from '../../src/ssh/shell-quote.js';
-import { wholeLine } from '../common.js';
+import { type ChapterModule, type CheckSpec, type Host, type Lab, sh, type Step, wholeLine } from '../kit.js';
 
 /**
  * Modest floors (KiB) for what a machine must have, by its heaviest role. Upstream asks for 2 GB

@@ -1,8 +1,4 @@
-import { primaryAddress, type Host, type Lab } from '../../src/lab/types.js';
-import { templateFile, type ChapterModule } from '../../src/plan/chapter.js';
-import type { CheckSpec, FileAction, Step } from '../../src/plan/types.js';
-import { sh } from '../../src/ssh/shell-quote.js';
-import { jumpboxOf, managedHosts, newlineBeforeAppend, stagingDir, wholeLine } from '../common.js';
+import { type ChapterModule, type CheckSpec, type FileAction, type Host, jumpboxOf, type Lab, managedHosts, newlineBeforeAppend, primaryAddress, sh, stagingDir, type Step, templateFile, wholeLine } from '../kit.js';
 
 const slug = '03-compute-resources';
 const stagedHosts = `${stagingDir}/hosts`;
@@ -225,6 +221,7 @@ export const chapter: ChapterModule = {
     summary: 'Name every machine, give each the lab\'s /etc/hosts block and let the jumpbox in everywhere as root.',
     tracks: ['classic', 'ipv6-ha'],
   },
+  secrets: [sshKeySecret, `${sshKeySecret}.pub`],
   plan(lab) {
     return {
       chapter: 'chapter-3',

@@ -1,14 +1,6 @@
 import { posix } from 'node:path';
-import type { Lab } from '../../src/lab/types.js';
-import { templateFile, type ChapterModule } from '../../src/plan/chapter.js';
-import type { Action, CheckSpec, Step } from '../../src/plan/types.js';
+import { type Action, certificateProfiles, type CertProfile, type ChapterModule, type CheckSpec, type Destination, jumpboxOf, type Lab, opensslCommands, opensslConfig, sh, shq, type Step, templateFile, UsageError, workDir } from '../kit.js';
 // Not the pki barrel: it brings node-forge, which the chapter list has no use for.
-import { opensslCommands, opensslConfig } from '../../src/pki/openssl-commands.js';
-import { certificateProfiles } from '../../src/pki/profiles.js';
-import type { CertProfile, Destination } from '../../src/pki/types.js';
-import { sh, shq } from '../../src/ssh/shell-quote.js';
-import { UsageError } from '../../src/util/errors.js';
-import { jumpboxOf, workDir } from '../common.js';
 
 const slug = '04-certificate-authority';
 const caConf = `${workDir}/ca.conf`;
@@ -155,6 +147,7 @@ export const chapter: ChapterModule = {
     summary: 'A CA of the lab\'s own, a certificate for every component and node, and each placed on the machines that use it.',
     tracks: ['classic', 'ipv6-ha'],
   },
+  secrets: ['pki/'],
   plan(lab) {
     const profiles = certificateProfiles(lab);
     const byHost = placementsByHost(lab, profiles);

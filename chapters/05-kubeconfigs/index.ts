@@ -1,8 +1,4 @@
-import type { Lab } from '../../src/lab/types.js';
-import type { ChapterModule } from '../../src/plan/chapter.js';
-import type { Action, CheckSpec, Step } from '../../src/plan/types.js';
-import { sh, shq } from '../../src/ssh/shell-quote.js';
-import { escapeRegex, jumpboxOf, scpGuarded, sshRoot, workDir } from '../common.js';
+import { type Action, type ChapterModule, type CheckSpec, escapeRegex, jumpboxOf, type Lab, scpGuarded, sh, shq, sshRoot, type Step, workDir } from '../kit.js';
 import { clusterName, contextName, kubeconfigsOf, type Kubeconfig } from './kubeconfigs.js';
 import { kubectlConfigTerms } from './terms.js';
 

@@ -1,7 +1,5 @@
 /** Which kubeconfigs a lab needs, who uses each, which server it names and where it is copied. */
-import { hostsWithRole, labFamilies, type Lab } from '../../src/lab/types.js';
-import { certificateProfiles } from '../../src/pki/profiles.js';
-import type { CertProfile } from '../../src/pki/types.js';
+import { certificateProfiles, type CertProfile, hostsWithRole, type Lab, labFamilies } from '../kit.js';
 
 /** Upstream's names for the cluster entry and the one context of every kubeconfig. */
 export const clusterName = 'kubernetes-the-hard-way';

@@ -1,11 +1,6 @@
-import { hostsWithRole, type Lab } from '../../src/lab/types.js';
-import type { ChapterModule } from '../../src/plan/chapter.js';
-import type { CheckSpec, Step } from '../../src/plan/types.js';
-import { sh } from '../../src/ssh/shell-quote.js';
-import { UsageError } from '../../src/util/errors.js';
-import { jumpboxOf, sshRoot } from '../common.js';
+import { type ChapterModule, type CheckSpec, hostsWithRole, jumpboxOf, type Lab, sh, sshRoot, type Step, UsageError } from '../kit.js';
 
-/** Where the lab directory keeps it (the engine's encryption-key generator writes it there). */
+/** Where the lab directory keeps it (this chapter's encryption-key generator writes it there). */
 export const encryptionSecret = 'secrets/encryption-config.yaml';
 /** Upstream copies it to root's home on each controller; chapter 08 moves it into place. */
 export const encryptionConfigPath = '/root/encryption-config.yaml';
@@ -112,6 +107,8 @@ export const chapter: ChapterModule = {
     summary: 'An encryption key for secrets at rest, in an EncryptionConfiguration placed on every control-plane machine.',
     tracks: ['classic', 'ipv6-ha'],
   },
+  secrets: [encryptionSecret],
+  generators: { 'encryption-key': () => import('./encryption-key.js').then((m) => m.encryptionKeyGenerator) },
   plan(lab) {
     const controllers = hostsWithRole(lab, 'controller').map((h) => h.name);
     if (controllers.length === 0) {

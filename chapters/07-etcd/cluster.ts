@@ -2,9 +2,7 @@
  * The etcd cluster a lab asks for, as data: members, URLs, TLS files, the binary and the flags that
  * fit the etcd version the machines actually run.
  */
-import { hostsWithRole, primaryAddress, type Lab } from '../../src/lab/types.js';
-import { renderUrl } from '../../src/lab/url-template.js';
-import { UsageError } from '../../src/util/errors.js';
+import { hostsWithRole, type Lab, primaryAddress, renderUrl, UsageError } from '../kit.js';
 
 export const etcdDir = '/etc/etcd';
 export const dataDir = '/var/lib/etcd';

@@ -1,8 +1,4 @@
-import type { Lab } from '../../src/lab/types.js';
-import { templateFile, type ChapterModule } from '../../src/plan/chapter.js';
-import type { Action, CheckSpec, FileAction, Step } from '../../src/plan/types.js';
-import { sh } from '../../src/ssh/shell-quote.js';
-import { escapeRegex, glossaryOf, jumpboxOf, sshFed, workDir } from '../common.js';
+import { type Action, type ChapterModule, type CheckSpec, escapeRegex, type FileAction, glossaryOf, jumpboxOf, type Lab, sh, sshFed, type Step, templateFile, workDir } from '../kit.js';
 import { etcdctlFlags, etcdFlagMeanings, toolFlagMeanings } from './flag-meanings.js';
 import {
   apiServerClientTls,

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { certificateMismatch, certificateProfiles, generateFromProfiles, readCa, writePki } from '../pki/index.js';
 import { UsageError } from '../util/errors.js';
-import { ensureEncryptionConfig } from './encryption-key.js';
 import type { Generator, Generators } from './generators.js';
+import { labDirPath } from '../state/lab-files.js';
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 
@@ -15,7 +15,7 @@ const exists = (path: string) => access(path).then(() => true, () => false);
  * and signs the rest, so re-running chapter 4 or replaying onto fresh machines reuses the same PKI.
  */
 const pki: Generator = async (items, { lab, labDir, note }) => {
-  const dir = join(labDir, 'pki');
+  const dir = labDirPath(labDir, 'pki');
   const profiles = certificateProfiles(lab);
   const unknown = items.filter((id) => !profiles.some((p) => p.id === id));
   if (unknown.length > 0) throw new UsageError(`no certificate profile ${unknown.join(', ')} for lab ${lab.name}`, { fix: 'this is a chapter bug: it names profiles the PKI module does not derive' });
@@ -45,7 +45,7 @@ const pki: Generator = async (items, { lab, labDir, note }) => {
 /** An ed25519 key pair `ssh/<item>_ed25519` made by the real ssh-keygen, kept once made. */
 const sshKey: Generator = async (items, { labDir }) => {
   let changed = false;
-  const dir = join(labDir, 'ssh');
+  const dir = labDirPath(labDir, 'ssh');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   for (const item of items) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(item)) throw new UsageError(`"${item}" cannot name an SSH key`, { fix: 'this is a chapter bug' });
@@ -60,7 +60,4 @@ const sshKey: Generator = async (items, { labDir }) => {
   return changed;
 };
 
-/** `secrets/encryption-config.yaml` with a fresh 32-byte key, kept once made. */
-const encryptionKey: Generator = async (_items, { labDir }) => ensureEncryptionConfig(labDir);
-
-export const builtinGenerators: Generators = { pki, 'ssh-key': sshKey, 'encryption-key': encryptionKey };
+export const builtinGenerators = { pki, 'ssh-key': sshKey } satisfies Generators;

@@ -87,7 +87,9 @@ async function runAction(action: Action, step: Step, ctx: StepContext, notified:
     }
     case 'generate': {
       const note = (text: string) => ctx.emit({ type: 'output', chapter: ctx.chapter, step: step.id, host, stream: 'stdout', text });
-      return ctx.generators[action.generator](action.items, { lab: ctx.lab, labDir: ctx.labDir, note });
+      const generator = Object.hasOwn(ctx.generators, action.generator) ? ctx.generators[action.generator] : undefined;
+      if (!generator) throw new StepFailed(step.id, host, `no generator "${action.generator}" is registered`, `a chapter that generates it must list it in its generators (known: ${Object.keys(ctx.generators).join(', ')})`);
+      return generator(action.items, { lab: ctx.lab, labDir: ctx.labDir, note });
     }
     case 'copy': {
       const content = await readFile(action.from).catch((error: NodeJS.ErrnoException) => {

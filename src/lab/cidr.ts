@@ -1,9 +1,11 @@
 /**
- * Small, exact IP and prefix arithmetic on BigInt, for IPv4 and IPv6 alike.
+ * kthw's one IP module: small, exact IP and prefix arithmetic on BigInt, for IPv4 and IPv6 alike,
+ * the canonical spelling of an address, and the raw bytes a certificate's iPAddress SAN holds.
  * Parsing is strict: anything `node:net` would not accept as an address is rejected, and a prefix
  * must not have bits set past its length (`10.0.0.5/24` is a mistake, not `10.0.0.0/24`).
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { UsageError } from '../util/errors.js';
 
 export type IpFamily = 4 | 6;
 
@@ -140,4 +142,50 @@ export function formatCidr(cidr: Cidr): string {
 export function canonicalAddress(text: string): string | undefined {
   const address = parseAddress(text);
   return address && formatAddress(address);
+}
+
+/** Canonical form of an address that may be bracketed (`[fd00::4]`, as URLs and ss write it), or undefined. */
+export function canonicalIp(text: string): string | undefined {
+  return canonicalAddress(text.replace(/^\[(.*)\]$/, '$1'));
+}
+
+/** The 4 or 16 bytes of an IP address, as an iPAddress SAN needs them; a clear error when `ip` is none. */
+export function ipToBytes(ip: string): Buffer {
+  const address = parseAddress(ip);
+  if (!address) throw new UsageError(`"${ip}" is not an IP address`, { fix: 'Give an IPv4 or IPv6 address.' });
+  const size = familyBits(address.family) / 8;
+  const bytes = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) bytes[i] = Number((address.value >> BigInt(8 * (size - 1 - i))) & 0xffn);
+  return bytes;
+}
+
+/** Canonical text of 4 or 16 raw bytes (an iPAddress SAN); anything else is shown as what it is. */
+export function bytesToIp(bytes: Buffer): string {
+  if (bytes.length !== 4 && bytes.length !== 16) return `<${bytes.length}-byte address ${bytes.toString('hex')}>`;
+  const value = [...bytes].reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+  return formatAddress({ family: bytes.length === 4 ? 4 : 6, value });
+}
+
+/**
+ * The first usable address of a range: the one Kubernetes gives the `kubernetes` service, which
+ * the API server's certificate must therefore name.
+ */
+export function firstAddressOf(cidr: string): string {
+  const [network = '', prefixText] = cidr.split('/');
+  const prefix = Number(prefixText);
+  const address = parseAddress(network);
+  const bits = address ? familyBits(address.family) : 0;
+  if (!address || !Number.isInteger(prefix) || prefix < 0 || prefix >= bits) {
+    throw new UsageError(`"${cidr}" is not a range with room for a service address`, {
+      fix: 'Give the service range as ADDRESS/PREFIX with a prefix shorter than the address length.',
+    });
+  }
+  const hostBits = BigInt(bits - prefix);
+  const base = (address.value >> hostBits) << hostBits;
+  return formatAddress({ family: address.family, value: (base + 1n) & ((1n << BigInt(bits)) - 1n) });
+}
+
+/** Canonical form of an address kthw itself holds (a lab's, a certificate profile's): a clear error when it is none. */
+export function requireCanonicalIp(ip: string): string {
+  return bytesToIp(ipToBytes(ip));
 }

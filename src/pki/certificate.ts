@@ -4,7 +4,7 @@ import {
   bitString, boolean, decode, encode, explicit, implicitBytes, namedBits, nullValue, octetString, oid,
   pem, printableString, sequence, set, time, unsignedInteger, utf8String, children, contentBytes, type Asn1,
 } from './der.js';
-import { ipToBytes } from './ip-bytes.js';
+import { ipToBytes } from '../lab/cidr.js';
 import type { CertProfile, ExtKeyUsage, KeyUsage, SubjectAttributeName } from './types.js';
 
 /**

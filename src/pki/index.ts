@@ -6,5 +6,5 @@ export { generatePki, generateFromProfiles, type GenerateOptions } from './gener
 export { writePki, readCa } from './write.js';
 export { certificateMismatch } from './mismatch.js';
 export { issuerFromPem } from './ca-issuer.js';
-export { firstAddressOf, canonicalIp } from './ip-bytes.js';
+export { firstAddressOf, requireCanonicalIp as canonicalIp } from '../lab/cidr.js';
 export { opensslConfig, opensslCommands } from './openssl-commands.js';

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { canonicalIp } from './ip-bytes.js';
+import { requireCanonicalIp as canonicalIp } from '../lab/cidr.js';
 import type { CertProfile } from './types.js';
 
 const sorted = (values: Iterable<string>) => [...values].sort();

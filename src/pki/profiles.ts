@@ -1,6 +1,6 @@
 import { hostsWithRole, labFamilies, type Family, type Host, type Lab } from '../lab/types.js';
 import { UsageError } from '../util/errors.js';
-import { canonicalIp, firstAddressOf } from './ip-bytes.js';
+import { firstAddressOf, requireCanonicalIp as canonicalIp } from '../lab/cidr.js';
 import type { CertProfile, Destination, ExtKeyUsage, KeyAlgorithm, KeyUsage, SubjectAttribute } from './types.js';
 
 export interface ProfileOptions {

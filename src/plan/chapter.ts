@@ -7,12 +7,21 @@ import { join } from 'node:path';
 import type { Lab } from '../lab/types.js';
 import { UsageError } from '../util/errors.js';
 import { packageRoot } from '../util/package-root.js';
+import type { GeneratorLoader } from './generator.js';
 import type { ChapterMeta, FileAction, Plan } from './types.js';
 
 export interface ChapterModule {
   meta: ChapterMeta;
   /** Pure: no connections, no clock, no randomness. `params` are the recorded run parameters. */
   plan(lab: Lab, params: Record<string, string>): Plan;
+  /** Generators this chapter's `generate` actions name, beyond kthw's own (`pki`, `ssh-key`). */
+  generators?: Readonly<Record<string, GeneratorLoader>>;
+  /**
+   * What this chapter's generators make in the lab directory that is the lab's identity (keys,
+   * certificates), as lab-directory paths (`dir/` for a whole directory): `kthw replay --to`
+   * copies them so the other lab's machines hold the same keys.
+   */
+  secrets?: readonly string[];
 }
 
 /** The one placeholder syntax: `{{ var_name }}`, Jinja2-compatible so exports can ship it as `.j2`. */

@@ -108,7 +108,8 @@ export interface PackagesAction {
  */
 export interface GenerateAction {
   kind: 'generate';
-  generator: 'pki' | 'encryption-key' | 'ssh-key';
+  /** A generator's name: kthw's own (`pki`, `ssh-key`) or one a chapter registers (ChapterModule.generators). */
+  generator: string;
   /** What to generate: certificate profile ids for `pki`, key names for `ssh-key`. */
   items: string[];
 }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalSession } from '../../test/fixtures/local-session.js';
 import { keys, renderTutor } from '../../test/fixtures/tui-render.js';
 import { unusual, writeUnusualLab } from '../../test/unit/automation/unusual-lab.js';
-import { openSession } from '../cli/session.js';
+import { openSession } from '../app/session.js';
 import { classicLab } from '../../test/fixtures/tui-labs.js';
 import type { ChapterAutomation } from '../automation/ansible/chapter-automation.js';
 import { AUTOMATION_TITLE, automationPage } from './automation-page.js';

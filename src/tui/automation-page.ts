@@ -4,7 +4,7 @@
  * The role's files are the ones `kthw export ansible --chapter N --print` prints.
  */
 import type { ChapterAutomation } from '../automation/ansible/chapter-automation.js';
-import type { Lab } from '../lab/types.js';
+import { primaryAddress, type Lab } from '../lab/types.js';
 import type { ChapterMeta } from '../plan/types.js';
 import { fenceFor } from './lesson-document.js';
 
@@ -18,8 +18,7 @@ const list = (items: string[]) => items.map(code).join(', ');
 
 function addressOf(lab: Lab, host: string): string {
   const found = lab.hosts.find((h) => h.name === host);
-  const address = lab.track === 'ipv6-ha' ? (found?.addresses.ipv6 ?? found?.addresses.ipv4) : (found?.addresses.ipv4 ?? found?.addresses.ipv6);
-  return address ? `${code(host)} (${address})` : code(host);
+  return found ? `${code(host)} (${primaryAddress(lab, found)})` : code(host);
 }
 
 function block(path: string, text: string, language: string): string {
@@ -99,8 +98,3 @@ export function automationPageError(message: string): string {
   const line = message.split('\n')[0]!.trim();
   return ['---', '', `## ${AUTOMATION_TITLE}`, '', `kthw could not build this chapter's Ansible role: ${line}`, ''].join('\n');
 }
-
-let loading: Promise<typeof import('../automation/ansible/chapter-automation.js')> | undefined;
-
-/** The role builder, loaded on first use (or early, once the first screen is up): the first frame does not wait for it. */
-export const loadChapterAutomation = () => (loading ??= import('../automation/ansible/chapter-automation.js'));

@@ -2,16 +2,21 @@
  * What the learner asks for, carried out against the session. The only place the TUI calls the
  * engine: components send intents here and render the store that these functions update.
  */
+import type { ChapterAutomation } from '../automation/ansible/chapter-automation.js';
 import type { TutorSession } from '../engine/session.js';
-import type { Plan } from '../plan/types.js';
+import type { ChapterMeta, Plan } from '../plan/types.js';
 import { KthwError } from '../util/errors.js';
-import { automationPage, automationPageError, loadChapterAutomation } from './automation-page.js';
+import { automationPage, automationPageError } from './automation-page.js';
 import type { Intent } from './keymap.js';
 import { composeLesson } from './lesson-document.js';
 import { applyEngineEvent, currentStep, finishRun, isRunning, type Screen, type TutorStore } from './store.js';
 
-/** A session that knows its lab directory can show each lesson's closing page, the chapter's Ansible role. */
-export type LearnerSession = TutorSession & { labDir?: string };
+/** A session that can build a chapter's Ansible role shows it as each lesson's closing page (src/app/session.ts does). */
+export type LearnerSession = TutorSession & {
+  automation?(chapter: { meta: ChapterMeta; plan: Plan }): Promise<ChapterAutomation>;
+  /** Loads what `automation` needs ahead of time, while the learner reads the first screen. */
+  preloadAutomation?(): Promise<unknown>;
+};
 
 export interface Intents {
   start(): Promise<void>;
@@ -95,9 +100,8 @@ export function createIntents(session: LearnerSession, store: TutorStore, hooks:
     try {
       const meta = get().chapters.find((c) => c.meta.id === chapterId)?.meta;
       if (!meta) throw new Error(`${chapterId} is not among this lab's chapters`);
-      if (session.labDir === undefined) throw new Error('this session does not say where the lab directory is');
-      const { chapterAutomation } = await loadChapterAutomation();
-      return automationPage(meta, chapterAutomation(session.lab, session.labDir, { meta, plan }), session.lab);
+      if (session.automation === undefined) throw new Error('this session does not say where the lab directory is');
+      return automationPage(meta, await session.automation({ meta, plan }), session.lab);
     } catch (error) {
       const { message, fix } = describeError(error);
       return automationPageError(fix ? `${message} (${fix})` : message);

@@ -1,7 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { render } from 'ink';
 import type { ReactNode } from 'react';
-import { loadChapterAutomation } from './automation-page.js';
 import { App } from './components/App.js';
 import { Opening } from './components/Opening.js';
 import { createIntents, type LearnerSession } from './intents.js';
@@ -73,7 +72,7 @@ export async function startTutor(session: LearnerSession | Promise<LearnerSessio
         // flag it stays near 90 MB (bench/tui.ts). Set after the first screen, which it would slow.
         setFlagsFromString('--optimize-for-size');
         // Load the Markdown renderer and the role builder once the first screen is up, while the learner reads it.
-        setTimeout(() => void loadMarkdownRenderer().then(() => loadChapterAutomation()), 50).unref();
+        setTimeout(() => void loadMarkdownRenderer().then(() => ready.preloadAutomation?.()), 50).unref();
       });
     await instance.waitUntilExit();
     await intents.idle();

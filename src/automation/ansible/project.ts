@@ -14,6 +14,7 @@ import { roleFromPlan, type RoleFiles } from './role.js';
 import { placeTemplateVars } from './template-vars.js';
 import { deferReportVar, verifyPlaybook, verifyReportPlay } from './verify-playbook.js';
 import { yamlDocument } from './yaml-text.js';
+import { labDirPath } from '../../state/lab-files.js';
 
 export interface ExportChapter {
   meta: ChapterMeta;
@@ -29,7 +30,7 @@ export interface AnsibleProject {
   secrets: Set<string>;
 }
 
-export const vaultPasswordFile = (labDir: string) => join(labDir, 'ansible-vault-password');
+export const vaultPasswordFile = (labDir: string) => labDirPath(labDir, 'vaultPassword');
 
 /** `04-certificate-authority` → `certificate_authority`: ansible-lint's role-name rule wants snake_case. */
 export const roleName = (slug: string) => slug.replace(/^[0-9]+-/, '').replace(/-/g, '_');
@@ -103,7 +104,7 @@ function ansibleCfg(labDir: string): string {
     'pipelining = True',
     'retries = 3',
     // Per lab: a master connection left from another lab on the same addresses must never be reused.
-    `control_path_dir = ${join(labDir, 'ansible-cp')}`,
+    `control_path_dir = ${labDirPath(labDir, 'ansibleControlPath')}`,
     '',
   ].join('\n');
 }

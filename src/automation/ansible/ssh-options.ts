@@ -6,16 +6,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { primaryAddress, type Host, type Lab } from '../../lab/types.js';
 import { shq } from '../../ssh/shell-quote.js';
+import { labDirPath } from '../../state/lab-files.js';
 
 /** The local lab's own key, when `kthw lab up` made one. */
 export function localLabKey(labDir: string): string | undefined {
-  const key = join(labDir, 'ssh', 'id_ed25519');
+  const key = labDirPath(labDir, 'sshKey');
   return existsSync(key) ? key : undefined;
 }
 
 /** Options pinning host keys to the lab's known_hosts (the local lab); none for a lab of the learner's own machines. */
 export function pinnedSshOptions(labDir: string): string[] {
-  const knownHosts = join(labDir, 'ssh', 'known_hosts');
+  const knownHosts = labDirPath(labDir, 'knownHosts');
   if (!existsSync(knownHosts)) return [];
   return ['-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'HostKeyAlgorithms=ssh-ed25519', '-o', 'IdentitiesOnly=yes'];
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ChapterProgress } from '../../engine/session.js';
 import { globalOptions } from '../global-options.js';
 import { mark, paint, printJson, table } from '../output.js';
-import { openSession } from '../session.js';
+import { openSession } from '../../app/session.js';
 
 export const statusLabel: Record<ChapterProgress['status'], () => string> = {
   'not-started': () => paint.dim('not started'),

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { chapterAutomation } from '../../automation/ansible/chapter-automation.js';
 import { writeAnsibleProject } from '../../automation/ansible/write-project.js';
 import { ExitCode, UsageError } from '../../util/errors.js';
 import { globalOptions } from '../global-options.js';
 import { paint, printJson } from '../output.js';
-import { openSession } from '../session.js';
+import { recordedPlan } from '../../app/recorded-params.js';
+import { openSession } from '../../app/session.js';
 
 /**
  * `kthw export ansible DIR`: the chapter plans of this lab as an Ansible project.
@@ -25,12 +25,9 @@ export default async function exportCommand(command: Command, format: string, di
     const state = await session.store.read();
     const last = until === undefined ? Infinity : session.chapter(until).meta.number;
     const wanted = chapter === undefined ? session.chapters.filter((c) => c.meta.number <= last) : [session.chapter(chapter)];
-    const chapters = wanted.map((module) => {
-      const params = Object.fromEntries(Object.entries(state?.chapters[module.meta.id]?.params ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      return { meta: module.meta, plan: module.plan(session.lab, params) };
-    });
+    const chapters = wanted.map((module) => ({ meta: module.meta, plan: recordedPlan(module, session.lab, state) }));
     if (print) {
-      const automation = chapterAutomation(session.lab, session.store.paths.dir, chapters[0]!);
+      const automation = await session.automation(chapters[0]!);
       if (options.json) printJson({ chapter: automation.chapter, role: automation.role, files: Object.fromEntries(automation.files.map((f) => [f.path, f.text])) });
       else for (const { path, text } of automation.files) console.log(`${paint.bold(`# ${path}`)}\n${text}`);
       return ExitCode.ok;

@@ -16,7 +16,7 @@ export default async function learn(command: Command, ..._args: string[]): Promi
   }
   // The tutor draws its first frame while the session (lab file, state, SSH pool, chapters) is loaded.
   const { startTutor } = await import('../../tui/index.js');
-  const opening = import('../session.js').then(({ openSession }) => openSession(options));
+  const opening = import('../../app/session.js').then(({ openSession }) => openSession(options));
   try {
     return await startTutor(opening, { stdin: process.stdin, stdout: process.stdout, noColor: !options.color });
   } finally {

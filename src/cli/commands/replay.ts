@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { replay } from '../../automation/replay.js';
+import { replay } from '../../app/replay.js';
 import type { EngineEvent } from '../../engine/events.js';
 import { ExitCode } from '../../util/errors.js';
 import { globalOptions } from '../global-options.js';
 import { mark, paint, printJson } from '../output.js';
-import { openSession } from '../session.js';
+import { openSession } from '../../app/session.js';
 
 /**
  * `kthw replay [--to OTHER-LAB] [--from chapter-N] [--until chapter-M] [--new-pki]`: re-runs the

@@ -7,7 +7,7 @@ import { quoted } from '../../util/quoted.js';
 import { globalOptions } from '../global-options.js';
 import { mark, paint, printJson } from '../output.js';
 import { countResults, renderCheckResults } from '../render-checks.js';
-import { openSession } from '../session.js';
+import { openSession } from '../../app/session.js';
 
 /**
  * `kthw run chapter-N`: applies a chapter's steps over SSH, streaming what happens, then runs its

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { globalOptions } from '../global-options.js';
 import { paint, printJson, table } from '../output.js';
-import { openSession } from '../session.js';
+import { openSession } from '../../app/session.js';
 import { statusLabel } from './chapters.js';
 
 /**

@@ -4,7 +4,7 @@ import { ExitCode } from '../../util/errors.js';
 import { globalOptions } from '../global-options.js';
 import { paint, printJson } from '../output.js';
 import { countResults, renderCheckResults } from '../render-checks.js';
-import { openSession } from '../session.js';
+import { openSession } from '../../app/session.js';
 
 /**
  * `kthw verify chapter-N | all`: the chapters' checks alone. Exit 1 when any check fails.

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { chapters } from '../../../chapters/index.js';
 import { writeAnsibleProject, type WrittenProject } from '../../../src/automation/ansible/write-project.js';
+import { encryptionKeyGenerator } from '../../../chapters/06-data-encryption/encryption-key.js';
 import { builtinGenerators } from '../../../src/engine/builtin-generators.js';
 import { builtinLabPath, loadLab } from '../../../src/lab/load.js';
 import type { Lab } from '../../../src/lab/types.js';
@@ -32,7 +33,7 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
     // The real generators: the same PKI, SSH key and encryption config a learner's lab directory holds.
     await builtinGenerators.pki(certificateProfiles(lab).map((p) => p.id), { lab, labDir });
     await builtinGenerators['ssh-key'](['jumpbox'], { lab, labDir });
-    await builtinGenerators['encryption-key']([], { lab, labDir });
+    await encryptionKeyGenerator([], { lab, labDir });
     const plans = chapters.filter((c) => c.meta.tracks.includes(lab.track)).map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: join(root, 'mirror') }) }));
     written = await writeAnsibleProject(lab, labDir, plans, join(root, 'export'));
   }, 120_000);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chapters } from '../../../chapters/index.js';
 import { MANIFEST } from '../../../src/automation/ansible/export-manifest.js';
 import { writeAnsibleProject } from '../../../src/automation/ansible/write-project.js';
+import { encryptionKeyGenerator } from '../../../chapters/06-data-encryption/encryption-key.js';
 import { builtinGenerators } from '../../../src/engine/builtin-generators.js';
 import { builtinLabPath, loadLab } from '../../../src/lab/load.js';
 import type { Lab } from '../../../src/lab/types.js';
@@ -24,7 +25,7 @@ beforeAll(async () => {
   lab = await loadLab(builtinLabPath('classic'));
   await builtinGenerators.pki(certificateProfiles(lab).map((p) => p.id), { lab, labDir });
   await builtinGenerators['ssh-key'](['jumpbox'], { lab, labDir });
-  await builtinGenerators['encryption-key']([], { lab, labDir });
+  await encryptionKeyGenerator([], { lab, labDir });
 }, 120_000);
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });

@@ -2,10 +2,11 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyLabSecrets } from '../../../src/automation/copy-lab-secrets.js';
+import { chapters } from '../../../chapters/index.js';
+import { copyLabSecrets, labSecrets } from '../../../src/app/copy-lab-secrets.js';
 import { ansibleRendersAs } from '../../../src/automation/ansible/role.js';
-import { pkiFits } from '../../../src/automation/replay.js';
-import { clearReplayProgress, readReplayProgress, replayProgressFile, writeReplayProgress } from '../../../src/automation/replay-progress.js';
+import { pkiFits } from '../../../src/app/replay.js';
+import { clearReplayProgress, readReplayProgress, replayProgressFile, writeReplayProgress } from '../../../src/app/replay-progress.js';
 import { builtinLabPath, loadLab, parseLab } from '../../../src/lab/load.js';
 
 let root: string;
@@ -31,13 +32,13 @@ describe('copyLabSecrets', () => {
     await put(join(source, 'ssh/jumpbox_ed25519.pub'), 'jumpbox pub', 0o644);
     await put(join(source, 'ssh/id_ed25519'), 'the lab access key');
     await put(join(source, 'secrets/encryption-config.yaml'), 'secret: x');
-    const copied = await copyLabSecrets(source, target);
+    const copied = await copyLabSecrets(source, target, labSecrets(chapters));
     expect(copied.sort()).toEqual(['pki/ca.crt', 'pki/ca.key', 'secrets/encryption-config.yaml', 'ssh/jumpbox_ed25519', 'ssh/jumpbox_ed25519.pub']);
     expect(await readFile(join(target, 'ssh/id_ed25519')).catch(() => 'absent')).toBe('absent');
     expect((await stat(join(target, 'pki/ca.key'))).mode & 0o777).toBe(0o600);
     expect((await stat(join(target, 'secrets/encryption-config.yaml'))).mode & 0o777).toBe(0o600);
     expect((await stat(join(target, 'pki'))).mode & 0o777).toBe(0o700);
-    expect(await copyLabSecrets(source, target)).toEqual([]); // identical files are left alone
+    expect(await copyLabSecrets(source, target, labSecrets(chapters))).toEqual([]); // identical files are left alone
   });
 
   it("refuses to overwrite a target's own different key, and leaves it as it was", async () => {
@@ -45,7 +46,7 @@ describe('copyLabSecrets', () => {
     const target = join(root, 'target');
     await put(join(source, 'pki/ca.key'), 'source key');
     await put(join(target, 'pki/ca.key'), 'target key');
-    await expect(copyLabSecrets(source, target)).rejects.toMatchObject({ name: 'UsageError', fix: expect.stringContaining('--new-pki') });
+    await expect(copyLabSecrets(source, target, labSecrets(chapters))).rejects.toMatchObject({ name: 'UsageError', fix: expect.stringContaining('--new-pki') });
     expect(await readFile(join(target, 'pki/ca.key'), 'utf8')).toBe('target key');
   });
 });

@@ -15,7 +15,7 @@ import { kubeconfigsOf } from '../../../chapters/05-kubeconfigs/kubeconfigs.js';
 import { encryptionConfigPath, keyLengthCommand, providersCommand } from '../../../chapters/06-data-encryption/index.js';
 import { etcdCluster, etcdFlags } from '../../../chapters/07-etcd/cluster.js';
 import { defragCalendar } from '../../../chapters/07-etcd/index.js';
-import { ensureEncryptionConfig, keyOf } from '../../../src/engine/encryption-key.js';
+import { ensureEncryptionConfig, keyOf } from '../../../chapters/06-data-encryption/encryption-key.js';
 import type { Lab } from '../../../src/lab/types.js';
 import type { FileAction, Plan } from '../../../src/plan/types.js';
 import { generatePki } from '../../../src/pki/index.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assertNoHostIsThisMachine } from '../../../src/cli/this-machine.js';
+import { assertNoHostIsThisMachine } from '../../../src/app/this-machine.js';
 import { parseLab } from '../../../src/lab/load.js';
 import { runKthw } from '../../support/run-kthw.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesToIp, canonicalIp, firstAddressOf, ipToBytes } from '../../../src/pki/ip-bytes.js';
+import { bytesToIp, requireCanonicalIp as canonicalIp, firstAddressOf, ipToBytes } from '../../../src/lab/cidr.js';
 import { UsageError } from '../../../src/util/errors.js';
 
 describe('addresses for certificates', () => {

@@ -12,9 +12,10 @@ import type { LabState } from '../state/index.js';
 import type { Lab } from '../lab/types.js';
 import { certificateProfiles } from '../pki/index.js';
 import { UsageError } from '../util/errors.js';
-import { copyLabSecrets } from './copy-lab-secrets.js';
+import { copyLabSecrets, labSecrets } from './copy-lab-secrets.js';
 import { clearReplayProgress, readReplayProgress, writeReplayProgress, type ReplayProgress } from './replay-progress.js';
-import type { CliSession } from '../cli/session.js';
+import { recordedParams, recordedPlan } from './recorded-params.js';
+import type { LabSession } from './session.js';
 
 export interface ReplayOptions {
   /** First and last chapter to replay (ids, numbers or slugs). */
@@ -51,13 +52,13 @@ export interface ReplayResult {
  * The chapters the source lab has finished (every step done), in teaching order, within from..until,
  * up to the first one that is not finished: each chapter builds on the ones before it.
  */
-export function doneChapters(source: CliSession, state: LabState | undefined, from?: string, until?: string): ChapterModule[] {
+export function doneChapters(source: LabSession, state: LabState | undefined, from?: string, until?: string): ChapterModule[] {
   const first = from === undefined ? 0 : source.chapter(from).meta.number;
   const last = until === undefined ? Infinity : source.chapter(until).meta.number;
   if (first > last) throw new UsageError(`--from ${from} comes after --until ${until}`, { where: 'kthw replay', fix: 'give --from an earlier chapter than --until' });
   const done: ChapterModule[] = [];
   for (const module of source.chapters.filter((m) => m.meta.number >= first && m.meta.number <= last)) {
-    const plan = module.plan(source.lab, params(state, module.meta.id));
+    const plan = recordedPlan(module, source.lab, state);
     const steps = state?.chapters[module.meta.id]?.steps ?? {};
     if (plan.steps.length === 0 || !plan.steps.every((step) => steps[step.id]?.status === 'done')) break;
     done.push(module);
@@ -65,7 +66,7 @@ export function doneChapters(source: CliSession, state: LabState | undefined, fr
   return done;
 }
 
-export async function replay(source: CliSession, target: CliSession, options: ReplayOptions = {}): Promise<ReplayResult> {
+export async function replay(source: LabSession, target: LabSession, options: ReplayOptions = {}): Promise<ReplayResult> {
   const sourceState = await source.store.read();
   const targetDir = target.store.paths.dir;
   const previous = await readReplayProgress(targetDir);
@@ -89,10 +90,10 @@ export async function replay(source: CliSession, target: CliSession, options: Re
       fix: 'replay with --new-pki: the other lab then makes its own PKI, jumpbox key and encryption key',
     });
   }
-  const copiedSecrets = other && !options.newPki ? await copyLabSecrets(source.store.paths.dir, target.store.paths.dir) : [];
+  const copiedSecrets = other && !options.newPki ? await copyLabSecrets(source.store.paths.dir, target.store.paths.dir, labSecrets(source.chapters)) : [];
   if (other) {
     for (const id of wanted) {
-      const recorded = params(sourceState, id);
+      const recorded = recordedParams(sourceState, id);
       if (Object.keys(recorded).length > 0) await target.setParams(id, recorded);
     }
   }
@@ -121,17 +122,12 @@ export async function replay(source: CliSession, target: CliSession, options: Re
 }
 
 /** The first step of a chapter this replay has not finished on the target (undefined: start at the top). */
-async function firstUnreplayedStep(target: CliSession, module: ChapterModule, startedAt: string): Promise<string | undefined> {
+async function firstUnreplayedStep(target: LabSession, module: ChapterModule, startedAt: string): Promise<string | undefined> {
   const state = await target.store.read();
   const records = state?.chapters[module.meta.id]?.steps ?? {};
-  const plan = module.plan(target.lab, params(state, module.meta.id));
+  const plan = recordedPlan(module, target.lab, state);
   const index = plan.steps.findIndex((step) => !(records[step.id]?.status === 'done' && records[step.id]!.at >= startedAt));
   return index > 0 ? plan.steps[index]!.id : undefined;
-}
-
-function params(state: LabState | undefined, chapterId: string): Record<string, string> {
-  const recorded = state?.chapters[chapterId]?.params ?? {};
-  return Object.fromEntries(Object.entries(recorded).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -4,9 +4,9 @@
  * target's state file: a step counts as replayed when its record is `done` and newer than `startedAt`.
  */
 import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../state/index.js';
+import { labDirPath } from '../state/lab-files.js';
 
 const progressSchema = z
   .object({
@@ -22,7 +22,7 @@ const progressSchema = z
 
 export type ReplayProgress = z.infer<typeof progressSchema>;
 
-export const replayProgressFile = (labDir: string) => join(labDir, 'replay.json');
+export const replayProgressFile = (labDir: string) => labDirPath(labDir, 'replay');
 
 /** The unfinished replay recorded in `labDir`, or undefined (none, finished, or unreadable). */
 export async function readReplayProgress(labDir: string): Promise<ReplayProgress | undefined> {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from '../util/errors.js';
+import { type Generator, labDirPath, UsageError } from '../kit.js';
 
 export const encryptionConfigSecret = 'secrets/encryption-config.yaml';
 export const encryptionKeyBytes = 32;
@@ -39,7 +39,7 @@ export function keyOf(yaml: string): Buffer | undefined {
 
 /** Makes `secrets/encryption-config.yaml` unless a valid one is there; returns whether it made one. */
 export async function ensureEncryptionConfig(labDir: string): Promise<boolean> {
-  const dir = join(labDir, 'secrets');
+  const dir = labDirPath(labDir, 'secrets');
   const path = join(labDir, encryptionConfigSecret);
   const existing = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
@@ -64,3 +64,6 @@ export async function ensureEncryptionConfig(labDir: string): Promise<boolean> {
   await rename(scratch, path);
   return true;
 }
+
+/** The chapter's generator (`generate encryption-key`): `secrets/encryption-config.yaml` with a fresh 32-byte key, kept once made. */
+export const encryptionKeyGenerator: Generator = async (_items, { labDir }) => ensureEncryptionConfig(labDir);

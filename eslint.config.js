@@ -1,0 +1,26 @@
+// ESLint (flat config) with typescript-eslint's type-aware recommended rules over the shipped code,
+// tests, benches and scripts. `npm run lint`; the test command runs it too.
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  { ignores: ['dist/**', 'dist.*/**', '.kthw/**', 'node_modules/**', 'lab/image/**'] },
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      // vitest.config.ts is outside tsconfig.json's include: linted with the default project.
+      parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // Imports of types are marked so (verbatimModuleSyntax); this keeps new code the same.
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -1,0 +1,53 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { chapters } from '../../../chapters/index.js';
+import { generatorRegistry } from '../../../src/app/generators.js';
+import { localExecutor } from '../../../src/engine/local-executor.js';
+import { runPlan } from '../../../src/engine/run-plan.js';
+import { builtinLabPath, loadLab } from '../../../src/lab/load.js';
+import type { ChapterModule } from '../../../src/plan/chapter.js';
+
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+/** A chapter outside chapters/ whose one step calls a generator of its own. */
+const stamp: ChapterModule = {
+  meta: { id: 'chapter-90', number: 90, slug: '90-stamp', title: 'A stamp', summary: 'Writes a stamp into the lab directory.', tracks: ['classic'] },
+  generators: {
+    stamp: async () => async (items, { labDir }) => {
+      await writeFile(join(labDir, 'stamp'), items.join(','));
+      return true;
+    },
+  },
+  plan: () => ({ chapter: 'chapter-90', steps: [{ id: 'stamp', title: 'Stamp', why: 'A test.', host: 'local', actions: [{ kind: 'generate', generator: 'stamp', items: ['a', 'b'] }] }], checks: [] }),
+};
+
+describe('generators are registered by chapters', () => {
+  it("offers kthw's own and each chapter's: chapter 06 brings encryption-key", () => {
+    expect(Object.keys(generatorRegistry(chapters)).sort()).toEqual(['encryption-key', 'pki', 'ssh-key']);
+    expect(Object.keys(generatorRegistry(chapters.filter((c) => c.meta.number !== 6))).sort()).toEqual(['pki', 'ssh-key']);
+  });
+
+  it("runs a chapter's own generator, which no engine file names", async () => {
+    const labDir = await mkdtemp(join(tmpdir(), 'kthw-gen-'));
+    dirs.push(labDir);
+    const lab = await loadLab(builtinLabPath('classic'));
+    const result = await runPlan(stamp.plan(lab, {}), { lab, labDir, executor: localExecutor, generators: generatorRegistry([stamp]), emit: () => undefined, record: async () => undefined });
+    expect(result.ok).toBe(true);
+    expect(await readFile(join(labDir, 'stamp'), 'utf8')).toBe('a,b');
+  });
+
+  it('refuses two owners of one name, and a plan naming a generator nobody registered fails its step with the known names', async () => {
+    const twin: ChapterModule = { ...stamp, meta: { ...stamp.meta, id: 'chapter-91' }, generators: { pki: stamp.generators!.stamp! } };
+    expect(() => generatorRegistry([twin])).toThrow('chapter-91 registers the generator "pki", which kthw already has');
+    const labDir = await mkdtemp(join(tmpdir(), 'kthw-gen-'));
+    dirs.push(labDir);
+    const lab = await loadLab(builtinLabPath('classic'));
+    const result = await runPlan(stamp.plan(lab, {}), { lab, labDir, executor: localExecutor, generators: generatorRegistry([]), emit: () => undefined, record: async () => undefined });
+    expect(result.ok).toBe(false);
+    expect(result.failure?.message).toBe('no generator "stamp" is registered');
+    expect(result.failure?.fix).toContain('known: pki, ssh-key');
+  });
+});
