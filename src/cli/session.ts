@@ -13,7 +13,8 @@ import type { HostExecutor } from '../engine/executor.js';
 import { localExecutor } from '../engine/local-executor.js';
 import { runPlan, type StepRecord } from '../engine/run-plan.js';
 import type { ChapterProgress, RunOptions, TutorSession } from '../engine/session.js';
-import { builtinLabPath, loadLab } from '../lab/load.js';
+import { findLabFile } from '../lab/find-lab-file.js';
+import { loadLab } from '../lab/load.js';
 import type { Lab } from '../lab/types.js';
 import type { ChapterModule } from '../plan/chapter.js';
 import type { Plan } from '../plan/types.js';
@@ -36,7 +37,7 @@ export interface CliSession extends TutorSession {
 }
 
 export async function openSession(options: Pick<GlobalOptions, 'lab'>, command = 'kthw'): Promise<CliSession> {
-  const labFile = options.lab ?? builtinLabPath('classic');
+  const labFile = findLabFile(options.lab);
   const lab = await loadLab(labFile);
   const store = await StateStore.open({ labName: lab.name, labFile, command });
   // ssh2 and the PKI code load on first use: listing chapters or progress needs neither.
@@ -97,6 +98,9 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
       // Loaded here, not with the session: the check kinds bring node-forge, which listing chapters does not need.
       const { runChecks } = await import('../checks-runner/index.js');
       const results = await runChecks(plan.checks, executor);
+      // No host answered: nothing was learnt about the lab, so nothing is recorded as failed.
+      const remote = results.filter((r) => r.host !== 'local');
+      if (remote.length > 0 && remote.every((r) => r.unreachable)) return results;
       await store.update((state) =>
         recordChecks(
           state,
