@@ -6,7 +6,10 @@ import type { AnsibleContext, AnsibleTask } from './types.js';
 /** $1 kubeconfig: the file with every client-key-data value blanked, block scalars included. */
 const redactScript = `awk '
   skip { match($0, /^ */); if (RLENGTH > ind || $0 ~ /^[ \\t]*$/) next; skip = 0 }
-  /^[ \\t-]*client-key-data:/ { match($0, /^[ -]*/); ind = RLENGTH; sub(/client-key-data:.*/, "client-key-data: REDACTED"); print; skip = 1; next }
+  /^[ \\t-]*client-key-data:/ {
+    match($0, /^[ -]*/); ind = RLENGTH
+    sub(/client-key-data:.*/, "client-key-data: REDACTED"); print; skip = 1; next
+  }
   { print }
 ' <"$1"`;
 
@@ -31,7 +34,8 @@ const factsScript = [
   `v=$(fingerprint "$tmp/cluster-ca") && [ -n "$v" ] && echo "cluster-ca $v"`,
   `if [ -n "$ca" ]; then v=$(fingerprint "$ca") && [ -n "$v" ] && echo "expected-ca $v"; fi`,
   `if [ -s "$tmp/client" ] && cert_facts "$tmp/client" client; then`,
-  `  if [ -n "$ca" ]; then verify_facts "$tmp/client" "$ca" client; elif [ -s "$tmp/cluster-ca" ]; then verify_facts "$tmp/client" "$tmp/cluster-ca" client; fi`,
+  `  if [ -n "$ca" ]; then verify_facts "$tmp/client" "$ca" client`,
+  `  elif [ -s "$tmp/cluster-ca" ]; then verify_facts "$tmp/client" "$tmp/cluster-ca" client; fi`,
   `fi`,
   // The private key goes from the file into openssl on the host; only its public half is printed.
   `printf 'key-pub %s\\n' "$(nth client-key-data "$3" | base64 -d 2>/dev/null | openssl pkey -pubout 2>/dev/null | tr -d '\\n')"`,

@@ -13,7 +13,10 @@ export type { KubeconfigParams } from './kubeconfig-params.js';
 // Replaces a client-key-data value, block scalars included, by REDACTED before the file leaves the host.
 const redact = `kthw_kc_config() { awk '
   skip { match($0, /^ */); if (RLENGTH > ind || $0 ~ /^[ \\t]*$/) next; skip = 0 }
-  /^[ \\t-]*client-key-data:/ { match($0, /^[ -]*/); ind = RLENGTH; sub(/client-key-data:.*/, "client-key-data: REDACTED"); print; skip = 1; next }
+  /^[ \\t-]*client-key-data:/ {
+    match($0, /^[ -]*/); ind = RLENGTH
+    sub(/client-key-data:.*/, "client-key-data: REDACTED"); print; skip = 1; next
+  }
   { print }
 ' <"$1"; }`;
 

@@ -9,7 +9,8 @@
  * key on one line). Exit 1 when the file is not a certificate.
  */
 export const certFactsFunction = `cert_facts() {
-  text=$(openssl x509 -in "$1" -noout -subject -issuer -nameopt sep_multiline,sname,utf8 -dates -dateopt iso_8601 -ext subjectAltName,keyUsage,extendedKeyUsage,basicConstraints) || return 1
+  text=$(openssl x509 -in "$1" -noout -subject -issuer -nameopt sep_multiline,sname,utf8 \\
+    -dates -dateopt iso_8601 -ext subjectAltName,keyUsage,extendedKeyUsage,basicConstraints) || return 1
   printf '%s\\n' "$text" | awk -v p="$2" '
     /^subject=/ { s = "subject"; next }
     /^issuer=/ { s = "issuer"; next }

@@ -54,4 +54,6 @@ export interface CheckResult {
   observed: string;
   warning?: string;
   diagnosis?: Diagnosis & { why: string; fix: string };
+  /** Not judged because the host could not be reached (diagnosis.fix is then the connection's fix). */
+  unreachable?: true;
 }

@@ -1,5 +1,5 @@
 import { shq } from '../src/ssh/shell-quote.js';
-import { assertion, probe, unsafe } from './ansible-tasks.js';
+import { assertion, unsafe } from './ansible-tasks.js';
 import { errorText, factOf, gatherScript, parseFacts } from './facts.js';
 import { ParamReader } from './params.js';
 import type { CheckPrimitive } from './types.js';
@@ -69,13 +69,24 @@ export const unitCheck: CheckPrimitive<UnitParams> = {
 
   ansible(p, ctx) {
     const r = ctx.register;
-    const enabled = `(${r}.stdout_lines | intersect(${JSON.stringify([...enabledStates].map((s) => `UnitFileState=${s}`))}) | length > 0)`;
-    const that = [`${r}.rc == 0`, `"LoadState=not-found" not in ${r}.stdout_lines`];
-    that.push(p.active ? `"ActiveState=active" in ${r}.stdout_lines` : `"ActiveState=active" not in ${r}.stdout_lines`);
+    // systemd_service in check mode changes nothing and returns `systemctl show`'s properties as
+    // `status` (ansible-core 2.14 insists on a state, hence the one that is expected). A unit that is
+    // not installed makes the module fail without `status`.
+    const status = `${r}.status`;
+    const that = [`${status} is defined`, `${status}.LoadState | default('') != "not-found"`];
+    that.push(p.active ? `${status}.ActiveState == "active"` : `${status}.ActiveState != "active"`);
+    const enabled = `(${status}.UnitFileState | default('') in ${JSON.stringify([...enabledStates])})`;
     if (p.enabled === true) that.push(enabled);
     if (p.enabled === false) that.push(`not ${enabled}`);
     return [
-      probe('Ask systemd about the unit', ['systemctl', 'show', '-p', 'LoadState', '-p', 'ActiveState', '-p', 'UnitFileState', '--', unsafe(p.unit)], r),
+      {
+        name: 'Ask systemd about the unit',
+        'ansible.builtin.systemd_service': { name: unsafe(p.unit), state: p.active ? 'started' : 'stopped' },
+        register: r,
+        changed_when: false,
+        failed_when: false,
+        check_mode: true,
+      },
       assertion(ctx, 'Assert the unit state', that),
     ];
   },

@@ -19,11 +19,12 @@ say() { if [ "$quiet" = 0 ]; then echo "$@"; fi; }
 # iproute2: namespaces, bridge, veths; openssh-*: the lab's road in and sshd for unit tests;
 # uidmap: mmdebstrap's helpers; kmod: overlay/bridge modules; ansible*: export checks; tmux, openssl:
 # the tutor and PKI tests; procps/psmisc/util-linux: teardown and mount inspection;
-# etcd-server/etcd-client: the check and PKI unit tests run a real etcd cluster on loopback.
+# etcd-server/etcd-client: the check and PKI unit tests run a real etcd cluster on loopback;
+# zsh, fish: the completion tests parse `kthw completion zsh|fish` with the real shells.
 packages=(
   systemd-container mmdebstrap debian-archive-keyring iproute2 openssh-client openssh-server
   uidmap kmod ansible ansible-lint tmux openssl procps util-linux ca-certificates
-  etcd-server etcd-client
+  etcd-server etcd-client zsh fish
 )
 # Extra names to require (space-separated); the tests use it to see the not-root message.
 if [ -n "${KTHW_SETUP_EXTRA_PACKAGES:-}" ]; then

@@ -110,7 +110,7 @@ function steps(lab: Lab, params: Record<string, string>): Step[] {
       id: 'downloads',
       title: 'Binaries in downloads/',
       why:
-        'The lab machines cannot reach the internet, so the binaries come from a mirror directory on your machine ' +
+        'kthw fetches nothing from the lab machines (those of the local lab cannot reach the internet), so the binaries come from a mirror directory on your machine ' +
         '(`kthw run chapter-2 --mirror DIR` copies each file from there, checked against its pinned sha256). This step then checks downloads/ against the list and ' +
         'the checksums and names every missing file; missing files are reported, not fatal, since chapters 03 and 04 do not ' +
         'need them. A file with a wrong checksum stops the step.' +

@@ -162,7 +162,7 @@ export const chapter: ChapterModule = {
       actions: [{ kind: 'generate', generator: 'pki', items: profiles.map((p) => p.id) }],
     };
     const jumpbox = jumpboxOf(lab).name;
-    const config = templateFile(slug, 'ca.conf.tmpl', { pki_openssl_config: opensslConfigOf(lab, profiles) }, { path: caConf, mode: '0644', owner: 'root', group: 'root' });
+    const config = templateFile(slug, 'ca.conf.tmpl', { pki_openssl_config: opensslConfigOf(lab, profiles).replace(/\n+$/, '') }, { path: caConf, mode: '0644', owner: 'root', group: 'root' });
     const configStep: Step = {
       id: 'openssl-config',
       title: 'The same certificates as an openssl configuration',

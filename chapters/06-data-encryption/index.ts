@@ -6,10 +6,10 @@ export const encryptionSecret = 'secrets/encryption-config.yaml';
 export const encryptionConfigPath = '/root/encryption-config.yaml';
 
 /** Prints only the number of bytes the first `secret:` decodes to: the key itself never leaves the host. */
-export const keyLengthCommand = sh`sed -n 's/^[[:space:]]*secret:[[:space:]]*//p' ${encryptionConfigPath} | head -n 1 | base64 -d | wc -c`;
+export const keyLengthCommand = sh`awk '$1 == "secret:" { print $2; exit }' ${encryptionConfigPath} | base64 -d | wc -c`;
 
 /** The provider names in order, e.g. `aescbc identity`. */
-export const providersCommand = sh`sed -n 's/^[[:space:]]*-[[:space:]]*\\(aescbc\\|aesgcm\\|secretbox\\|kms\\|identity\\):.*/\\1/p' ${encryptionConfigPath} | paste -sd ' ' -`;
+export const providersCommand = sh`awk '/^[ \\t]*-[ \\t]*(aescbc|aesgcm|secretbox|kms|identity):/ { sub(/^[ \\t]*-[ \\t]*/, ""); sub(/:.*/, ""); print }' ${encryptionConfigPath} | paste -sd ' ' -`;
 
 /**
  * From the jumpbox: one line `<host> <sha256 prefix>` per controller, then the controllers whose file

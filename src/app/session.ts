@@ -12,7 +12,8 @@ import type { HostExecutor } from '../engine/executor.js';
 import { localExecutor } from '../engine/local-executor.js';
 import { runPlan } from '../engine/run-plan.js';
 import type { ChapterProgress, RunOptions, TutorSession } from '../engine/session.js';
-import { builtinLabPath, loadLab } from '../lab/load.js';
+import { findLabFile } from '../lab/find-lab-file.js';
+import { loadLab } from '../lab/load.js';
 import type { LocalLab } from '../lab/local-lab.js';
 import { primaryAddress, type Lab } from '../lab/types.js';
 import type { ChapterModule } from '../plan/chapter.js';
@@ -70,7 +71,7 @@ export const loadChapterAutomation = () => (loadingAutomation ??= import('../aut
 
 export async function openSession(options: SessionOptions, command = 'kthw', { readOnly = false }: OpenOptions = {}): Promise<LabSession> {
   const local = options.localLab ?? defaultLocalLab;
-  const source = await labSource(options.lab ?? builtinLabPath('classic'));
+  const source = await labSource(findLabFile(options.lab));
   const { labFile } = source;
   const lab = await loadLab(labFile);
   checkDirectoryName(source, lab.name);
@@ -141,6 +142,9 @@ export async function openSession(options: SessionOptions, command = 'kthw', { r
       // Loaded here, not with the session: the check kinds bring node-forge, which listing chapters does not need.
       const { runChecks } = await import('../checks-runner/index.js');
       const results = await runChecks(plan.checks, executor);
+      // No host answered: nothing was learnt about the lab, so nothing is recorded as failed.
+      const remote = results.filter((r) => r.host !== 'local');
+      if (remote.length > 0 && remote.every((r) => r.unreachable)) return results;
       await store.update((state) =>
         recordChecks(
           state,

@@ -80,7 +80,7 @@ async function checkHost(host: string, checks: Prepared[], executor: CheckExecut
     // start) is what helps, not the check's.
     const message = `cannot run checks on host ${host}: ${(error as Error).message}`;
     const fix = error instanceof KthwError && error.fix ? error.fix : `make ${host} reachable over SSH (is the machine up? kthw lab status), then check again`;
-    return checks.map((c) => [c.index, hostFailure(c.spec, message, fix)]);
+    return checks.map((c) => [c.index, { ...hostFailure(c.spec, message, fix), unreachable: true }]);
   }
   const sections = batch.split(output.stdout);
   return checks.map((c, i) => {

@@ -2,7 +2,8 @@
  * Human output helpers. Colour only when stdout is a TTY and neither NO_COLOR nor --no-color says
  * otherwise; `--json` output never goes through here.
  */
-const colorAllowed = () => Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env);
+// no-color.org: NO_COLOR disables colour when it is set and not empty; NO_COLOR= leaves it on.
+const colorAllowed = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 let colorEnabled = colorAllowed();
 
 /** --no-color turns colour off; nothing turns it on where the terminal or NO_COLOR says no. */

@@ -45,7 +45,7 @@ export function createIntents(session: LearnerSession, store: TutorStore, hooks:
   const set = store.setState;
   const get = store.getState;
 
-  const notify = (text: string, tone: 'info' | 'error' = 'info') => set({ notice: { text, tone } });
+  const notify = (text: string, tone: 'info' | 'error' = 'info', chapter?: string) => set({ notice: { text, tone, ...(chapter ? { chapter } : {}) } });
 
   /** Runs one engine operation at a time, cancellable by Ctrl-C; failures become notices. */
   function work(task: (signal: AbortSignal) => Promise<void>): void {
@@ -132,9 +132,9 @@ export function createIntents(session: LearnerSession, store: TutorStore, hooks:
     if (chapter.stepsDone > 0 && chapter.nextStep !== undefined) {
       await openChapter(chapter.meta.id, { screen: 'step', step: chapter.nextStep });
       const step = currentStep(get());
-      notify(`Welcome back: ${chapter.meta.title}, step “${step?.title ?? chapter.nextStep}”.`);
+      notify(`Welcome back: ${chapter.meta.title}, step “${step?.title ?? chapter.nextStep}”.`, 'info', chapter.meta.id);
     } else if (chapter.status === 'checks-failed') {
-      notify(`${chapter.meta.title}: its checks failed last time. Press c to check it again.`);
+      notify(`${chapter.meta.title}: its checks failed last time. Press c to check it again.`, 'info', chapter.meta.id);
     }
   }
 

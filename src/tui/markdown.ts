@@ -2,6 +2,7 @@
  * Markdown to terminal lines with marked + marked-terminal. Loaded on first use (marked-terminal
  * pulls in a syntax highlighter), so the first frame does not wait for it.
  */
+import { layoutTable } from './table-layout.js';
 import { wrapAnsiLine } from './wrap-ansi-line.js';
 
 type Render = (markdown: string, width: number, color: boolean) => string[];
@@ -16,7 +17,7 @@ export function loadMarkdownRenderer(): Promise<Render> {
       const key = String(width);
       let marked = cache.get(key);
       if (!marked) {
-        marked = new Marked().use(markedTerminal({ width, reflowText: true, tab: 2, emoji: false, showSectionPrefix: false }), inlineInListItems);
+        marked = new Marked().use(markedTerminal({ width, reflowText: true, tab: 2, emoji: false, showSectionPrefix: false }), inlineInListItems, tablesFitting(width));
         cache.set(key, marked);
       }
       return marked;
@@ -32,16 +33,39 @@ export function loadMarkdownRenderer(): Promise<Render> {
 
 /**
  * marked-terminal renders the text of a tight list item as its raw source (`**bold**` stays as
- * typed): render such text tokens' inline children instead. Returning false defers to it.
+ * typed): render such text tokens' inline children instead, one line for wrapAnsiLine to wrap.
+ * Returning false defers to it.
  */
 const inlineInListItems = {
   renderer: {
     text(this: { parser: { parseInline(tokens: unknown[]): string } }, token: unknown): string | false {
       const tokens = typeof token === 'object' && token !== null ? (token as { tokens?: unknown[] }).tokens : undefined;
-      return tokens ? this.parser.parseInline(tokens) : false;
+      // The source's line breaks inside an item are soft: joined, so the item wraps to the screen as a whole.
+      return tokens ? this.parser.parseInline(tokens).replace(/ *\n\s*/g, ' ') : false;
     },
   },
 };
+
+interface InlineParser {
+  parser: { parseInline(tokens: unknown[]): string };
+}
+interface TableToken {
+  header: Array<{ tokens: unknown[] }>;
+  rows: Array<Array<{ tokens: unknown[] }>>;
+}
+
+/** Tables drawn by table-layout.ts to fit `width`, instead of marked-terminal's, which never wrap a cell. */
+const tablesFitting = (width: number) => ({
+  renderer: {
+    table(this: InlineParser, token: unknown): string {
+      const { header, rows } = token as TableToken;
+      // marked-terminal hides colons from its emoji pass as *#COLON|* and restores them only in its own blocks.
+      const inline = (cell: { tokens: unknown[] }) => this.parser.parseInline(cell.tokens).replaceAll('*#COLON|*', ':').replace(/\s+/g, ' ').trim();
+      const bold = (text: string) => `\u001b[1m${text}\u001b[22m`;
+      return `${layoutTable(header.map(inline), rows.map((row) => row.map(inline)), width, bold).join('\n')}\n\n`;
+    },
+  },
+});
 
 // SGR and OSC-8 hyperlink sequences: what marked-terminal and the highlighter emit.
 const ansi = /\u001b\[[0-9;]*m|\u001b\]8;[^\u0007\u001b]*(?:\u0007|\u001b\\)/g;

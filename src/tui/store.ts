@@ -45,6 +45,15 @@ export interface ChecksState {
 export interface Notice {
   text: string;
   tone: 'info' | 'error';
+  /** The chapter the notice speaks of: shown only while that chapter (or the chapter list) is on screen. */
+  chapter?: string;
+}
+
+/** The notice for the status line: none when it is about a chapter other than the one on screen. */
+export function visibleNotice(state: Pick<TutorState, 'notice' | 'screen' | 'chapterId'>): Notice | undefined {
+  const { notice } = state;
+  if (!notice?.chapter || state.screen === 'chapters') return notice;
+  return state.chapterId === notice.chapter ? notice : undefined;
 }
 
 export interface TutorState {

@@ -5,11 +5,12 @@
  */
 import { basename, dirname } from 'node:path';
 import type { Action, Plan, Step } from '../../plan/types.js';
-import { loadChapterFile } from '../../plan/chapter.js';
-import { exportsAsTemplate, type VarPlacement } from './template-vars.js';
+import { ansibleRendersAs, exportsAsTemplate, templateSource, type VarPlacement } from './template-vars.js';
 import { secretVarName } from './secret-vars.js';
 import { unpackDepth } from '../../engine/unpack-command.js';
 import { UsageError } from '../../util/errors.js';
+
+export { ansibleRendersAs } from './template-vars.js';
 
 export interface RoleFiles {
   tasks: unknown[];
@@ -180,23 +181,4 @@ function templateFileName(role: RoleFiles, dest: string, template: string): stri
     if (existing === undefined) role.templates.set(name, template);
     if (existing === undefined || existing === template) return name;
   }
-}
-
-function templateSource(name: string): string {
-  const [slug, , ...rest] = name.split('/');
-  return loadChapterFile(slug!, `templates/${rest.join('/')}`);
-}
-
-const trailingNewlines = (text: string) => text.length - text.replace(/\n+$/, '').length;
-
-/**
- * Whether Ansible's template module writes exactly `rendered`: Jinja drops one trailing newline of
- * its output and Ansible adds back as many as the template *source* ends with, so a value that ends
- * in a newline right before the template's last one loses it. Such files ship as rendered content.
- */
-export function ansibleRendersAs(rendered: string, source: string): boolean {
-  let output = rendered.endsWith('\n') ? rendered.slice(0, -1) : rendered;
-  const missing = trailingNewlines(source) - trailingNewlines(output);
-  if (missing > 0) output += '\n'.repeat(missing);
-  return output === rendered;
 }

@@ -3,6 +3,7 @@
  * `defaults/main.yml`; one value per host → `host_vars/<host>.yml`. A variable that would take two
  * values on one host cannot be a host variable: the files using it are shipped as rendered content.
  */
+import { loadChapterFile } from '../../plan/chapter.js';
 import type { FileAction, Plan } from '../../plan/types.js';
 
 export interface VarPlacement {
@@ -26,7 +27,8 @@ export function placeTemplateVars(roles: RoleInput[]): VarPlacement {
   for (const { slug, plan } of roles) {
     for (const step of plan.steps) {
       for (const action of step.actions) {
-        if (action.kind !== 'file' || !action.template) continue;
+        // A file Ansible could not render byte for byte ships as content: its variables are not needed.
+        if (action.kind !== 'file' || !action.template || !ansibleRendersAs(action.content, templateSource(action.template.name))) continue;
         for (const [name, value] of Object.entries(action.template.vars)) {
           const byHost = seen.get(name) ?? new Map<string, Set<string>>();
           seen.set(name, byHost);
@@ -60,4 +62,23 @@ export function placeTemplateVars(roles: RoleInput[]): VarPlacement {
 /** Whether a file action is exported as a template (else as its rendered content). */
 export function exportsAsTemplate(action: FileAction, placement: VarPlacement): action is FileAction & { template: NonNullable<FileAction['template']> } {
   return action.template !== undefined && Object.keys(action.template.vars).every((name) => !placement.unplaceable.has(name));
+}
+
+export function templateSource(name: string): string {
+  const [slug, , ...rest] = name.split('/');
+  return loadChapterFile(slug!, `templates/${rest.join('/')}`);
+}
+
+const trailingNewlines = (text: string) => text.length - text.replace(/\n+$/, '').length;
+
+/**
+ * Whether Ansible's template module writes exactly `rendered`: Jinja drops one trailing newline of
+ * its output and Ansible adds back as many as the template *source* ends with, so a value that ends
+ * in a newline right before the template's last one loses it. Such files ship as rendered content.
+ */
+export function ansibleRendersAs(rendered: string, source: string): boolean {
+  let output = rendered.endsWith('\n') ? rendered.slice(0, -1) : rendered;
+  const missing = trailingNewlines(source) - trailingNewlines(output);
+  if (missing > 0) output += '\n'.repeat(missing);
+  return output === rendered;
 }

@@ -3,5 +3,5 @@ import { stringify } from 'yaml';
 /** A YAML document as Ansible projects write them: `---` first, an optional comment header. */
 export function yamlDocument(value: unknown, header?: string): string {
   const comment = header ? `${header.split('\n').map((line) => (line ? `# ${line}` : '#')).join('\n')}\n` : '';
-  return `---\n${comment}${stringify(value, { lineWidth: 150, minContentWidth: 40 })}`;
+  return `---\n${comment}${stringify(value, { lineWidth: 120, minContentWidth: 40 })}`;
 }

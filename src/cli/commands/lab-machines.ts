@@ -5,14 +5,15 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { labDown, labReset, labSnapshot, labSshArgs, labStatus, labUp } from '../../../lab/local/index.js';
-import { builtinLabPath, loadLab } from '../../lab/load.js';
+import { findLabFile } from '../../lab/find-lab-file.js';
+import { loadLab } from '../../lab/load.js';
 import { ExitCode } from '../../util/errors.js';
 import { globalOptions } from '../global-options.js';
 import { mark, paint, printJson, table } from '../output.js';
 
 async function labOf(command: Command) {
   const options = globalOptions(command);
-  return { options, lab: await loadLab(options.lab ?? builtinLabPath('classic')) };
+  return { options, lab: await loadLab(findLabFile(options.lab)) };
 }
 
 const logTo = (json: boolean) => (message: string) => (json ? process.stderr : process.stdout).write(`${paint.dim(message)}\n`);

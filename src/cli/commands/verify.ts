@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CheckResult } from '../../../checks/types.js';
-import { ExitCode } from '../../util/errors.js';
+import { EnvironmentError, ExitCode } from '../../util/errors.js';
 import { globalOptions } from '../global-options.js';
 import { paint, printJson } from '../output.js';
 import { countResults, renderCheckResults } from '../render-checks.js';
@@ -18,6 +18,7 @@ export default async function verify(command: Command, which: string): Promise<n
     const report: Array<{ id: string; title: string; passed: number; failed: number; checks: CheckResult[] }> = [];
     for (const module of selected) {
       const checks = await session.verify(module.meta.id);
+      unlessReachable(session.lab.name, checks);
       report.push({ id: module.meta.id, title: module.meta.title, ...countResults(checks), checks });
       if (!options.json) {
         console.log(`${paint.bold(`${module.meta.id} · ${module.meta.title}`)}`);
@@ -32,4 +33,19 @@ export default async function verify(command: Command, which: string): Promise<n
   } finally {
     await session.close();
   }
+}
+
+/**
+ * No host answered: the checks say nothing about the lab, so there is no list of failures to show,
+ * only the connection's problem and its fix (exit 3, as for any unreachable lab).
+ */
+function unlessReachable(lab: string, checks: CheckResult[]): void {
+  const remote = checks.filter((c) => c.host !== 'local');
+  if (remote.length === 0 || !remote.every((c) => c.unreachable)) return;
+  const hosts = [...new Set(remote.map((c) => c.host))];
+  const first = remote[0]!.diagnosis!;
+  throw new EnvironmentError(`no host of lab ${lab} could be reached (${hosts.join(', ')}); nothing was checked. ${first.found}`, {
+    where: hosts.join(', '),
+    fix: first.fix,
+  });
 }

@@ -2,7 +2,7 @@ import { Box, Text, useInput } from 'ink';
 import { useStore } from 'zustand';
 import type { Intents } from '../intents.js';
 import { keysToIntents } from '../keymap.js';
-import { currentChapter, currentStep, type TutorState, type TutorStore } from '../store.js';
+import { currentChapter, currentStep, visibleNotice, type TutorState, type TutorStore } from '../store.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import { ChapterList } from './ChapterList.js';
 import { CheckResults } from './CheckResults.js';
@@ -77,7 +77,7 @@ export function App({ store, intents, sshHint }: AppProps) {
       <Box flexDirection="column" height={height} overflow="hidden">
         {body}
       </Box>
-      <Footer screen={state.screen} notice={state.notice} />
+      <Footer screen={state.screen} notice={visibleNotice(state)} />
     </Box>
   );
 }

@@ -90,12 +90,14 @@ describe('verifyPlaybook, kind by kind', () => {
     expect(assert['ansible.builtin.assert'].that).toEqual(['check_1.rc == 3', 'check_1.stdout is search(expected_stdout, multiline=True)', 'check_1.stdout is not search(refused_stdout, multiline=True)']);
   });
 
-  it('unit: systemctl show with the unit as one argv element after --', () => {
+  it('unit: systemd_service in check mode (no systemctl command), the unit name unsafe, asserting on its status', () => {
     const check = spec('unit', { unit: 'etcd.service', enabled: false, active: false });
     expectSafe(check);
     const { block } = exported(check);
-    expect(argvs(block)).toEqual([['systemctl', 'show', '-p', 'LoadState', '-p', 'ActiveState', '-p', 'UnitFileState', '--', { unsafe: 'etcd.service' }]]);
-    expect(block[1]['ansible.builtin.assert'].that).toContain('"ActiveState=active" not in check_1.stdout_lines');
+    expect(argvs(block)).toEqual([]);
+    expect(block[0]).toMatchObject({ 'ansible.builtin.systemd_service': { name: { unsafe: 'etcd.service' }, state: 'stopped' }, check_mode: true, failed_when: false, changed_when: false });
+    expect(block[1]['ansible.builtin.assert'].that).toContain('check_1.status.ActiveState != "active"');
+    expect(block[1]['ansible.builtin.assert'].that).toContain('not (check_1.status.UnitFileState | default(\'\') in ["enabled","enabled-runtime"])');
   });
 
   it('x509: a constant script, the certificate, CA and key paths as its positional parameters', () => {

@@ -99,12 +99,12 @@ describe('usage errors of run / verify / learn', () => {
     expect(stderr).toContain('kthw run chapter-N');
   });
 
-  it('verify against machines that are not there fails the checks and names the host (exit 1)', () => {
+  it('verify against machines that are not there is exit 3 with the connection fix, not a list of failed checks', () => {
     // The classic lab file with no lab up: no host answers on its addresses (nothing is routed there).
     const { code, stdout } = runKthw(['verify', 'chapter-1', '--json'], { env });
-    expect(code).toBe(1);
-    const report = JSON.parse(stdout);
-    expect(report.failed).toBeGreaterThan(0);
-    expect(report.chapters[0].checks[0].diagnosis.where).toBeTruthy();
+    expect(code).toBe(3);
+    const { error } = JSON.parse(stdout);
+    expect(error.message).toMatch(/^no host of lab classic could be reached/);
+    expect(error.fix).toBeTruthy();
   });
 });
