@@ -9,9 +9,13 @@ export interface KthwRun {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would, with no TTY and no colour unless asked. */
-export function runKthw(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}): KthwRun {
-  const result = spawnSync(process.execPath, [KTHW_BIN, ...args], {
+/**
+ * Runs the built CLI as a user would, with no TTY and no colour unless asked; with `netns`, inside
+ * that network namespace (one the test made: its addresses are nobody else's).
+ */
+export function runKthw(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string; netns?: string } = {}): KthwRun {
+  const command = options.netns === undefined ? [process.execPath, KTHW_BIN, ...args] : ['ip', 'netns', 'exec', options.netns, process.execPath, KTHW_BIN, ...args];
+  const result = spawnSync(command[0]!, command.slice(1), {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', KTHW_DEBUG: undefined, ...options.env },
     input: options.input ?? '',

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKthw } from '../../support/run-kthw.js';
 
 const dirs: string[] = [];
@@ -173,11 +173,19 @@ describe('--lab outside the repository', () => {
 });
 
 describe('verify when no host can be reached', () => {
-  /** The classic lab moved onto loopback, every host's sshd at `port`. */
+  // kthw runs in a network namespace of the test's own with only loopback up: the lab's addresses
+  // lead nowhere (validation refuses a lab on loopback, as it would turn every step onto this machine).
+  const netns = `kthw-unreach-${process.pid}`;
+  beforeAll(() => {
+    execFileSync('ip', ['netns', 'add', netns]);
+    execFileSync('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+  });
+  afterAll(() => execFileSync('ip', ['netns', 'delete', netns]));
+
+  /** The classic lab, every host's sshd at `port`. */
   const unreachableLab = (dir: string, port: number, identity?: string) => {
     const text = readFileSync(join(import.meta.dirname, '../../../lab/classic.yaml'), 'utf8')
       .replace(/^name: classic$/m, 'name: unreachable')
-      .replaceAll('10.240.0.', '127.0.0.')
       .replace(/^ {4}roles: \[/gm, `    ssh: { port: ${port}${identity ? `, identity: ${identity}` : ''} }\n    roles: [`);
     writeFileSync(join(dir, 'unreachable.yaml'), text);
     return join(dir, 'unreachable.yaml');
@@ -193,18 +201,18 @@ describe('verify when no host can be reached', () => {
   it('without any SSH authentication: exit 3, the connection’s fix, no list of failed checks', async () => {
     const dir = tempDir();
     const lab = unreachableLab(dir, await closedPort());
-    const result = runKthw(['--lab', lab, 'verify', 'chapter-3'], { cwd: dir, env: { SSH_AUTH_SOCK: undefined, HOME: dir } });
+    const result = runKthw(['--lab', lab, 'verify', 'chapter-3'], { cwd: dir, env: { SSH_AUTH_SOCK: undefined, HOME: dir }, netns });
     expect(result.code, result.stdout + result.stderr).toBe(3);
     expect(result.stdout).not.toMatch(/✗/);
     expect(result.stderr).toMatch(/^error: no host of lab unreachable could be reached \(jumpbox, server, node-0, node-1\); nothing was checked/);
     expect(result.stderr).toMatch(/fix: {3}give the host an identity file in the lab file \(ssh\.identity\), or start ssh-agent/);
   });
 
-  it('with a key but nothing listening: exit 3 as JSON too, and no failed checks recorded in the state', async () => {
+  it('with a key but no route to any host: exit 3 as JSON too, and no failed checks recorded in the state', async () => {
     const dir = tempDir();
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id')]);
     const lab = unreachableLab(dir, await closedPort(), join(dir, 'id'));
-    const result = runKthw(['--json', '--lab', lab, 'verify', 'all'], { cwd: dir, env: { HOME: dir } });
+    const result = runKthw(['--json', '--lab', lab, 'verify', 'all'], { cwd: dir, env: { HOME: dir }, netns });
     expect(result.code, result.stdout + result.stderr).toBe(3);
     const { error } = JSON.parse(result.stdout) as { error: { message: string; fix: string; exitCode: number } };
     expect(error.exitCode).toBe(3);
