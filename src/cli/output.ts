@@ -3,6 +3,7 @@
  * otherwise; `--json` output never goes through here.
  */
 import { stripVTControlCharacters } from 'node:util';
+
 // no-color.org: NO_COLOR disables colour when it is set and not empty; NO_COLOR= leaves it on.
 const colorAllowed = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 let colorEnabled = colorAllowed();

@@ -4,6 +4,7 @@
  * wraps at spaces inside its column. Cells may carry colour codes; widths count visible columns.
  */
 import { stripVTControlCharacters } from 'node:util';
+
 const visible = (text: string) => stripVTControlCharacters(text).length;
 
 /** One cell's text in rows of at most `width` visible columns: at spaces, a longer word is cut. */

@@ -4,6 +4,7 @@
  * is never cut off at the screen's edge. A word wider than a row is cut (losing its colour).
  */
 import { stripVTControlCharacters } from 'node:util';
+
 const visible = (text: string) => stripVTControlCharacters(text).length;
 
 export function wrapAnsiLine(line: string, width: number): string[] {
