@@ -23,4 +23,12 @@ export default defineConfig(
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // Plain JavaScript (bin/, scripts/, bench/) runs on Node; TypeScript files get these from @types/node.
+    // Declared here because the `globals` package is not installed.
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
+  },
 );

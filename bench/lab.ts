@@ -69,5 +69,5 @@ try {
 } finally {
   await labDown(ha.name);
   await labDown(single.name);
-  rmSync(process.env.KTHW_HOME!, { recursive: true, force: true });
+  rmSync(process.env.KTHW_HOME, { recursive: true, force: true });
 }

@@ -36,7 +36,7 @@ async function compare(label: string, keyAlgorithm: KeyAlgorithm, rounds: number
     for (const profile of profiles) {
       for (const [command, ...args] of opensslCommands(profile, 'kthw.conf')) {
         const result = spawnSync(command!, args, { cwd: byHand, stdio: ['ignore', 'ignore', 'pipe'] });
-        if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.stderr}`);
+        if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.stderr.toString()}`);
       }
     }
     cli.push(performance.now() - start);

@@ -26,7 +26,7 @@ function run(argv: string[], cwd?: string): number {
   if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${result.status}:\n${(result.stdout + result.stderr).slice(-2000)}`);
   return ms;
 }
-await benchLab(process.argv[2], last, async (labFile) => {
+await benchLab(process.argv[2], last, (labFile) => {
   const kthw = (...args: string[]) => [process.execPath, kthwBin, '--lab', labFile, ...args];
 
   const dir = mkdtempSync(join(tmpdir(), 'kthw-bench-export-'));
@@ -50,4 +50,5 @@ await benchLab(process.argv[2], last, async (labFile) => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  return Promise.resolve();
 });

@@ -21,7 +21,7 @@ const sshArgs = ['-F', '/dev/null', '-o', 'ControlMaster=no', '-o', 'ControlPath
 function openssh(): number {
   const start = process.hrtime.bigint();
   const result = spawnSync('ssh', sshArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
-  if (result.status !== 0) throw new Error(`ssh exited ${result.status}: ${result.stderr}`);
+  if (result.status !== 0) throw new Error(`ssh exited ${result.status}: ${result.stderr.toString()}`);
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 

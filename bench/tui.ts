@@ -6,6 +6,7 @@
  * 2. key press → next frame, over the real Ink renderer on TTY-like streams (goal ≤ 50 ms);
  * 3. RSS after walking every real chapter of the classic lab (goal ≤ 120 MB), next to an idle node.
  */
+import { stripVTControlCharacters } from 'node:util';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +51,7 @@ function timeInPty(command: string, marker?: string): Promise<number> {
     };
     child.stdout.on('data', (chunk: Buffer) => {
       seen += chunk.toString('utf8');
-      if (marker !== undefined && seen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').includes(marker)) finish();
+      if (marker !== undefined && stripVTControlCharacters(seen).includes(marker)) finish();
     });
     const timer = setTimeout(() => {
       if (done) return;

@@ -53,8 +53,13 @@ const extKeyUsageNames: Record<string, string> = {
 type Asn1 = forge.asn1.Asn1;
 const { asn1 } = forge;
 
+/** The tag number; in the context-specific class it is not one of forge's universal types. */
+function tagOf(node: Asn1): number {
+  return node.type;
+}
+
 function children(node: Asn1 | undefined): Asn1[] {
-  return Array.isArray(node?.value) ? (node.value as Asn1[]) : [];
+  return Array.isArray(node?.value) ? node.value : [];
 }
 
 function bytes(node: Asn1 | undefined): Buffer {
@@ -108,7 +113,7 @@ function parseCert(pem: string): CertInfo {
   const root = fromDer(forge.util.createBuffer(cert.raw.toString('binary')), { decodeBitStrings: false });
   const tbs = children(root)[0];
   const fields = children(tbs);
-  const offset = fields[0]?.tagClass === asn1.Class.CONTEXT_SPECIFIC && fields[0].type === 0 ? 1 : 0;
+  const offset = fields[0]?.tagClass === asn1.Class.CONTEXT_SPECIFIC && tagOf(fields[0]) === 0 ? 1 : 0;
   const info: CertInfo = {
     cert,
     issuer: readName(fields[offset + 2]),
@@ -121,15 +126,15 @@ function parseCert(pem: string): CertInfo {
     notBefore: new Date(cert.validFrom),
     notAfter: new Date(cert.validTo),
   };
-  const extensions = fields.find((f) => f.tagClass === asn1.Class.CONTEXT_SPECIFIC && f.type === 3);
+  const extensions = fields.find((f) => f.tagClass === asn1.Class.CONTEXT_SPECIFIC && tagOf(f) === 3);
   for (const ext of children(children(extensions)[0])) {
     const parts = children(ext);
     const oid = asn1.derToOid(forge.util.createBuffer(bytes(parts[0]).toString('binary')));
     const value = der(parts[parts.length - 1]);
     if (oid === '2.5.29.17') {
       for (const name of children(value)) {
-        if (name.type === 2) info.dnsSans.push(bytes(name).toString('utf8'));
-        if (name.type === 7) info.ipSans.push(bytesToIp(bytes(name)));
+        if (tagOf(name) === 2) info.dnsSans.push(bytes(name).toString('utf8'));
+        if (tagOf(name) === 7) info.ipSans.push(bytesToIp(bytes(name)));
       }
     } else if (oid === '2.5.29.15') {
       readBitString(bytes(value)).forEach((set, i) => set && keyUsageNames[i] && info.keyUsage.push(keyUsageNames[i]));

@@ -1,5 +1,5 @@
 import { shq } from '../src/ssh/shell-quote.js';
-import { etcdFailureReason, etcdctlArgs, readEtcdTls, readEtcdUrl, type EtcdTls } from './etcd-tls.js';
+import { etcdFailureReason, etcdctlArgs, readEtcdTls, readEtcdUrl } from './etcd-tls.js';
 import { errorText, factOf, gatherScript, parseFacts, type Fact } from './facts.js';
 import { curlCertPath } from './http-params.js';
 import { ParamReader } from './params.js';

@@ -14,7 +14,7 @@ export function readEtcdTls(read: ParamReader): EtcdTls {
 }
 
 export function readEtcdUrl(read: ParamReader, field: string, url: string): string {
-  let ok = false;
+  let ok: boolean;
   try {
     const parsed = new URL(url);
     ok = (parsed.protocol === 'http:' || parsed.protocol === 'https:') && !url.includes(',');

@@ -32,6 +32,11 @@ function entries(doc: Record<string, unknown>, list: string): Array<Record<strin
   return Array.isArray(value) ? value.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
 }
 
+/** A scalar as text; a mapping or list as JSON rather than "[object Object]". */
+function shown(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
 function field(entry: Record<string, unknown> | undefined, inner: string, name: string): unknown {
   const body = entry?.[inner];
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
@@ -84,7 +89,7 @@ export const kubeconfigCheck: CheckPrimitive<KubeconfigParams> = {
       return fail('unreadable', `not a kubeconfig (${(error as Error).message})`, p.path);
     }
     const problems: string[] = [];
-    const current = typeof doc['current-context'] === 'string' ? (doc['current-context'] as string) : '';
+    const current = typeof doc['current-context'] === 'string' ? doc['current-context'] : '';
     if (!current) return fail('no current-context', 'current-context is not set', p.path);
     if (p.context !== undefined && current !== p.context) problems.push(`current-context is ${JSON.stringify(current)}, expected ${JSON.stringify(p.context)}`);
     const context = entries(doc, 'contexts').find((c) => c.name === current);
@@ -94,7 +99,7 @@ export const kubeconfigCheck: CheckPrimitive<KubeconfigParams> = {
     const cluster = entries(doc, 'clusters').find((c) => c.name === clusterName);
     const users = entries(doc, 'users');
     const user = users.find((u) => u.name === userName);
-    const server = String(field(cluster, 'cluster', 'server') ?? '');
+    const server = shown(field(cluster, 'cluster', 'server') ?? '');
     const observed = `context ${current}: server ${server || '(none)'}, user ${String(userName)}`;
     if (!cluster) problems.push(`context ${current} uses cluster ${JSON.stringify(clusterName)}, which is not in the file`);
     if (!user) problems.push(`context ${current} uses user ${JSON.stringify(userName)}, which is not in the file`);
@@ -105,7 +110,7 @@ export const kubeconfigCheck: CheckPrimitive<KubeconfigParams> = {
     const clusterCa = decodePem(field(cluster, 'cluster', 'certificate-authority-data'));
     if (cluster && expectedCa !== undefined) {
       const caFile = field(cluster, 'cluster', 'certificate-authority');
-      if (clusterCa === undefined) problems.push(caFile ? `the cluster CA is referenced by path (${String(caFile)}), not embedded` : 'the cluster has no certificate-authority-data');
+      if (clusterCa === undefined) problems.push(caFile ? `the cluster CA is referenced by path (${shown(caFile)}), not embedded` : 'the cluster has no certificate-authority-data');
       else if (!sameCert(clusterCa, expectedCa)) problems.push(`certificate-authority-data is not the expected CA (${describePem(clusterCa)})`);
     }
 

@@ -47,11 +47,11 @@ async function readingSession(): Promise<TutorSession> {
   const byId = new Map(applicable.map((c) => [c.meta.id, c]));
   return {
     lab,
-    progress: async () => applicable.map((c) => ({ meta: c.meta, status: 'not-started', stepsDone: 0, stepsTotal: c.plan(lab, {}).steps.length })),
+    progress: () => Promise.resolve(applicable.map((c) => ({ meta: c.meta, status: 'not-started' as const, stepsDone: 0, stepsTotal: c.plan(lab, {}).steps.length }))),
     lesson: (id) => readFile(join(root, 'chapters', byId.get(id)!.meta.slug, 'lesson.md'), 'utf8'),
-    plan: async (id) => byId.get(id)!.plan(lab, {}),
-    run: async () => ({ ok: true, changed: 0, steps: [] }),
-    verify: async () => [],
+    plan: (id) => Promise.resolve(byId.get(id)!.plan(lab, {})),
+    run: () => Promise.resolve({ ok: true, changed: 0, steps: [] }),
+    verify: () => Promise.resolve([]),
     sshHint: (host) => `kthw lab ssh ${host}`,
     close: async () => {},
   };

@@ -23,7 +23,7 @@ const mergeHostsAwk = [
   'END { if (!done) printf "%s", block }',
 ].join('\n');
 
-function hostsBlock(lab: Lab, host: Host): FileAction {
+function hostsBlock(lab: Lab): FileAction {
   const entries = lab.hosts.map((h) => `${primaryAddress(lab, h)} ${h.fqdn} ${h.name}`).join('\n');
   return templateFile(slug, 'hosts.tmpl', { hosts_lab_name: lab.name, hosts_entries: entries }, {
     path: stagedHosts,
@@ -99,7 +99,7 @@ function hostsStep(lab: Lab, host: Host): Step {
       'a second copy (upstream appends).',
     host: host.name,
     actions: [
-      hostsBlock(lab, host),
+      hostsBlock(lab),
       { kind: 'command', ...hostsUpdate(host) },
     ],
   };
@@ -184,7 +184,7 @@ function checks(lab: Lab): CheckSpec[] {
       title: `${host.name}'s /etc/hosts lists the lab's machines`,
       host: host.name,
       kind: 'file',
-      params: { path: '/etc/hosts', contains: hostsBlock(lab, host).content },
+      params: { path: '/etc/hosts', contains: hostsBlock(lab).content },
       why: 'Without these lines the machines cannot reach each other by name.',
       fix: 'run chapter 3 again: the block between the kthw markers is rewritten',
     },

@@ -93,7 +93,7 @@ function binariesFromDownloads(lab: Lab, cluster: EtcdCluster): Step[] {
   ];
 }
 
-function installStep(cluster: EtcdCluster, member: EtcdMember): Action[] {
+function installStep(cluster: EtcdCluster): Action[] {
   if (cluster.source !== 'download') return [];
   // The image's etcd stands in when upstream's binaries never arrived; a later copy replaces the link.
   return [
@@ -109,7 +109,7 @@ function installStep(cluster: EtcdCluster, member: EtcdMember): Action[] {
 function memberStep(cluster: EtcdCluster, member: EtcdMember, index: number): Step {
   const single = cluster.members.length === 1;
   const actions: Action[] = [
-    ...installStep(cluster, member),
+    ...installStep(cluster),
     // Chapter 4 put private keys in etcdDir. Debian's package leaves the data directory to its etcd
     // user; this etcd runs as root, as upstream's does.
     { kind: 'directory', path: etcdDir, mode: '0700' },

@@ -117,7 +117,7 @@ export async function createNetwork(lab: Lab, record: LabRecord, log: (m: string
 export async function destroyNetwork(record: LabRecord): Promise<void> {
   await Promise.all(
     [...record.machines.map((m) => m.netns), record.bridgeNetns].map((ns) =>
-      netnsExists(ns) ? run('ip', ['netns', 'del', ns], { allowFail: true }) : undefined,
+      netnsExists(ns) ? run('ip', ['netns', 'del', ns], { allowFail: true }) : Promise.resolve(undefined),
     ),
   );
   if (existsSync(`/sys/class/net/${record.hostVeth}`)) await run('ip', ['link', 'del', record.hostVeth], { allowFail: true });

@@ -8,10 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chapters, findChapter } from '../../chapters/index.js';
 import type { ChapterAutomation } from '../automation/ansible/chapter-automation.js';
+import type * as chapterAutomationModule from '../automation/ansible/chapter-automation.js';
 import type { HostExecutor } from '../engine/executor.js';
 import { localExecutor } from '../engine/local-executor.js';
 import { runPlan } from '../engine/run-plan.js';
-import type { ChapterProgress, RunOptions, TutorSession } from '../engine/session.js';
+import type { RunOptions, TutorSession } from '../engine/session.js';
 import { findLabFile } from '../lab/find-lab-file.js';
 import { loadLab } from '../lab/load.js';
 import type { LocalLab } from '../lab/local-lab.js';
@@ -64,7 +65,7 @@ export interface OpenOptions {
 
 const defaultLocalLab = () => import('../../lab/local/driver.js').then((m) => m.localLab);
 
-let loadingAutomation: Promise<typeof import('../automation/ansible/chapter-automation.js')> | undefined;
+let loadingAutomation: Promise<typeof chapterAutomationModule> | undefined;
 
 /** The role builder, loaded on first use (the tutor asks for it early, once its first screen is up). */
 export const loadChapterAutomation = () => (loadingAutomation ??= import('../automation/ansible/chapter-automation.js'));

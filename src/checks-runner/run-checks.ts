@@ -111,7 +111,7 @@ export async function runChecks(specs: CheckSpec[], executor: CheckExecutor, opt
     list.push(check);
     byHost.set(check.spec.host, list);
   }
-  const results: CheckResult[] = new Array(specs.length);
+  const results = new Array<CheckResult>(specs.length);
   const queue = [...byHost.entries()];
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const worker = async () => {

@@ -10,7 +10,7 @@ export interface GlobalOptions {
 
 /** The options every command accepts, read from the root program wherever they were given. */
 export function globalOptions(command: Command): GlobalOptions {
-  const options = command.optsWithGlobals() as Partial<GlobalOptions>;
+  const options = command.optsWithGlobals<Partial<GlobalOptions>>();
   const resolved: GlobalOptions = {
     lab: options.lab,
     json: Boolean(options.json),

@@ -201,9 +201,7 @@ try {
     const args = process.argv.slice(2);
     const json = args.slice(0, args.includes('--') ? args.indexOf('--') : undefined).includes('--json');
     const message = usageMessage;
-    await runAction(json, async () => {
-      throw new UsageError(message, { fix: `run ${helpCommandOf(args)} for usage` });
-    });
+    await runAction(json, () => Promise.reject(new UsageError(message, { fix: `run ${helpCommandOf(args)} for usage` })));
   }
   throw error;
 }

@@ -2,6 +2,8 @@
  * Human output helpers. Colour only when stdout is a TTY and neither NO_COLOR nor --no-color says
  * otherwise; `--json` output never goes through here.
  */
+import { stripVTControlCharacters } from 'node:util';
+
 // no-color.org: NO_COLOR disables colour when it is set and not empty; NO_COLOR= leaves it on.
 const colorAllowed = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 let colorEnabled = colorAllowed();
@@ -38,7 +40,7 @@ export function printJson(value: unknown): void {
 
 /** Left-aligned columns for small tables. */
 export function table(rows: string[][]): string {
-  const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').length;
+  const visible = (s: string) => stripVTControlCharacters(s).length;
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))));
   return rows

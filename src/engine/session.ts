@@ -40,7 +40,7 @@ export interface TutorSession {
   verify(chapterId: string, options?: { signal?: AbortSignal }): Promise<CheckResult[]>;
   /** How a learner reaches a host by hand: `kthw lab ssh node-0` or an ssh command line. */
   sshHint(host: string): string;
-  /** Local lab only: put a machine back to its state at the start of a chapter. */
-  resetHost?(host: string | 'all', toChapter: string): Promise<void>;
+  /** Local lab only: put a machine (a host name, or `all`) back to its state at the start of a chapter. */
+  resetHost?(host: string, toChapter: string): Promise<void>;
   close(): Promise<void>;
 }

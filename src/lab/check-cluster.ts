@@ -6,7 +6,7 @@
  */
 import { formatCidr, overlaps, type Cidr } from './cidr.js';
 import type { RawLab } from './schema.js';
-import { cidr, present, Reporter } from './semantic-support.js';
+import { cidr, present, type Reporter } from './semantic-support.js';
 import type { PerFamily } from './types.js';
 
 /**

@@ -2,7 +2,7 @@
 import { containsAddress, containsCidr, formatAddress, formatCidr, overlaps, type Cidr } from './cidr.js';
 import type { RawLab } from './schema.js';
 import { reservedHostName } from './reserved-names.js';
-import { address, cidr, FAMILIES, Reporter, reservedIn, type RawHost } from './semantic-support.js';
+import { address, cidr, FAMILIES, type Reporter, reservedIn, type RawHost } from './semantic-support.js';
 import type { PerFamily, Role } from './types.js';
 
 export function checkHosts(raw: RawLab, nodes: PerFamily<Cidr>, report: Reporter): void {

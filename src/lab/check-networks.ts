@@ -1,7 +1,7 @@
 /** The lab-wide ranges: host address, pods, services, cluster DNS, API VIP, BGP timers. */
 import { containsAddress, formatAddress, formatCidr, overlaps, type Cidr } from './cidr.js';
 import type { RawLab } from './schema.js';
-import { address, cidr, FAMILIES, familyOf, present, Reporter, reservedIn } from './semantic-support.js';
+import { address, cidr, FAMILIES, familyOf, present, type Reporter, reservedIn } from './semantic-support.js';
 import type { PerFamily } from './types.js';
 
 export function checkHostAddress(raw: RawLab, nodes: PerFamily<Cidr>, report: Reporter): void {

@@ -3,7 +3,7 @@ import { checkComponentName, checkFileName, checkSha256, checkUrlTemplate, check
 import type { RawLab } from './schema.js';
 import { DOWNLOAD_NAME_FIX, downloadFileName, findDownloadClashes } from './download-files.js';
 import { quoted } from './lab-error.js';
-import { Reporter } from './semantic-support.js';
+import { type Reporter } from './semantic-support.js';
 import { renderUrl } from './url-template.js';
 
 /** Components every track's chapters read the version of. */

@@ -192,5 +192,5 @@ function labYaml(machines: Machine[]): string {
 
 function classicVersions(): unknown {
   const doc = parseDocument(readFileSync(builtinLabPath('classic'), 'utf8'));
-  return doc.toJS().versions;
+  return (doc.toJS() as { versions?: unknown }).versions;
 }

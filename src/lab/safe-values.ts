@@ -13,11 +13,11 @@ export interface Complaint {
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
-const IDENTITY = /^(~\/)?[A-Za-z0-9_.\/+-]+$/;
+const IDENTITY = /^(~\/)?[A-Za-z0-9_./+-]+$/;
 const VERSION = /^v?[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
 const FILE_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]*$/;
 const SHA256 = /^[0-9a-f]{64}$/;
-const URL_SHAPE = /^https?:\/\/([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?(\/[A-Za-z0-9_.~%\/+@=:{}-]*)?$/;
+const URL_SHAPE = /^https?:\/\/([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?(\/[A-Za-z0-9_.~%/+@=:{}-]*)?$/;
 
 /** Placeholders a URL template may use. */
 export const URL_PLACEHOLDERS = ['version', 'version_bare', 'arch'] as const;

@@ -94,7 +94,7 @@ export function locateNode(yaml: YamlSource, path: DocPath): { node: Node | unde
       keyNode = (pair?.key as Node | undefined) ?? undefined;
       if (pair && (next === null || (isScalar(next) && next.value === null))) {
         // `key:` with nothing after it: point at the key.
-        return { node: keyNode, keyNode, ...(next ? { value: next as Node } : {}), missing: false };
+        return { node: keyNode, keyNode, ...(next ? { value: next } : {}), missing: false };
       }
     } else if (isSeq(node) && typeof segment === 'number') {
       next = node.items[segment];

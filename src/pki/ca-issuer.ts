@@ -2,7 +2,7 @@ import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { UsageError } from '../util/errors.js';
 import { keyIdentifier, type Issuer } from './certificate.js';
-import { children, contentBytes, decode, oidOf, type Asn1 } from './der.js';
+import { children, contentBytes, decode, oidOf, tagOf, type Asn1 } from './der.js';
 import type { PemPair } from './types.js';
 
 /**
@@ -59,7 +59,7 @@ export function issuerFromPem(ca: PemPair, where = 'the existing CA', now = new 
 
 /** The CA's own subject key identifier, when it carries one: children must point at exactly that. */
 function subjectKeyIdOf(tbsFields: Asn1[]): Buffer | undefined {
-  const wrapper = tbsFields.find((f) => f.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && f.type === 3);
+  const wrapper = tbsFields.find((f) => f.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && tagOf(f) === 3);
   for (const ext of children(children(wrapper)[0])) {
     const parts = children(ext);
     if (oidOf(parts[0]) === '2.5.29.14') return contentBytes(decode(contentBytes(parts[parts.length - 1])));

@@ -64,13 +64,18 @@ export const explicit = (tag: number, inner: Asn1): Asn1 => asn1.create(Class.CO
 export const implicitBytes = (tag: number, bytes: Buffer): Asn1 =>
   asn1.create(Class.CONTEXT_SPECIFIC, tag, false, toBinary(bytes));
 
+/** The tag number; in the context-specific class it is not one of forge's universal types. */
+export function tagOf(node: Asn1): number {
+  return node.type;
+}
+
 export function children(node: Asn1 | undefined): Asn1[] {
   return Array.isArray(node?.value) ? node.value : [];
 }
 
 /** Raw content bytes of a primitive element; for a BIT STRING forge parsed into parts, the original bytes. */
 export function contentBytes(node: Asn1 | undefined): Buffer {
-  const withBits = node as (Asn1 & { bitStringContents?: string }) | undefined;
+  const withBits: (Asn1 & { bitStringContents?: string }) | undefined = node;
   if (withBits?.bitStringContents !== undefined) return fromBinary(withBits.bitStringContents);
   return typeof node?.value === 'string' ? fromBinary(node.value) : Buffer.alloc(0);
 }

@@ -44,7 +44,7 @@ function unique(values: string[]): string[] {
 }
 
 function addressesOf(host: Host): string[] {
-  return (['ipv4', 'ipv6'] as const).flatMap((f) => (host.addresses[f] ? [canonicalIp(host.addresses[f]!)] : []));
+  return (['ipv4', 'ipv6'] as const).flatMap((f) => (host.addresses[f] ? [canonicalIp(host.addresses[f])] : []));
 }
 
 function certTo(host: string, path: string): Destination {
@@ -178,7 +178,7 @@ function componentDraft(id: string, commonName: string, organization: string, lo
 
 function apiServerSans(lab: Lab, controllers: Host[]): CertProfile['sans'] {
   const { services, api, clusterDomain } = lab.networks;
-  const firstServiceIps = (['ipv4', 'ipv6'] as const).flatMap((f) => (services[f] ? [firstAddressOf(services[f]!)] : []));
+  const firstServiceIps = (['ipv4', 'ipv6'] as const).flatMap((f) => (services[f] ? [firstAddressOf(services[f])] : []));
   return {
     dns: unique([
       'kubernetes',

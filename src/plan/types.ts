@@ -122,7 +122,7 @@ export interface Step {
   /** Why this step exists: shown by the TUI's "explain". Markdown. */
   why: string;
   /** The host it runs on; `local` means kthw's own machine (the learner's workstation). */
-  host: HostName | 'local';
+  host: HostName;
   actions: Action[];
   /** Each flag or setting the step's commands and files use (`--data-dir`), with what it does: shown by "explain". */
   glossary?: Record<string, string>;
@@ -131,7 +131,8 @@ export interface Step {
 export interface CheckSpec {
   id: string;
   title: string;
-  host: HostName | 'local';
+  /** The host it checks; `local` means kthw's own machine. */
+  host: HostName;
   /** A check primitive from checks/ (e.g. `file`, `x509`, `unit`, `port`, `command`). */
   kind: string;
   params: Record<string, unknown>;

@@ -3,7 +3,6 @@ import { StringDecoder } from 'node:string_decoder';
 import type { ClientChannel } from 'ssh2';
 import type { Connection } from './connection.js';
 import { BoundedOutput } from './bounded-output.js';
-import { SshConnectionLost } from './errors.js';
 
 export interface SshExecOptions {
   onStdout?: (chunk: string) => void;
@@ -165,7 +164,7 @@ export async function execOn(connection: Connection, command: string, options: S
     const fail = (error: unknown) => {
       if (settled) return;
       cleanup();
-      reject(error);
+      reject(error instanceof Error ? error : new Error(String(error)));
     };
     const untrack = connection.track(fail);
     const stop = async (why: Stop) => {

@@ -73,7 +73,7 @@ export async function openConnection(host: SshHost, jump: Connection | undefined
     });
     client.once('close', () => fail(new SshConnectError(host.name, `${describe(host)} closed the connection during the handshake`, `check sshd's log on ${host.name}`)));
     client.connect({
-      sock: sock as never,
+      sock,
       username: host.user,
       ...credentials,
       hostVerifier: (key: Buffer) => check.verify(key),

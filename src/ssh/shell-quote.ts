@@ -5,7 +5,7 @@
 export function shq(value: string | number): string {
   const text = String(value);
   if (text.includes('\0')) throw new Error('a NUL byte cannot be passed through a shell');
-  if (/^[A-Za-z0-9_\/.,:=@%+-]+$/.test(text) && !text.startsWith('-')) return text;
+  if (/^[A-Za-z0-9_/.,:=@%+-]+$/.test(text) && !text.startsWith('-')) return text;
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 

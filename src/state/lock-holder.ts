@@ -43,7 +43,7 @@ export function defaultCommand(): string {
 
 /** A lock file is read back into terminal messages: no control characters, bounded length. */
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200);
+  return text.replace(/\p{Cc}/gu, '?').slice(0, 200);
 }
 
 export function parseHolder(text: string): LockHolder | undefined {

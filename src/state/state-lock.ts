@@ -71,7 +71,7 @@ async function lockedSection<T>(dir: string, fn: () => Promise<T> | T, options: 
   } finally {
     // Work `fn` left running past its end must not count as inside the lock any more.
     inside.delete(dir);
-    await release(lockFile, text);
+    release(lockFile, text);
   }
 }
 
@@ -79,7 +79,7 @@ async function acquire(lockFile: string, text: string, waitMs: number): Promise<
   const deadline = Date.now() + waitMs;
   let pause = 10;
   for (;;) {
-    if (await createExclusive(lockFile, text)) return;
+    if (createExclusive(lockFile, text)) return;
     const found = await inspect(lockFile);
     if (found === 'gone') continue;
     if (found.stale) {
@@ -92,7 +92,7 @@ async function acquire(lockFile: string, text: string, waitMs: number): Promise<
   }
 }
 
-async function createExclusive(path: string, text: string): Promise<boolean> {
+function createExclusive(path: string, text: string): boolean {
   // Synchronous on purpose: create and fill in one go, with no event-loop turn between them, so a
   // kill leaves an empty lock file only in a window of microseconds (see unreadableGraceMs).
   // No fsync: a lock does not outlive a reboot in any useful way (its pid is dead afterwards).
@@ -149,21 +149,21 @@ async function inspect(lockFile: string): Promise<Found | 'gone'> {
 async function takeOver(lockFile: string, staleText: string): Promise<void> {
   const guard = lockFile + takeoverSuffix;
   const guardText = JSON.stringify(currentHolder('lock takeover'));
-  if (!(await createExclusive(guard, guardText))) {
+  if (!createExclusive(guard, guardText)) {
     const other = await inspect(guard);
-    if (other !== 'gone' && other.stale) await unlinkIfSame(guard, other.text);
+    if (other !== 'gone' && other.stale) unlinkIfSame(guard, other.text);
     else await sleep(5);
     return;
   }
   try {
-    await unlinkIfSame(lockFile, staleText);
+    unlinkIfSame(lockFile, staleText);
   } finally {
-    await unlinkIfSame(guard, guardText);
+    unlinkIfSame(guard, guardText);
   }
 }
 
 /** Compare and remove in one synchronous stretch, so no other turn of this process runs between them. */
-async function unlinkIfSame(path: string, expected: string): Promise<void> {
+function unlinkIfSame(path: string, expected: string): void {
   try {
     if (readFileSync(path, 'utf8') === expected) unlinkSync(path);
   } catch {
@@ -171,8 +171,8 @@ async function unlinkIfSame(path: string, expected: string): Promise<void> {
   }
 }
 
-async function release(lockFile: string, text: string): Promise<void> {
+function release(lockFile: string, text: string): void {
   // Only remove the lock if it is still ours (it always should be; this guards against a bug or a
   // hand-removed lock taken since by someone else).
-  await unlinkIfSame(lockFile, text);
+  unlinkIfSame(lockFile, text);
 }

@@ -22,9 +22,9 @@ export interface Intents {
   start(): Promise<void>;
   dispatch(intent: Intent): void;
   /** Called by a scrollable view once it knows how far its content can scroll. */
-  reportScrollMax(max: number): void;
+  reportScrollMax: (max: number) => void;
   /** Called by the lesson view once it knows the line where the lesson's closing page starts. */
-  reportLessonAnchor(line: number): void;
+  reportLessonAnchor: (line: number) => void;
   /** Settles once any running step or check has stopped. */
   idle(): Promise<void>;
 }

@@ -2,6 +2,7 @@
  * Markdown to terminal lines with marked + marked-terminal. Loaded on first use (marked-terminal
  * pulls in a syntax highlighter), so the first frame does not wait for it.
  */
+import { stripVTControlCharacters } from 'node:util';
 import { layoutTable } from './table-layout.js';
 import { wrapAnsiLine } from './wrap-ansi-line.js';
 
@@ -23,7 +24,7 @@ export function loadMarkdownRenderer(): Promise<Render> {
       return marked;
     };
     return (markdown, width, color) => {
-      const text = instance(Math.max(20, width)).parse(markdown, { async: false }) as string;
+      const text = instance(Math.max(20, width)).parse(markdown, { async: false });
       const lines = text.replace(/\n+$/, '').split('\n').flatMap((line) => wrapAnsiLine(line, width));
       return color ? lines : lines.map(stripAnsi);
     };
@@ -67,6 +68,5 @@ const tablesFitting = (width: number) => ({
   },
 });
 
-// SGR and OSC-8 hyperlink sequences: what marked-terminal and the highlighter emit.
-const ansi = /\u001b\[[0-9;]*m|\u001b\]8;[^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
-export const stripAnsi = (text: string): string => text.replace(ansi, '');
+// SGR and OSC-8 hyperlink sequences (what marked-terminal and the highlighter emit) go with the rest.
+export const stripAnsi = (text: string): string => stripVTControlCharacters(text);

@@ -10,6 +10,7 @@ import { startTutor } from './index.js';
 
 // startTutor itself, in-process on an in-memory terminal: the alternate screen and raw mode taken
 // and given back, colour on, and off for --no-color and for NO_COLOR.
+// eslint-disable-next-line no-control-regex -- the test looks for the terminal's colour escape itself
 const foreground = /\u001b\[(3[0-7]|9[0-7]|38;)/;
 let dir: string;
 beforeEach(async () => {

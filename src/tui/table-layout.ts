@@ -3,8 +3,9 @@
  * else the widest columns give way (down to their longest word first, then further) and each cell
  * wraps at spaces inside its column. Cells may carry colour codes; widths count visible columns.
  */
-const ansi = /\u001b\[[0-9;]*m/g;
-const visible = (text: string) => text.replace(ansi, '').length;
+import { stripVTControlCharacters } from 'node:util';
+
+const visible = (text: string) => stripVTControlCharacters(text).length;
 
 /** One cell's text in rows of at most `width` visible columns: at spaces, a longer word is cut. */
 export function wrapCell(text: string, width: number): string[] {
@@ -20,7 +21,7 @@ export function wrapCell(text: string, width: number): string[] {
     row = word;
     if (w > width) {
       // Too long for the column: broken after a '-', ':' or '/' where there is one (losing its colour).
-      let rest = word.replace(ansi, '');
+      let rest = stripVTControlCharacters(word);
       while (rest.length > width) {
         const at = Math.max(...['-', ':', '/'].map((c) => rest.lastIndexOf(c, width - 1)));
         const cut = at >= Math.floor(width / 3) ? at + 1 : width;
@@ -38,7 +39,7 @@ export function wrapCell(text: string, width: number): string[] {
 export function columnWidths(cells: string[][], width: number): number[] {
   const columns = Math.max(...cells.map((r) => r.length));
   const natural = Array.from({ length: columns }, (_, i) => Math.max(1, ...cells.map((r) => visible(r[i] ?? ''))));
-  const longestWord = Array.from({ length: columns }, (_, i) => Math.max(1, ...cells.flatMap((r) => (r[i] ?? '').replace(ansi, '').split(' ').map((w) => w.length))));
+  const longestWord = Array.from({ length: columns }, (_, i) => Math.max(1, ...cells.flatMap((r) => stripVTControlCharacters(r[i] ?? '').split(' ').map((w) => w.length))));
   const room = width - (3 * columns + 1);
   const widths = [...natural];
   const total = () => widths.reduce((a, b) => a + b, 0);

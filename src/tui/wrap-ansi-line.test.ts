@@ -1,7 +1,8 @@
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { wrapAnsiLine } from './wrap-ansi-line.js';
 
-const strip = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+const strip = (s: string) => stripVTControlCharacters(s);
 
 describe('wrapAnsiLine', () => {
   it('leaves a line that fits alone', () => {

@@ -3,12 +3,13 @@
  * continuation rows keep the line's indentation, plus two for a list item, so a command or a bullet
  * is never cut off at the screen's edge. A word wider than a row is cut (losing its colour).
  */
-const ansi = /\u001b\[[0-9;]*m/g;
-const visible = (text: string) => text.replace(ansi, '').length;
+import { stripVTControlCharacters } from 'node:util';
+
+const visible = (text: string) => stripVTControlCharacters(text).length;
 
 export function wrapAnsiLine(line: string, width: number): string[] {
   if (visible(line) <= width) return [line];
-  const plain = line.replace(ansi, '');
+  const plain = stripVTControlCharacters(line);
   const lead = /^\s*/.exec(plain)![0];
   const indent = lead + (/^\s*([*+-]|\d+\.)\s/.test(plain) ? '  ' : '');
   const room = Math.max(10, width - indent.length);
@@ -25,7 +26,7 @@ export function wrapAnsiLine(line: string, width: number): string[] {
       rowWidth = indent.length;
     }
     if (w > room) {
-      const bare = word.replace(ansi, '');
+      const bare = stripVTControlCharacters(word);
       for (let i = 0; i < bare.length; i += room) {
         if (rowWidth > indent.length) {
           rows.push(row);

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Lab } from '../../src/lab/types.js';

@@ -9,7 +9,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { labDown } from '../../lab/local/index.js';
 import { verifyPlaybook } from '../../src/automation/ansible/verify-playbook.js';
@@ -20,7 +20,6 @@ import type { CheckSpec } from '../../src/plan/types.js';
 import { shq } from '../../src/ssh/shell-quote.js';
 import { KTHW_STEPS_LIMIT_MS, PLAYBOOK_LIMIT_MS, kthwOn, labVariant, sshRun, upWithChapters, useLabHome } from './helpers.js';
 
-const root = resolve(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-vfy-'));
 const labFile = labVariant(scratch, 'classic', 'vfy', [['10.240.', '10.246.'], ['fd00:10:240:', 'fd00:10:246:']]);
 const lab: Lab = await loadLab(labFile);
@@ -94,7 +93,7 @@ function kthwVerifyAll(): { failed: string[]; all: Named[] } {
 
 // --- checks of the kinds the classic chapters do not use, aimed at the same machines
 function check(id: string, host: string, kind: string, params: Record<string, unknown>): CheckSpec {
-  return { id, title: `${kind} check ${id}`, host: host as CheckSpec['host'], kind, params, why: `It is the ${kind} check.`, fix: `Repair ${id}.` };
+  return { id, title: `${kind} check ${id}`, host, kind, params, why: `It is the ${kind} check.`, fix: `Repair ${id}.` };
 }
 
 function extraChecks(caPem: string): CheckSpec[] {

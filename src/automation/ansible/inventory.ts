@@ -27,7 +27,7 @@ export function inventory(lab: Lab, labDir: string): unknown {
     }),
   );
   const children = Object.fromEntries(
-    groups.map(([group, role]) => [group, { hosts: Object.fromEntries(lab.hosts.filter((h) => h.roles.includes(role)).map((h) => [h.name, null])) }]).filter(([, g]) => Object.keys((g as { hosts: object }).hosts).length > 0),
+    groups.map(([group, role]): [string, { hosts: Record<string, null> }] => [group, { hosts: Object.fromEntries(lab.hosts.filter((h) => h.roles.includes(role)).map((h) => [h.name, null])) }]).filter(([, g]) => Object.keys(g.hosts).length > 0),
   );
   return { all: { hosts, children } };
 }

@@ -3,7 +3,6 @@
  * Secrets are not in here: `write-project.ts` adds the vaulted and public variables from the lab
  * directory.
  */
-import { join } from 'node:path';
 import type { Lab } from '../../lab/types.js';
 import { loadChapterFile } from '../../plan/chapter.js';
 import type { ChapterMeta, Plan } from '../../plan/types.js';

@@ -76,7 +76,7 @@ export function roleFromPlan(plan: Plan, slug: string, placement: VarPlacement):
   // become one block run on all of them, as one would write it by hand; Ansible runs it on them at once.
   for (const group of sameInARow(built)) {
     const named = new Map<string, string>();
-    const block = JSON.parse(group[0]!.same.replace(new RegExp(`${GUARD}(\\d+)${GUARD}`, 'g'), (_, n: string) => named.get(n) ?? named.set(n, guardName()).get(n)!));
+    const block: unknown = JSON.parse(group[0]!.same.replace(new RegExp(`${GUARD}(\\d+)${GUARD}`, 'g'), (_, n: string) => named.get(n) ?? named.set(n, guardName()).get(n)!));
     const hosts = group.map((g) => g.step.host);
     role.tasks.push(
       group.length === 1

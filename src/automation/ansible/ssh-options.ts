@@ -3,7 +3,6 @@
  * against the lab's known_hosts only, the lab's identity, and jump hosts taken one hop at a time.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { primaryAddress, type Host, type Lab } from '../../lab/types.js';
 import { shq } from '../../ssh/shell-quote.js';
 import { labDirPath } from '../../state/lab-files.js';

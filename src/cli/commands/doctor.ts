@@ -5,7 +5,7 @@ import { mark, paint, printJson, table } from '../output.js';
 import { doctorChecks } from './doctor-checks.js';
 
 /** `kthw doctor`: one line per prerequisite, ok or missing with how to fix it. Exit 3 when any is missing. */
-export default async function doctor(command: Command): Promise<number> {
+export default function doctor(command: Command): Promise<number> {
   const { json } = globalOptions(command);
   const results = doctorChecks();
   const ok = results.every((r) => r.ok);
@@ -17,5 +17,5 @@ export default async function doctor(command: Command): Promise<number> {
     for (const r of results.filter((r) => !r.ok)) console.log(`\n${mark.fail()} ${r.name}: ${r.fix}`);
     console.log(ok ? '\nThis machine is ready.' : '\nSome prerequisites are missing (see above).');
   }
-  return ok ? ExitCode.ok : ExitCode.environment;
+  return Promise.resolve(ok ? ExitCode.ok : ExitCode.environment);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLocalSession } from '../../../test/fixtures/local-session.js';
+import { createLocalSession, type Progress } from '../../../test/fixtures/local-session.js';
 import { keys, renderTutor } from '../../../test/fixtures/tui-render.js';
 import { stepLines } from '../step-commands.js';
 
@@ -26,7 +26,7 @@ const open = async (options: Parameters<typeof createLocalSession>[1] = {}) => {
   views.push(tutor);
   return { session, tutor };
 };
-const progressFile = async () => JSON.parse(await readFile(join(dir, 'progress.json'), 'utf8'));
+const progressFile = async () => JSON.parse(await readFile(join(dir, 'progress.json'), 'utf8')) as Progress;
 const exists = (path: string) => access(path).then(() => true, () => false);
 
 describe('the tutor', () => {
@@ -62,7 +62,7 @@ describe('the tutor', () => {
     await tutor.press(keys.enter, 'r');
     const frame = await tutor.waitFor((f) => f.includes('Step 3/3') && f.includes('✓ done'));
     expect(frame).toMatch(/hello\nfrom\n/);
-    expect(Object.values((await progressFile()).steps['chapter-1']).map((r: any) => r.status)).toEqual(['done', 'done', 'done']);
+    expect(Object.values((await progressFile()).steps['chapter-1']!).map((r) => r.status)).toEqual(['done', 'done', 'done']);
     await tutor.press('c');
     const checks = await tutor.waitFor('2 passed, 0 failed');
     expect(checks).toContain('✓ The note is there and private  (local)');
@@ -82,7 +82,7 @@ describe('the tutor', () => {
     expect(frame).not.toContain('count 30');
     expect(tutor.exits).toEqual([]);
     await tutor.intents.idle();
-    expect((await progressFile()).steps['chapter-2'].count).toMatchObject({ status: 'failed' });
+    expect((await progressFile()).steps['chapter-2']!.count).toMatchObject({ status: 'failed' });
     expect(await exists(join(dir, 'counted'))).toBe(false);
     await tutor.press(keys.ctrlC);
     expect(tutor.exits).toEqual([0]);
@@ -98,7 +98,7 @@ describe('the tutor', () => {
     await tutor.intents.idle();
     await tutor.waitFor(() => tutor.exits.length > 0);
     expect(tutor.exits).toEqual([0]);
-    expect((await progressFile()).steps['chapter-2'].count.status).toBe('failed');
+    expect((await progressFile()).steps['chapter-2']!.count!.status).toBe('failed');
   });
 
   it("I'll type it myself: shows the commands; what the learner types is checked, with a diagnosis when wrong", async () => {

@@ -16,7 +16,7 @@ import { labVariant } from '../../support/lab-variant.js';
 // replay, the Ansible export and the lesson's closing page. No file under src/ names it.
 
 /** This lab's machines do not run here: nothing to snapshot or reset. */
-const noMachines: LocalLab = { isRunning: () => false, snapshots: async () => [], snapshot: async () => undefined, reset: async () => undefined };
+const noMachines: LocalLab = { isRunning: () => false, snapshots: () => Promise.resolve([]), snapshot: () => Promise.resolve(), reset: () => Promise.resolve() };
 
 let root: string;
 let session: LabSession;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   const labFile = labVariant(root, 'classic', 'plugin', []);
   labDir = join(root, 'home', 'plugin');
   workDir = join(root, 'work');
-  session = await openSession({ lab: labFile, localLab: async () => noMachines, chapters: [...chapters, stampChapter(labDir, workDir)] });
+  session = await openSession({ lab: labFile, localLab: () => Promise.resolve(noMachines), chapters: [...chapters, stampChapter(labDir, workDir)] });
 });
 
 afterAll(async () => {

@@ -8,6 +8,7 @@ import { localExecutor } from '../../../src/engine/local-executor.js';
 import { runPlan } from '../../../src/engine/run-plan.js';
 import { builtinLabPath, loadLab } from '../../../src/lab/load.js';
 import type { ChapterModule } from '../../../src/plan/chapter.js';
+import type { Generator } from '../../../src/plan/generator.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -16,10 +17,11 @@ afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true 
 const stamp: ChapterModule = {
   meta: { id: 'chapter-90', number: 90, slug: '90-stamp', title: 'A stamp', summary: 'Writes a stamp into the lab directory.', tracks: ['classic'] },
   generators: {
-    stamp: async () => async (items, { labDir }) => {
-      await writeFile(join(labDir, 'stamp'), items.join(','));
-      return true;
-    },
+    stamp: () =>
+      Promise.resolve<Generator>(async (items, { labDir }) => {
+        await writeFile(join(labDir, 'stamp'), items.join(','));
+        return true;
+      }),
   },
   plan: () => ({ chapter: 'chapter-90', steps: [{ id: 'stamp', title: 'Stamp', why: 'A test.', host: 'local', actions: [{ kind: 'generate', generator: 'stamp', items: ['a', 'b'] }] }], checks: [] }),
 };
@@ -34,7 +36,7 @@ describe('generators are registered by chapters', () => {
     const labDir = await mkdtemp(join(tmpdir(), 'kthw-gen-'));
     dirs.push(labDir);
     const lab = await loadLab(builtinLabPath('classic'));
-    const result = await runPlan(stamp.plan(lab, {}), { lab, labDir, executor: localExecutor, generators: generatorRegistry([stamp]), emit: () => undefined, record: async () => undefined });
+    const result = await runPlan(stamp.plan(lab, {}), { lab, labDir, executor: localExecutor, generators: generatorRegistry([stamp]), emit: () => undefined, record: () => Promise.resolve() });
     expect(result.ok).toBe(true);
     expect(await readFile(join(labDir, 'stamp'), 'utf8')).toBe('a,b');
   });
@@ -45,7 +47,7 @@ describe('generators are registered by chapters', () => {
     const labDir = await mkdtemp(join(tmpdir(), 'kthw-gen-'));
     dirs.push(labDir);
     const lab = await loadLab(builtinLabPath('classic'));
-    const result = await runPlan(stamp.plan(lab, {}), { lab, labDir, executor: localExecutor, generators: generatorRegistry([]), emit: () => undefined, record: async () => undefined });
+    const result = await runPlan(stamp.plan(lab, {}), { lab, labDir, executor: localExecutor, generators: generatorRegistry([]), emit: () => undefined, record: () => Promise.resolve() });
     expect(result.ok).toBe(false);
     expect(result.failure?.message).toBe('no generator "stamp" is registered');
     expect(result.failure?.fix).toContain('known: pki, ssh-key');

@@ -13,7 +13,7 @@ import { labVariant } from '../../support/lab-variant.js';
 // without the lab file it was made with, it still opens (`--lab DIR`) and replays, with the
 // parameters it recorded. The fixture chapter's work directory stands in for fresh machines.
 
-const noMachines: LocalLab = { isRunning: () => false, snapshots: async () => [], snapshot: async () => undefined, reset: async () => undefined };
+const noMachines: LocalLab = { isRunning: () => false, snapshots: () => Promise.resolve([]), snapshot: () => Promise.resolve(), reset: () => Promise.resolve() };
 const root = mkdtempSync(join(tmpdir(), 'kthw-portable-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -24,7 +24,7 @@ describe('a lab directory copied elsewhere', () => {
     process.env.KTHW_HOME = join(root, 'home-a');
     const labFile = labVariant(join(root), 'classic', 'portable', []);
     const firstDir = join(root, 'home-a', 'portable');
-    const first = await openSession({ lab: labFile, localLab: async () => noMachines, chapters: course(firstDir, join(root, 'work-a')) });
+    const first = await openSession({ lab: labFile, localLab: () => Promise.resolve(noMachines), chapters: course(firstDir, join(root, 'work-a')) });
     await first.setParams('chapter-90', { word: 'recorded' });
     expect((await first.run('chapter-90')).ok).toBe(true);
     await first.close();
@@ -37,7 +37,7 @@ describe('a lab directory copied elsewhere', () => {
     rmSync(labFile);
     process.env.KTHW_HOME = join(root, 'home-b');
     const fresh = join(root, 'work-b');
-    const second = await openSession({ lab: copied, localLab: async () => noMachines, chapters: course(copied, fresh) });
+    const second = await openSession({ lab: copied, localLab: () => Promise.resolve(noMachines), chapters: course(copied, fresh) });
     try {
       expect(second.lab.name).toBe('portable');
       expect(second.labDir).toBe(copied);
@@ -53,8 +53,8 @@ describe('a lab directory copied elsewhere', () => {
 
   it('refuses a directory without a pinned lab file, and one renamed away from its lab', async () => {
     process.env.KTHW_HOME = join(root, 'home-c');
-    await expect(openSession({ lab: join(root, 'elsewhere') })).rejects.toMatchObject({ name: 'UsageError', message: expect.stringContaining('without a pinned lab file (lab.yaml)') });
+    await expect(openSession({ lab: join(root, 'elsewhere') })).rejects.toMatchObject({ name: 'UsageError', message: expect.stringContaining('without a pinned lab file (lab.yaml)') as unknown });
     renameSync(join(root, 'elsewhere', 'portable'), join(root, 'elsewhere', 'renamed'));
-    await expect(openSession({ lab: join(root, 'elsewhere', 'renamed') })).rejects.toMatchObject({ name: 'UsageError', fix: expect.stringContaining('name the directory portable') });
+    await expect(openSession({ lab: join(root, 'elsewhere', 'renamed') })).rejects.toMatchObject({ name: 'UsageError', fix: expect.stringContaining('name the directory portable') as unknown });
   });
 });

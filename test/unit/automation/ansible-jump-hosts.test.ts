@@ -89,9 +89,9 @@ describe('Ansible through jump hosts', () => {
     const out = join(dir, 'parsed');
     mkdirSync(out, { recursive: true });
     for (const name of ['ansible.cfg', 'inventory.yml']) writeFileSync(join(out, name), project.files.get(name)!);
-    const vars = JSON.parse(execFileSync('ansible-inventory', ['--host', 'node-0'], { cwd: out, encoding: 'utf8', env: { ...process.env, HOME: dir } }));
+    const vars = JSON.parse(execFileSync('ansible-inventory', ['--host', 'node-0'], { cwd: out, encoding: 'utf8', env: { ...process.env, HOME: dir } })) as { ansible_ssh_common_args: string };
     // Ansible splits ansible_ssh_common_args with shlex; ssh runs a ProxyCommand with sh -c.
-    const split = (text: string): string[] => JSON.parse(execFileSync('python3', ['-c', 'import json, shlex, sys; print(json.dumps(shlex.split(sys.argv[1])))', text], { encoding: 'utf8' }));
+    const split = (text: string): string[] => JSON.parse(execFileSync('python3', ['-c', 'import json, shlex, sys; print(json.dumps(shlex.split(sys.argv[1])))', text], { encoding: 'utf8' })) as string[];
     const pinned = ['-o', `UserKnownHostsFile=${join(labDir, 'ssh', 'known_hosts')}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'HostKeyAlgorithms=ssh-ed25519', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-i', join(labDir, 'ssh', 'id_ed25519')];
     const [o, outer, ...rest] = split(vars.ansible_ssh_common_args);
     expect([o, rest]).toEqual(['-o', []]);

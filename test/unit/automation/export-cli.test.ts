@@ -59,8 +59,8 @@ describe('kthw export ansible (CLI)', () => {
   });
 
   it('refuses, with exit 2 and a fix, an unknown format, a missing directory, and a lab directory without its secrets', () => {
-    expect(kthw('export', 'terraform', join(home, 'out'))).toMatchObject({ code: 2, stderr: expect.stringContaining('kthw export ansible DIR') });
-    expect(kthw('export', 'ansible')).toMatchObject({ code: 2, stderr: expect.stringContaining('no directory') });
+    expect(kthw('export', 'terraform', join(home, 'out'))).toMatchObject({ code: 2, stderr: expect.stringContaining('kthw export ansible DIR') as unknown });
+    expect(kthw('export', 'ansible')).toMatchObject({ code: 2, stderr: expect.stringContaining('no directory') as unknown });
     const missing = kthw('export', 'ansible', join(home, 'out'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('lacks');

@@ -36,8 +36,8 @@ beforeAll(async () => {
   // openssl's config files cannot name the hostile directory: the PKI is made beside it, then copied in.
   const made = makePki(mkdirSync(join(base, 'pki'), { recursive: true })!);
   cpSync(made.dir, dir, { recursive: true });
-  pki = { dir, path: (name) => join(dir, name), pem: made.pem };
-  const respond = (req: { url?: string }, res: { writeHead(code: number): void; end(body: string): void }) => {
+  pki = { dir, path: (name) => join(dir, name), pem: (name) => made.pem(name) };
+  const respond = (req: { url?: string }, res: { writeHead: (code: number) => void; end: (body: string) => void }) => {
     res.writeHead(req.url === '/healthz' ? 200 : 404);
     res.end(req.url === '/healthz' ? 'ok' : 'not found');
   };

@@ -64,7 +64,7 @@ describe('chapter 5: which kubeconfig names which server', () => {
     const secrets = p.steps.find((s) => s.id === 'client-certificates')!.actions.filter((a) => a.kind === 'secret-file');
     for (const a of secrets) if (a.kind === 'secret-file') expect(a.mode).toBe(a.secret.endsWith('.key') ? '0600' : '0644');
     const copies = p.steps.filter((s) => s.id.startsWith('distribute-')).flatMap((s) => s.actions);
-    for (const copy of copies) expect(copy).toMatchObject({ kind: 'command', unless: expect.any(String) });
+    for (const copy of copies) expect(copy).toMatchObject({ kind: 'command', unless: expect.any(String) as unknown });
     expect(copies.filter((a) => a.kind === 'command' && a.run.startsWith('scp '))).toHaveLength(3 * 2 + 3 * 3);
   });
 });

@@ -63,7 +63,7 @@ describe.skipIf(!haveEtcd)('etcd checks against a real 3-member TLS cluster', ()
 
   afterAll(async () => {
     await Promise.all(
-      members.map((m) => m.process && m.process.exitCode === null && m.process.signalCode === null ? new Promise((resolve) => { m.process!.once('exit', resolve); m.process!.kill(); }) : undefined),
+      members.map((m) => m.process && m.process.exitCode === null && m.process.signalCode === null ? new Promise((resolve) => { m.process!.once('exit', resolve); m.process!.kill(); }) : Promise.resolve()),
     );
   });
 

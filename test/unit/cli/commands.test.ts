@@ -8,12 +8,29 @@ const home = mkdtempSync(join(tmpdir(), 'kthw-cli-'));
 const env = { KTHW_HOME: home };
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
+/** What these tests read of the commands' --json output. */
+interface ValidateReport {
+  lab: { hosts: Array<{ name: string }> };
+}
+interface ChaptersReport {
+  lab: string;
+  chapters: object[];
+}
+interface StatusReport {
+  lab: unknown;
+  hosts: unknown[];
+  chapters: unknown[];
+}
+interface ErrorReport {
+  error: { message: string; fix?: string };
+}
+
 describe('kthw lab validate', () => {
   it('accepts both shipped lab files (exit 0) with a JSON summary', () => {
     for (const name of ['classic', 'ipv6-ha']) {
       const { code, stdout } = runKthw(['lab', 'validate', `lab/${name}.yaml`, '--json']);
       expect(code).toBe(0);
-      const report = JSON.parse(stdout);
+      const report = JSON.parse(stdout) as ValidateReport;
       expect(report).toMatchObject({ valid: true, lab: { name, track: name } });
       expect(report.lab.hosts.length).toBe(name === 'classic' ? 4 : 8);
     }
@@ -28,7 +45,7 @@ describe('kthw lab validate', () => {
     expect(text.stderr).not.toMatch(/\n\s+at /); // no stack trace
     const json = runKthw(['lab', 'validate', file, '--json']);
     expect(json.code).toBe(2);
-    expect(JSON.parse(json.stdout).error).toMatchObject({ exitCode: 2, where: expect.stringContaining(file) });
+    expect((JSON.parse(json.stdout) as ErrorReport).error).toMatchObject({ exitCode: 2, where: expect.stringContaining(file) as unknown });
   });
 
   it('a missing file is a clear usage error', () => {
@@ -46,7 +63,7 @@ describe('kthw lab import', () => {
     expect(runKthw(['lab', 'import', machines, '-o', out]).code).toBe(0);
     const valid = runKthw(['lab', 'validate', out, '--json']);
     expect(valid.code).toBe(0);
-    expect(JSON.parse(valid.stdout).lab.hosts.map((h: { name: string }) => h.name)).toEqual(expect.arrayContaining(['jumpbox', 'server', 'node-0', 'node-1']));
+    expect((JSON.parse(valid.stdout) as ValidateReport).lab.hosts.map((h) => h.name)).toEqual(expect.arrayContaining(['jumpbox', 'server', 'node-0', 'node-1']));
     // never overwrites
     expect(runKthw(['lab', 'import', machines, '-o', out]).code).toBe(2);
   });
@@ -56,7 +73,7 @@ describe('kthw chapters / status', () => {
   it('chapters --json lists the chapters of the lab track with progress', () => {
     const { code, stdout } = runKthw(['chapters', '--json'], { env });
     expect(code).toBe(0);
-    const report = JSON.parse(stdout);
+    const report = JSON.parse(stdout) as ChaptersReport;
     expect(report.lab).toBe('classic');
     expect(report.chapters[0]).toMatchObject({ id: 'chapter-1', status: 'not-started', stepsDone: 0 });
     for (const chapter of report.chapters) expect(Object.keys(chapter).sort()).toEqual(['id', 'nextStep', 'number', 'slug', 'status', 'stepsDone', 'stepsTotal', 'title']);
@@ -65,7 +82,7 @@ describe('kthw chapters / status', () => {
   it('status --json has the documented shape and, only reading, makes no lab directory', () => {
     const { code, stdout } = runKthw(['status', '--json', '--lab', 'lab/ipv6-ha.yaml'], { env });
     expect(code).toBe(0);
-    const report = JSON.parse(stdout);
+    const report = JSON.parse(stdout) as StatusReport;
     expect(report.lab).toMatchObject({ name: 'ipv6-ha', track: 'ipv6-ha', stateFile: join(home, 'ipv6-ha', 'state.json') });
     expect(report.hosts).toHaveLength(8);
     expect(report.chapters[0]).toMatchObject({ id: 'chapter-1', status: 'not-started', lastChecks: null });
@@ -103,7 +120,7 @@ describe('usage errors of run / verify / learn', () => {
     // The classic lab file with no lab up: no host answers on its addresses (nothing is routed there).
     const { code, stdout } = runKthw(['verify', 'chapter-1', '--json'], { env });
     expect(code).toBe(3);
-    const { error } = JSON.parse(stdout);
+    const { error } = JSON.parse(stdout) as ErrorReport;
     expect(error.message).toMatch(/^no host of lab classic could be reached/);
     expect(error.fix).toBeTruthy();
   });

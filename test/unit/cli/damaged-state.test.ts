@@ -51,8 +51,8 @@ describe('a damaged state file', () => {
   });
 
   it('a 5 MB recorded value is not echoed whole', () => {
-    const state = JSON.parse(readFileSync(fixture('relative-mirror.json'), 'utf8'));
-    state.chapters['chapter-2'].params.mirror = `relative/${'x'.repeat(5_000_000)}`;
+    const state = JSON.parse(readFileSync(fixture('relative-mirror.json'), 'utf8')) as { chapters: Record<string, { params: Record<string, unknown> }> };
+    state.chapters['chapter-2']!.params.mirror = `relative/${'x'.repeat(5_000_000)}`;
     writeFileSync(stateFile, JSON.stringify(state));
     const { code, stderr } = status();
     expect(code).toBe(2);

@@ -63,7 +63,10 @@ function plan(host: string, archive: string, version: string): Plan {
 
 const engineRun = async (p: Plan) => {
   let changed = 0;
-  await runPlan(p, { lab: {} as Lab, labDir: root, executor: localExecutor, generators: noGenerators, emit: () => {}, record: async (r) => void (changed += r.changed) });
+  await runPlan(p, { lab: {} as Lab, labDir: root, executor: localExecutor, generators: noGenerators, emit: () => {}, record: (r) => {
+      changed += r.changed;
+      return Promise.resolve();
+    } });
   return changed;
 };
 
@@ -137,11 +140,11 @@ describe('directory and unpack actions', () => {
 
 describe('the commands behind the actions refuse what they cannot quote or mean', () => {
   it('unpack: members outside the archive root, mixed depths, none', () => {
-    expect(unpackDepth(['../etc/passwd'])).toEqual({ error: expect.stringContaining('not a plain relative path') });
-    expect(unpackDepth(['/etc/passwd'])).toEqual({ error: expect.stringContaining('not a plain relative path') });
-    expect(unpackDepth(['a/b', 'c'])).toEqual({ error: expect.stringContaining('same depth') });
+    expect(unpackDepth(['../etc/passwd'])).toEqual({ error: expect.stringContaining('not a plain relative path') as unknown });
+    expect(unpackDepth(['/etc/passwd'])).toEqual({ error: expect.stringContaining('not a plain relative path') as unknown });
+    expect(unpackDepth(['a/b', 'c'])).toEqual({ error: expect.stringContaining('same depth') as unknown });
     expect(unpackDepth([])).toEqual({ error: 'no archive member named' });
-    expect(unpackCommand({ kind: 'unpack', archive: '/a.tgz', dest: '/d', members: ['x/$(reboot)'] })).toMatchObject({ run: expect.stringContaining("'x/$(reboot)'") });
+    expect(unpackCommand({ kind: 'unpack', archive: '/a.tgz', dest: '/d', members: ['x/$(reboot)'] })).toMatchObject({ run: expect.stringContaining("'x/$(reboot)'") as unknown });
   });
 
   it('packages: only Debian package names reach the shell', () => {

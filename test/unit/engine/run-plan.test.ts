@@ -18,9 +18,12 @@ const events: EngineEvent[] = [];
 const records: StepRecord[] = [];
 const generated: string[][] = [];
 const generators: Generators = {
-  pki: async (items) => (generated.push(items), true),
-  'encryption-key': async () => false,
-  'ssh-key': async () => false,
+  pki: (items) => {
+    generated.push(items);
+    return Promise.resolve(true);
+  },
+  'encryption-key': () => Promise.resolve(false),
+  'ssh-key': () => Promise.resolve(false),
 };
 
 beforeEach(async () => {
@@ -41,7 +44,10 @@ const run = (plan: Plan, fromStep?: string) =>
     executor: localExecutor,
     generators,
     emit: (e) => events.push(e),
-    record: async (r) => void records.push(r),
+    record: (r) => {
+      records.push(r);
+      return Promise.resolve();
+    },
     fromStep,
   });
 

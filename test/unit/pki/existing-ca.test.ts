@@ -29,7 +29,7 @@ describe('keeping a CA across regenerations', () => {
     expect(second['node-0']!.keyPem).not.toBe(first['node-0']!.keyPem);
     await writePki(join(dir, 'two'), second);
     const { ok, output } = await openssl('verify', '-x509_strict', '-CAfile', file('one/ca.crt'), file('two/node-0.crt'), file('two/kube-api-server.crt'));
-    expect({ ok, output }).toEqual({ ok: true, output: expect.stringMatching(/node-0\.crt: OK\n.*kube-api-server\.crt: OK/) });
+    expect({ ok, output }).toEqual({ ok: true, output: expect.stringMatching(/node-0\.crt: OK\n.*kube-api-server\.crt: OK/) as unknown });
   });
 
   it('a certificate from another CA does not verify against this one', async () => {
@@ -54,7 +54,7 @@ describe('keeping a CA across regenerations', () => {
     const result = await generatePki(otherClassicLab(), { existingCa: ca });
     await writePki(join(dir, 'rsa'), result);
     const verified = await openssl('verify', '-x509_strict', '-CAfile', file('rsa-ca.crt'), file('rsa/kube-api-server.crt'), file('rsa/w-gamma.crt'));
-    expect(verified).toEqual({ ok: true, output: expect.stringContaining("w-gamma.crt: OK") });
+    expect(verified).toEqual({ ok: true, output: expect.stringContaining("w-gamma.crt: OK") as unknown });
     const text = (await openssl('x509', '-in', file('rsa/w-gamma.crt'), '-noout', '-text')).output;
     expect(text).toContain('Signature Algorithm: sha256WithRSAEncryption');
     expect(text).toContain('Issuer: CN = Someone Else CA');
@@ -99,8 +99,8 @@ describe('refusing a CA that cannot sign', () => {
   });
 
   it('text that is not PEM', async () => {
-    expect(await attempt({ certPem: 'hello', keyPem: pki.ca!.keyPem })).toMatchObject({ message: expect.stringContaining('not a PEM X.509') });
-    expect(await attempt({ certPem: pki.ca!.certPem, keyPem: 'hello' })).toMatchObject({ message: expect.stringContaining('not a readable') });
+    expect(await attempt({ certPem: 'hello', keyPem: pki.ca!.keyPem })).toMatchObject({ message: expect.stringContaining('not a PEM X.509') as unknown });
+    expect(await attempt({ certPem: pki.ca!.certPem, keyPem: 'hello' })).toMatchObject({ message: expect.stringContaining('not a readable') as unknown });
   });
 
   it('an expired CA', async () => {

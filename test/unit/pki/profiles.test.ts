@@ -13,7 +13,7 @@ describe('certificateProfiles', () => {
     ]);
   });
 
-  it('adds etcd server and peer certificates per etcd host and the API server\'s etcd client on ipv6-ha', async () => {
+  it('adds etcd server and peer certificates per etcd host and the API server\'s etcd client on ipv6-ha', () => {
     const ids = certificateProfiles(otherHaLab()).map((p) => p.id);
     expect(ids.slice(-7)).toEqual([
       'etcd-server-kv-1', 'etcd-peer-kv-1', 'etcd-server-kv-2', 'etcd-peer-kv-2', 'etcd-server-kv-3', 'etcd-peer-kv-3',
@@ -26,7 +26,7 @@ describe('certificateProfiles', () => {
     expect(scheduler.subject.filter((a) => a.name === 'O')).toEqual([{ name: 'O', value: 'system:kube-scheduler' }]);
   });
 
-  it('names kubernetes.default.svc.<cluster domain>, not upstream\'s kubernetes.svc.cluster.local', async () => {
+  it('names kubernetes.default.svc.<cluster domain>, not upstream\'s kubernetes.svc.cluster.local', () => {
     const api = byId(certificateProfiles(otherClassicLab()))['kube-api-server']!;
     expect(api.sans.dns).toContain('kubernetes.default.svc.k8s.internal');
     expect(api.sans.dns.filter((n) => n.includes('cluster.local') || n === 'api-server.kubernetes.local')).toEqual([]);
@@ -47,7 +47,7 @@ describe('certificateProfiles', () => {
     for (const id of ['admin', 'kube-proxy', 'kube-scheduler', 'kube-controller-manager']) expect(where(p[id]!)).toEqual([]);
   });
 
-  it('sends etcd files to etcd hosts and the etcd client pair to every controller', async () => {
+  it('sends etcd files to etcd hosts and the etcd client pair to every controller', () => {
     const p = byId(certificateProfiles(otherHaLab()));
     expect(where(p['etcd-peer-kv-2']!)).toEqual(['kv-2:/etc/etcd/peer.crt:644', 'kv-2:/etc/etcd/peer.key:600']);
     expect(where(p['etcd-server-kv-3']!)).toEqual(['kv-3:/etc/etcd/server.crt:644', 'kv-3:/etc/etcd/server.key:600']);
@@ -82,7 +82,7 @@ describe('certificateProfiles', () => {
     expect(certificateProfiles(await shippedLab('ipv6-ha'))).toEqual(certificateProfiles(await shippedLab('ipv6-ha')));
   });
 
-  it('refuses a lab where two certificates would share a file name, saying which host to rename', async () => {
+  it('refuses a lab where two certificates would share a file name, saying which host to rename', () => {
     const lab = otherClassicLab();
     lab.hosts = lab.hosts.map((h) => (h.name === 'w-beta' ? { ...h, name: 'kube-proxy', fqdn: 'kube-proxy.corp.example' } : h));
     expect(() => certificateProfiles(lab)).toThrow(UsageError);

@@ -37,7 +37,7 @@ describe('the certificates in real TLS handshakes (node:tls, loopback)', () => {
       { cert: pki['kube-api-server']!.certPem, key: pki['kube-api-server']!.keyPem, ca: pki.ca!.certPem, requestCert: true, rejectUnauthorized: true },
       (socket) => {
         const subject = socket.getPeerCertificate().subject;
-        seenClients.push(`${subject.CN}/${subject.O}`);
+        seenClients.push(`${String(subject.CN)}/${String(subject.O)}`);
         socket.end('ok');
       },
     );
@@ -110,7 +110,7 @@ describe('a three-member etcd cluster on loopback with the ipv6-ha certificates 
         '--peer-cert-file', file(`etcd-peer-${m}.crt`), '--peer-key-file', file(`etcd-peer-${m}.key`),
         '--peer-client-cert-auth', '--peer-trusted-ca-file', file('ca.crt'),
       ], { stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stderr!.on('data', (chunk: Buffer) => logs.push(`${m}: ${chunk}`));
+      child.stderr.on('data', (chunk: Buffer) => logs.push(`${m}: ${chunk.toString()}`));
       processes.push(child);
     });
     for (let attempt = 0; attempt < 60; attempt++) {
@@ -122,7 +122,7 @@ describe('a three-member etcd cluster on loopback with the ipv6-ha certificates 
 
   afterAll(async () => {
     for (const child of processes) child.kill('SIGTERM');
-    await Promise.all(processes.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    await Promise.all(processes.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve())));
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -49,7 +49,7 @@ describe('writePki and readCa', () => {
     await chmod(dir, 0o755);
     const error = await writePki(dir, pki).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
-    expect(error).toMatchObject({ where: dir, fix: expect.stringContaining(`chmod 700 ${dir}`) });
+    expect(error).toMatchObject({ where: dir, fix: expect.stringContaining(`chmod 700 ${dir}`) as unknown });
     expect(await readdir(dir)).toEqual([]);
   });
 

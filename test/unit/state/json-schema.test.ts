@@ -6,6 +6,12 @@ import { stateJsonSchema, stateJsonSchemaText, stateSchemaPath } from '../../../
 import { schemaProblems } from '../../support/json-schema-check.js';
 import { openStore, tempRoot } from './helpers.js';
 
+/** What this test changes in a written state file. */
+interface WrittenState {
+  chapters: Record<string, { steps: Record<string, { artifacts: Record<string, string> }> }>;
+  [key: string]: unknown;
+}
+
 const published = () => readFileSync(join(import.meta.dirname, '../../..', stateSchemaPath), 'utf8');
 
 let root: string;
@@ -25,16 +31,16 @@ describe("the state file's JSON Schema", () => {
     await store.update((d) => recordChecks(d, 'chapter-4', [{ id: 'ca-cert', host: 'local', ok: false, message: 'missing', diagnosis: { found: 'no file', where: 'local:pki/ca.crt' } }]));
     await store.update((d) => setChapterParams(d, 'chapter-6', { encryptionConfig: 'secrets/encryption-config.yaml', keyBytes: 32 }));
     const schema = JSON.parse(published()) as Record<string, unknown>;
-    const written = JSON.parse(readFileSync(store.file, 'utf8')) as Record<string, any>;
+    const written = JSON.parse(readFileSync(store.file, 'utf8')) as WrittenState;
     expect(schemaProblems(schema, written)).toEqual([]);
 
     expect(schemaProblems(schema, { ...written, extra: 1 })).toEqual(['$.extra: not allowed']);
     expect(schemaProblems(schema, { ...written, version: 3 })).toEqual(['$.version: not 2']);
     const badHash = structuredClone(written);
-    badHash.chapters['chapter-4'].steps['make-ca'].artifacts['pki/ca.crt'] = 'ABC';
+    badHash.chapters['chapter-4']!.steps['make-ca']!.artifacts['pki/ca.crt'] = 'ABC';
     expect(schemaProblems(schema, badHash)).toEqual(['$.chapters.chapter-4.steps.make-ca.artifacts.pki/ca.crt: does not match ^[0-9a-f]{64}$']);
     const badId = structuredClone(written);
-    badId.chapters['Chapter 4'] = badId.chapters['chapter-4'];
+    badId.chapters['Chapter 4'] = badId.chapters['chapter-4']!;
     expect(schemaProblems(schema, badId)).toEqual(['$.chapters key "Chapter 4": does not match ^[a-z0-9][a-z0-9-]*$']);
   });
 

@@ -7,7 +7,7 @@ import { findSecrets, recordStep, setChapterParams, sha256Text } from '../../../
 import { openStore, snapshotDir, tempRoot } from './helpers.js';
 
 const pem = (type: 'rsa' | 'ec' | 'ed25519') =>
-  generateKeyPairSync(type as 'rsa', { modulusLength: 2048, namedCurve: 'P-256', privateKeyEncoding: { type: type === 'rsa' ? 'pkcs1' : 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } } as never).privateKey as unknown as string;
+  generateKeyPairSync(type as 'rsa', { modulusLength: 2048, namedCurve: 'P-256', privateKeyEncoding: { type: type === 'rsa' ? 'pkcs1' : 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } } as never).privateKey;
 
 /** A real OpenSSH private key, from the real ssh-keygen. */
 function opensshKey(dir: string): string {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Progress } from '../../fixtures/local-session.js';
 
 // The tutor in a real terminal (a tmux pane, 80×24): whatever way it ends, the terminal it leaves
 // has the alternate screen off, the cursor shown and line mode (icanon, echo) back on.
@@ -89,8 +90,8 @@ describe('the terminal after kthw learn', () => {
     await waitFor('cancelled');
     keys('C-c');
     await expectRestored(0);
-    const progress = JSON.parse(readFileSync(join(dir, 'progress.json'), 'utf8'));
-    expect(progress.steps['chapter-2'].count.status).toBe('failed');
+    const progress = JSON.parse(readFileSync(join(dir, 'progress.json'), 'utf8')) as Progress;
+    expect(progress.steps['chapter-2']!.count!.status).toBe('failed');
   });
 
   it('is restored after a crash, which is reported with exit code 4', async () => {
