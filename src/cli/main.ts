@@ -119,6 +119,11 @@ lab
   .description("copy every machine's disk so `lab reset --to NAME` can come back to it")
   .action(action(labMachines, (m) => m.snapshot));
 lab
+  .command('binaries')
+  .option('--rebuild', 'build again even when the cached binaries exist')
+  .description('build (once per machine) the Kubernetes, etcd and crictl binaries of lab/binaries/ into a local release mirror')
+  .action(action(() => import('./commands/lab-binaries.js')));
+lab
   .command('validate')
   .argument('<file>', 'lab file (YAML)')
   .description('validate a lab file: shape, names, addresses, ranges')

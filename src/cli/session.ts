@@ -56,7 +56,7 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
   const planOf = async (key: string): Promise<Plan> => {
     const module = chapter(key);
     const state = await store.read();
-    return module.plan(lab, stringParams(state, module.meta.id));
+    return module.plan(lab, stringParams(state, module.meta.id, await localLabParams(lab)));
   };
 
   const session: CliSession = {
@@ -71,7 +71,8 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
     lesson: (key) => readFile(join(lessonDir(), chapter(key).meta.slug, 'lesson.md'), 'utf8'),
     async progress() {
       const state = await store.read();
-      return applicable.map((module) => progressOf(module, module.plan(lab, stringParams(state, module.meta.id)), state));
+      const defaults = await localLabParams(lab);
+      return applicable.map((module) => progressOf(module, module.plan(lab, stringParams(state, module.meta.id, defaults)), state));
     },
     async run(key: string, runOptions: RunOptions = {}) {
       const plan = await planOf(key);
@@ -168,9 +169,20 @@ function sshLine(lab: Lab, name: string): string {
   return `ssh ${host.ssh.port === 22 ? '' : `-p ${host.ssh.port} `}${host.ssh.user}@${address}`;
 }
 
-function stringParams(state: LabState | undefined, chapterId: string): Record<string, string> {
+/** A chapter's parameters from the state file, over the defaults the lab gives every chapter. */
+function stringParams(state: LabState | undefined, chapterId: string, defaults: Record<string, string> = {}): Record<string, string> {
   const params = state?.chapters[chapterId]?.params ?? {};
-  return Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return { ...defaults, ...Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string')) };
+}
+
+/**
+ * Parameters the local lab records for every chapter while it runs this lab file (e.g. `mirror`,
+ * the release mirror built from source); none for other labs.
+ */
+async function localLabParams(lab: Lab): Promise<Record<string, string>> {
+  const { readRecord } = await import('../../lab/local/runtime-record.js');
+  const record = readRecord(lab.name);
+  return record && record.source === lab.source ? { ...record.params } : {};
 }
 
 const lessonDir = () => join(packageRoot(import.meta.url), 'chapters');

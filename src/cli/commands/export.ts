@@ -22,13 +22,10 @@ export default async function exportCommand(command: Command, format: string, di
   if (!print && dir === undefined) throw new UsageError('no directory to export into', { where: 'kthw export ansible', fix: 'kthw export ansible DIR (or --chapter chapter-N --print)' });
   const session = await openSession(options, 'kthw export');
   try {
-    const state = await session.store.read();
     const last = until === undefined ? Infinity : session.chapter(until).meta.number;
     const wanted = chapter === undefined ? session.chapters.filter((c) => c.meta.number <= last) : [session.chapter(chapter)];
-    const chapters = wanted.map((module) => {
-      const params = Object.fromEntries(Object.entries(state?.chapters[module.meta.id]?.params ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      return { meta: module.meta, plan: module.plan(session.lab, params) };
-    });
+    // each plan with the parameters `run` would use (the chapter's recorded ones over the lab's defaults)
+    const chapters = await Promise.all(wanted.map(async (module) => ({ meta: module.meta, plan: await session.plan(module.meta.id) })));
     if (print) {
       const automation = chapterAutomation(session.lab, session.store.paths.dir, chapters[0]!);
       if (options.json) printJson({ chapter: automation.chapter, role: automation.role, files: Object.fromEntries(automation.files.map((f) => [f.path, f.text])) });
