@@ -115,7 +115,8 @@ function steps(lab: Lab, params: Record<string, string>): Step[] {
       title: 'Binaries in downloads/',
       why:
         'The lab machines cannot reach the internet, so the binaries come from a mirror directory on your machine ' +
-        '(`kthw run chapter-2 --mirror DIR` copies each file from there, checked against its pinned sha256). This step then checks downloads/ against the list and ' +
+        '(on the local lab, the release kthw built from source; elsewhere `kthw run chapter-2 --mirror DIR`), each file checked against ' +
+        'the sha256 the lab file pins or, failing that, the mirror\'s FILE.sha256. This step then checks downloads/ against the list and ' +
         'the checksums and names every missing file; missing files are reported, not fatal, since chapters 03 and 04 do not ' +
         'need them. A file with a wrong checksum stops the step.' +
         (fromImage.length ? ` Shipped by the machine image, so not downloaded: ${fromImage.map((c) => `${c.component} ${c.version}`).join(', ')}.` : '') +
