@@ -105,7 +105,8 @@ describe('chapter 02 on the classic lab with the built mirror', () => {
     const checks = (JSON.parse(verify.stdout) as { chapters: Array<{ checks: Array<{ id: string; ok: boolean; observed: string }> }> }).chapters.flatMap((c) => c.checks);
     const bad = checks.filter((c) => !c.ok);
     expect(bad.map((c) => c.id)).toEqual(['downloads']);
-    expect(bad[0]!.observed).toContain('wrong sha256: downloads/kubelet');
+    expect(bad[0]!.observed).toContain(`downloads: ${mirror.files.length} of ${mirror.files.length} present, 1 with a wrong sha256`);
+    expect(await sshRun(lab, 'jumpbox', 'sh /root/kubernetes-the-hard-way/verify-downloads.sh')).toMatchObject({ code: 1, stdout: expect.stringContaining('wrong sha256: downloads/kubelet') });
     expect(kthw(['run', 'chapter-2']).code).toBe(0);
     expect(kthw(['verify', 'chapter-2']).code).toBe(0);
   });
