@@ -1,4 +1,6 @@
 /** The files chapter 02 expects in the jumpbox's downloads/ directory, rendered from the lab's versions. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ComponentVersion, Lab } from '../../src/lab/types.js';
 import { DOWNLOAD_NAME_FIX, downloadFileName, findDownloadClashes } from '../../src/lab/download-files.js';
 import { renderUrl } from '../../src/lab/url-template.js';
@@ -11,6 +13,8 @@ export interface Download {
   /** The URL's last path segment: the name in downloads/. */
   file: string;
   sha256?: string;
+  /** Where `sha256` comes from when the lab file pins none: the mirror's FILE.sha256. */
+  sha256Source?: string;
 }
 
 function downloadsOf(lab: Lab, component: string, spec: ComponentVersion): Download[] {
@@ -37,4 +41,21 @@ export function imageComponents(lab: Lab): Array<{ component: string; version: s
   return Object.entries(lab.versions)
     .filter(([, spec]) => spec.source === 'image')
     .map(([component, spec]) => ({ component, version: spec.version }));
+}
+
+/**
+ * With a mirror: a download the lab file pins no sha256 for takes the one the mirror publishes next
+ * to it (FILE.sha256, as dl.k8s.io does: the hex digest, optionally followed by the file name).
+ */
+export function withMirrorSums(downloads: Download[], mirror: string | undefined): Download[] {
+  if (mirror === undefined) return downloads;
+  return downloads.map((d) => {
+    const path = join(mirror, `${d.file}.sha256`);
+    if (d.sha256 !== undefined || !existsSync(path)) return d;
+    const sum = readFileSync(path, 'utf8').trim().split(/\s+/)[0] ?? '';
+    if (!/^[0-9a-f]{64}$/.test(sum)) {
+      throw new UsageError(`${path} does not hold a sha256 (64 lower-case hex digits)`, { where: '--mirror', fix: `write the output of \`sha256sum ${d.file}\` into it, or delete it` });
+    }
+    return { ...d, sha256: sum, sha256Source: `the mirror's ${d.file}.sha256` };
+  });
 }

@@ -6,7 +6,7 @@ import type { CheckSpec, CopyAction, FileAction, Step } from '../../src/plan/typ
 import { sh } from '../../src/ssh/shell-quote.js';
 import { UsageError } from '../../src/util/errors.js';
 import { escapeRegex, jumpboxOf, workDir } from '../common.js';
-import { downloadsFor, imageComponents } from './downloads.js';
+import { downloadsFor, imageComponents, withMirrorSums } from './downloads.js';
 
 const slug = '02-jumpbox';
 const downloadsDir = `${workDir}/downloads`;
@@ -21,8 +21,11 @@ const tools = [
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function workDirFiles(lab: Lab): FileAction[] {
-  const downloads = downloadsFor(lab);
+/** The downloads with their checksums: the lab file's, else the mirror's .sha256 files. */
+const downloadsWithSums = (lab: Lab, params: Record<string, string>) => withMirrorSums(downloadsFor(lab), params.mirror);
+
+function workDirFiles(lab: Lab, params: Record<string, string>): FileAction[] {
+  const downloads = downloadsWithSums(lab, params);
   const files = [
     templateFile(slug, 'downloads.txt.tmpl', { jumpbox_download_urls: downloads.map((d) => d.url).join('\n') }, {
       path: `${workDir}/downloads.txt`,
@@ -55,11 +58,11 @@ function workDirFiles(lab: Lab): FileAction[] {
  * With `--mirror DIR`: every download copied from DIR on the learner's machine, checked against the
  * lab's sha256 where one is pinned. Plain binaries are made executable; archives are not.
  */
-function mirrorCopies(lab: Lab, mirror: string): CopyAction[] {
+function mirrorCopies(lab: Lab, mirror: string, params: Record<string, string>): CopyAction[] {
   if (!isAbsolute(mirror)) {
     throw new UsageError(`the mirror directory must be an absolute path, not ${JSON.stringify(mirror)}`, { where: '--mirror', fix: 'give the full path of the directory' });
   }
-  return downloadsFor(lab).map((d) => ({
+  return downloadsWithSums(lab, params).map((d) => ({
     kind: 'copy',
     from: join(mirror, d.file),
     path: `${downloadsDir}/${d.file}`,
@@ -67,6 +70,7 @@ function mirrorCopies(lab: Lab, mirror: string): CopyAction[] {
     owner: 'root',
     group: 'root',
     ...(d.sha256 ? { sha256: d.sha256 } : {}),
+    ...(d.sha256Source ? { sha256Source: d.sha256Source } : {}),
   }));
 }
 
@@ -79,7 +83,7 @@ function kubectlSource(lab: Lab): 'download' | 'image' | 'none' {
 
 function steps(lab: Lab, params: Record<string, string>): Step[] {
   const jumpbox = jumpboxOf(lab).name;
-  const files = workDirFiles(lab);
+  const files = workDirFiles(lab, params);
   const fromImage = imageComponents(lab);
   const mirror = params.mirror;
   const result: Step[] = [
@@ -111,14 +115,15 @@ function steps(lab: Lab, params: Record<string, string>): Step[] {
       title: 'Binaries in downloads/',
       why:
         'kthw fetches nothing from the lab machines (those of the local lab cannot reach the internet), so the binaries come from a mirror directory on your machine ' +
-        '(`kthw run chapter-2 --mirror DIR` copies each file from there, checked against its pinned sha256). This step then checks downloads/ against the list and ' +
+        '(on the local lab, the release kthw built from source; elsewhere `kthw run chapter-2 --mirror DIR`), each file checked against ' +
+        'the sha256 the lab file pins or, failing that, the mirror\'s FILE.sha256. This step then checks downloads/ against the list and ' +
         'the checksums and names every missing file; missing files are reported, not fatal, since chapters 03 and 04 do not ' +
         'need them. A file with a wrong checksum stops the step.' +
         (fromImage.length ? ` Shipped by the machine image, so not downloaded: ${fromImage.map((c) => `${c.component} ${c.version}`).join(', ')}.` : '') +
         (mirror ? ` Mirror for this run: ${mirror}.` : ''),
       host: jumpbox,
       actions: [
-        ...(mirror === undefined ? [] : mirrorCopies(lab, mirror)),
+        ...(mirror === undefined ? [] : mirrorCopies(lab, mirror, params)),
         // Exit 2 means "some files missing": reported, and the chapter goes on.
         { kind: 'command', run: sh`sh ${verifyScript} || [ $? -eq 2 ]`, unless: sh`sh ${verifyScript} >/dev/null 2>&1`, readOnly: true },
       ],
@@ -142,7 +147,7 @@ function steps(lab: Lab, params: Record<string, string>): Step[] {
   return result;
 }
 
-function checks(lab: Lab): CheckSpec[] {
+function checks(lab: Lab, params: Record<string, string>): CheckSpec[] {
   const jumpbox = jumpboxOf(lab).name;
   const result: CheckSpec[] = tools.map((t) => ({
     id: `tool-${t.command}`,
@@ -153,7 +158,7 @@ function checks(lab: Lab): CheckSpec[] {
     why: `Later chapters run ${t.command} on the jumpbox.`,
     fix: `apt-get install ${t.pkg} on ${jumpbox}`,
   }));
-  for (const file of workDirFiles(lab)) {
+  for (const file of workDirFiles(lab, params)) {
     result.push({
       id: `work-file-${file.path.split('/').pop()!.replaceAll('.', '-')}`,
       title: `${file.path} is as kthw rendered it`,
@@ -201,6 +206,6 @@ export const chapter: ChapterModule = {
     tracks: ['classic', 'ipv6-ha'],
   },
   plan(lab, params) {
-    return { chapter: 'chapter-2', steps: steps(lab, params), checks: checks(lab) };
+    return { chapter: 'chapter-2', steps: steps(lab, params), checks: checks(lab, params) };
   },
 };

@@ -13,6 +13,10 @@ export const localLab: LocalLab = {
     const record = readRecord(lab.name);
     return record ? (await machines()).listSnapshots(record.stateDir) : [];
   },
+  params(lab) {
+    const record = readRecord(lab.name);
+    return record && record.source === lab.source ? { ...record.params } : {};
+  },
   snapshot: async (lab, name) => (await machines()).labSnapshot(lab, name),
   reset: async (lab, host, to) => (await machines()).labReset(lab, host, { to }),
 };

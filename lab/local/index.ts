@@ -13,6 +13,8 @@ export { labStatus, type LabStatus, type MachineStatus } from './lab-status.js';
 export { labReset, type LabResetOptions } from './lab-reset.js';
 export { labSnapshot, listSnapshots } from './snapshots.js';
 export { ensureImage, imageHash, staleImages, type Image, type ImageOptions } from './image.js';
+export { ensureBinaries, binariesCacheRoot, type Binaries, type BinariesOptions } from './binaries.js';
+export { missingFromMirror } from './binaries-lab.js';
 export { checkPrerequisites } from './prerequisites.js';
 export { labDir, labStateDir } from './paths.js';
 export type { LabLog } from './log.js';

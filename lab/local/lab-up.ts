@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../src/util/errors.js';
 import { primaryAddress, type Lab } from '../../src/lab/types.js';
+import { ensureBinaries, type BinariesOptions } from './binaries.js';
+import { missingFromMirror } from './binaries-lab.js';
 import { ensureImage, type ImageOptions } from './image.js';
 import { assertBootable } from './lab-checks.js';
 import { labDown } from './lab-down.js';
@@ -20,6 +22,8 @@ import { ensureSshMaterial } from './ssh-material.js';
 export interface LabUpOptions {
   log?: LabLog;
   image?: ImageOptions;
+  /** The release mirror built from source (lab/binaries/); `false`: neither build nor record it. */
+  binaries?: BinariesOptions | false;
   /** How long each machine may take to answer SSH (default 60 s). */
   sshTimeoutMs?: number;
 }
@@ -58,6 +62,21 @@ function warnOnImageChange(stateDir: string, hash: string, log: LabLog): void {
   writeFileSync(marker, `${hash}\n`);
 }
 
+/**
+ * The built release mirror when it serves every download of this lab (then recorded as the lab's
+ * default `mirror` parameter); built first if needed. A lab file pinning other versions gets none.
+ */
+async function labMirror(lab: Lab, options: LabUpOptions, log: LabLog): Promise<Record<string, string> | undefined> {
+  if (options.binaries === false) return undefined;
+  const binaries = await ensureBinaries({ log, ...options.binaries });
+  const missing = missingFromMirror(lab, binaries.dir);
+  if (missing.length > 0) {
+    log(`the built mirror ${binaries.dir} lacks ${missing.join(', ')} of lab ${lab.name}: chapters that download need --mirror DIR`);
+    return undefined;
+  }
+  return { mirror: binaries.dir };
+}
+
 function fullyUp(record: LabRecord, lab: Lab): boolean {
   return (
     record.machines.length === lab.hosts.length &&
@@ -84,14 +103,19 @@ export async function labUp(lab: Lab, options: LabUpOptions = {}): Promise<LabSt
   }
   if (existing && fullyUp(existing, lab)) {
     log(`lab ${lab.name} is already up`);
+    const params = await labMirror(lab, options, log);
+    const current = readRecord(lab.name);
+    if (current && JSON.stringify(current.params) !== JSON.stringify(params)) writeRecord({ ...current, params });
   } else {
     if (existing) {
       log(`lab ${lab.name}: cleaning up what an earlier run left behind`);
       await labDown(lab.name, { log, keep: true });
     }
     await assertNoOverlap(lab, hostVeth(lab.name));
-    const [image] = await Promise.all([ensureImage({ log, ...options.image }), ensureSshMaterial(lab)]);
+    // the image (mostly downloads and disk) and the binaries (mostly CPU) are made side by side
+    const [image, params] = await Promise.all([ensureImage({ log, ...options.image }), labMirror(lab, options, log), ensureSshMaterial(lab)]);
     const record = planRecord(lab, image.path);
+    if (params) record.params = params;
     warnOnImageChange(record.stateDir, image.hash, log);
     writeRecord(record);
     try {

@@ -10,6 +10,7 @@ export interface RunResult {
 export interface RunOptions {
   input?: string;
   env?: NodeJS.ProcessEnv;
+  cwd?: string;
   /** Do not throw on a non-zero exit; the caller inspects `code`. */
   allowFail?: boolean;
   timeoutMs?: number;
@@ -21,6 +22,7 @@ export function run(command: string, args: readonly string[], options: RunOption
     const child = spawn(command, args, {
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       env: options.env ?? process.env,
+      cwd: options.cwd,
       timeout: options.timeoutMs,
     });
     let stdout = '';

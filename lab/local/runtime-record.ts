@@ -31,6 +31,11 @@ export interface LabRecord {
   /** The process running `labUp` while it creates things (to refuse a concurrent up or down); cleared once done. */
   upPid?: number;
   machines: MachineRecord[];
+  /**
+   * Default parameters of this lab's chapters (a chapter's own, set with e.g. `kthw run --mirror`,
+   * win): `mirror`, the release mirror built from source, when it serves every download of the lab.
+   */
+  params?: Record<string, string>;
 }
 
 export function recordPath(labName: string): string {

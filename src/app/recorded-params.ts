@@ -14,14 +14,21 @@ export function recordedParams(state: LabState | undefined, chapterId: string): 
   return Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
+export interface RecordedPlanOptions {
+  /** The state file, named in the error when a recorded parameter no longer validates. */
+  stateFile?: string;
+  /** Parameters the lab gives every chapter (the local lab's built mirror); recorded ones win. */
+  defaults?: Record<string, string>;
+}
+
 /**
  * When a recorded parameter no longer passes the chapter's own validation, the error says it is the
  * state file's (naming it, when known) and how to record it again; the message stays bounded.
  */
-export function recordedPlan(module: ChapterModule, lab: Lab, state: LabState | undefined, stateFile?: string): Plan {
+export function recordedPlan(module: ChapterModule, lab: Lab, state: LabState | undefined, { stateFile, defaults = {} }: RecordedPlanOptions = {}): Plan {
   const params = recordedParams(state, module.meta.id);
   try {
-    return module.plan(lab, params);
+    return module.plan(lab, { ...defaults, ...params });
   } catch (error) {
     if (!(error instanceof UsageError) || Object.keys(params).length === 0) throw error;
     const file = stateFile ?? 'the state file';

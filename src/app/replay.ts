@@ -14,7 +14,7 @@ import { certificateProfiles } from '../pki/index.js';
 import { UsageError } from '../util/errors.js';
 import { copyLabSecrets, labSecrets } from './copy-lab-secrets.js';
 import { clearReplayProgress, readReplayProgress, writeReplayProgress, type ReplayProgress } from './replay-progress.js';
-import { recordedParams, recordedPlan } from './recorded-params.js';
+import { recordedParams } from './recorded-params.js';
 import type { LabSession } from './session.js';
 
 export interface ReplayOptions {
@@ -52,13 +52,13 @@ export interface ReplayResult {
  * The chapters the source lab has finished (every step done), in teaching order, within from..until,
  * up to the first one that is not finished: each chapter builds on the ones before it.
  */
-export function doneChapters(source: LabSession, state: LabState | undefined, from?: string, until?: string): ChapterModule[] {
+export async function doneChapters(source: LabSession, state: LabState | undefined, from?: string, until?: string): Promise<ChapterModule[]> {
   const first = from === undefined ? 0 : source.chapter(from).meta.number;
   const last = until === undefined ? Infinity : source.chapter(until).meta.number;
   if (first > last) throw new UsageError(`--from ${from} comes after --until ${until}`, { where: 'kthw replay', fix: 'give --from an earlier chapter than --until' });
   const done: ChapterModule[] = [];
   for (const module of source.chapters.filter((m) => m.meta.number >= first && m.meta.number <= last)) {
-    const plan = recordedPlan(module, source.lab, state);
+    const plan = await source.planFrom(module, state);
     const steps = state?.chapters[module.meta.id]?.steps ?? {};
     if (plan.steps.length === 0 || !plan.steps.every((step) => steps[step.id]?.status === 'done')) break;
     done.push(module);
@@ -74,7 +74,7 @@ export async function replay(source: LabSession, target: LabSession, options: Re
   // in the very state the list was taken from, so recomputing it would drop the failed chapter.
   const resumable = previous !== undefined && previous.source === source.labFile ? previous : undefined;
   const ranged = options.from !== undefined || options.until !== undefined;
-  const computed = resumable && !ranged ? resumable.chapters : doneChapters(source, sourceState, options.from, options.until).map((c) => c.meta.id);
+  const computed = resumable && !ranged ? resumable.chapters : (await doneChapters(source, sourceState, options.from, options.until)).map((c) => c.meta.id);
   const resumed = resumable !== undefined && sameList(resumable.chapters, computed);
   const wanted = computed;
   if (wanted.length === 0) {
@@ -125,7 +125,7 @@ export async function replay(source: LabSession, target: LabSession, options: Re
 async function firstUnreplayedStep(target: LabSession, module: ChapterModule, startedAt: string): Promise<string | undefined> {
   const state = await target.store.read();
   const records = state?.chapters[module.meta.id]?.steps ?? {};
-  const plan = recordedPlan(module, target.lab, state);
+  const plan = await target.planFrom(module, state);
   const index = plan.steps.findIndex((step) => !(records[step.id]?.status === 'done' && records[step.id]!.at >= startedAt));
   return index > 0 ? plan.steps[index]!.id : undefined;
 }

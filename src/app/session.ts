@@ -20,7 +20,7 @@ import { primaryAddress, type Lab } from '../lab/types.js';
 import type { ChapterModule } from '../plan/chapter.js';
 import type { Plan } from '../plan/types.js';
 import type { SshPool } from '../ssh/index.js';
-import { StateStore, forgetChapter, recordChecks, recordStep, setChapterParams } from '../state/index.js';
+import { StateStore, forgetChapter, recordChecks, recordStep, setChapterParams, type LabState } from '../state/index.js';
 import { UsageError } from '../util/errors.js';
 import { packageRoot } from '../util/package-root.js';
 import { assertNoHostIsThisMachine } from './this-machine.js';
@@ -39,6 +39,8 @@ export interface LabSession extends TutorSession {
   /** Chapters that apply to this lab's track. */
   chapters: readonly ChapterModule[];
   chapter(key: string): ChapterModule;
+  /** A chapter's plan with the parameters `state` records for it, over the ones this lab gives every chapter. */
+  planFrom(module: ChapterModule, state: LabState | undefined): Promise<Plan>;
   /** Record parameters a chapter's plan reads (e.g. `mirror`); kept in the state file. */
   setParams(chapterId: string, params: Record<string, string>): Promise<void>;
   /** The Ansible role a chapter's plan becomes (the tutor's closing page, `kthw export ansible --chapter N --print`). */
@@ -97,15 +99,19 @@ export async function openSession(options: SessionOptions, command = 'kthw', { r
     }
     return found;
   };
+  let defaults: Promise<Record<string, string>> | undefined;
+  const planFrom = async (module: ChapterModule, state: LabState | undefined): Promise<Plan> =>
+    recordedPlan(module, lab, state, { stateFile: store.file, defaults: await (defaults ??= local().then((l) => l.params(lab))) });
   const planOf = async (key: string): Promise<Plan> => {
     const module = chapter(key);
-    return recordedPlan(module, lab, await store.read(), store.file);
+    return planFrom(module, await store.read());
   };
 
   const session: LabSession = {
     lab,
     store,
     labFile,
+    planFrom,
     labDir: store.paths.dir,
     chapters: applicable,
     chapter,
@@ -114,7 +120,7 @@ export async function openSession(options: SessionOptions, command = 'kthw', { r
     lesson: (key) => readFile(join(lessonDir(), chapter(key).meta.slug, 'lesson.md'), 'utf8'),
     async progress() {
       const state = await store.read();
-      return applicable.map((module) => progressOf(module, recordedPlan(module, lab, state, store.file), state));
+      return Promise.all(applicable.map(async (module) => progressOf(module, await planFrom(module, state), state)));
     },
     async run(key: string, runOptions: RunOptions = {}) {
       assertNoHostIsThisMachine(lab);

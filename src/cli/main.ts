@@ -153,6 +153,11 @@ lab
   .addHelpText('after', examples('sudo kthw lab snapshot before-experiment', 'sudo kthw lab reset all --to before-experiment'))
   .action(action(labMachines, (m) => m.snapshot));
 lab
+  .command('binaries')
+  .option('--rebuild', 'build again even when the cached binaries exist')
+  .description('build (once per machine) the Kubernetes, etcd and crictl binaries of lab/binaries/ into a local release mirror')
+  .action(action(() => import('./commands/lab-binaries.js')));
+lab
   .command('validate')
   .argument('<file>', 'lab file (YAML)')
   .description('validate a lab file: shape, names, addresses, ranges')

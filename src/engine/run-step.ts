@@ -97,7 +97,7 @@ async function runAction(action: Action, step: Step, ctx: StepContext, notified:
       });
       const actual = createHash('sha256').update(content).digest('hex');
       if (action.sha256 !== undefined && actual !== action.sha256) {
-        throw new StepFailed(step.id, host, `${action.from} has sha256 ${actual}, but the lab file pins ${action.sha256}`, 'download the file again from its upstream URL; a mismatch means a corrupt or different file');
+        throw new StepFailed(step.id, host, `${action.from} has sha256 ${actual}, but ${action.sha256Source ?? 'the lab file'} pins ${action.sha256}`, 'download the file again from its upstream URL; a mismatch means a corrupt or different file');
       }
       return applyFile(ctx.executor, host, { ...action, content }, ctx.signal);
     }

@@ -11,6 +11,11 @@ export interface LocalLab {
   /** The snapshots taken so far (chapter ids). */
   snapshots(lab: Lab): Promise<string[]>;
   snapshot(lab: Lab, name: string): Promise<void>;
+  /**
+   * Parameters this host gives every chapter of the lab while it runs it (the release mirror kthw
+   * built from source, so chapter 02 needs no `--mirror`); none for a lab that is not running here.
+   */
+  params(lab: Lab): Record<string, string>;
   /** Puts a host (or `all`) back to the snapshot `to`. */
   reset(lab: Lab, host: string, to: string): Promise<void>;
 }

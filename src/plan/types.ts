@@ -57,6 +57,8 @@ export interface CopyAction {
   path: string;
   mode: string;
   sha256?: string;
+  /** Who pins `sha256`, for the error on a mismatch (default: the lab file). */
+  sha256Source?: string;
   owner?: string;
   group?: string;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { ensureImage, labDown, labUp } from '../../lab/local/index.js';
+import { ensureBinaries, ensureImage, labDown, labUp } from '../../lab/local/index.js';
 import { loadLab } from '../../src/lab/load.js';
 
 declare module 'vitest' {
@@ -17,7 +17,7 @@ declare module 'vitest' {
 
 const root = resolve(import.meta.dirname, '..', '..');
 
-/** Host packages, the machine image, and the classic lab: once per run, shared by the lab tests. */
+/** Host packages, the machine image, the binaries built from source, and the classic lab: once per run, shared by the lab tests. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   execFileSync('bash', [join(root, 'lab', 'setup-host.sh'), '--quiet'], { stdio: 'inherit' });
   const home = mkdtempSync(join(tmpdir(), 'kthw-lab-test-'));
@@ -33,7 +33,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
   };
   const log = (message: string) => process.stderr.write(`[lab] ${message}\n`);
-  await ensureImage({ log });
+  // the image (downloads, disk) and the release mirror (CPU) side by side; each is cached after its first build
+  await Promise.all([ensureImage({ log }), ensureBinaries({ log })]);
   const classicLab = join(root, 'lab', 'classic.yaml');
   const lab = await loadLab(classicLab);
   // KTHW_TEST_OWN_LABS_ONLY=1: a run of test files that boot labs of their own only (so two such runs,

@@ -3,7 +3,6 @@ import { writeAnsibleProject } from '../../automation/ansible/write-project.js';
 import { ExitCode, UsageError } from '../../util/errors.js';
 import { globalOptions } from '../global-options.js';
 import { paint, printJson } from '../output.js';
-import { recordedPlan } from '../../app/recorded-params.js';
 import { openSession } from '../../app/session.js';
 
 /**
@@ -22,10 +21,10 @@ export default async function exportCommand(command: Command, format: string, di
   if (!print && dir === undefined) throw new UsageError('no directory to export into', { where: 'kthw export ansible', fix: 'kthw export ansible DIR (or --chapter chapter-N --print)' });
   const session = await openSession(options, 'kthw export', { readOnly: Boolean(print) });
   try {
-    const state = await session.store.read();
     const last = until === undefined ? Infinity : session.chapter(until).meta.number;
     const wanted = chapter === undefined ? session.chapters.filter((c) => c.meta.number <= last) : [session.chapter(chapter)];
-    const chapters = wanted.map((module) => ({ meta: module.meta, plan: recordedPlan(module, session.lab, state) }));
+    // each plan with the parameters `run` would use (the chapter's recorded ones over the lab's defaults)
+    const chapters = await Promise.all(wanted.map(async (module) => ({ meta: module.meta, plan: await session.plan(module.meta.id) })));
     if (print) {
       const automation = await session.automation(chapters[0]!);
       if (options.json) printJson({ chapter: automation.chapter, role: automation.role, files: Object.fromEntries(automation.files.map((f) => [f.path, f.text])) });

@@ -6,17 +6,15 @@ import { chapters } from '../../../chapters/index.js';
 import { replay } from '../../../src/app/replay.js';
 import { openSession, type LabSession } from '../../../src/app/session.js';
 import { writeAnsibleProject } from '../../../src/automation/ansible/write-project.js';
-import type { LocalLab } from '../../../src/lab/local-lab.js';
 import { automationPage } from '../../../src/tui/automation-page.js';
 import { stampChapter } from '../../fixtures/chapters/90-stamp/index.js';
 import { labVariant } from '../../support/lab-variant.js';
+import { noMachines } from '../../support/no-machines.js';
 
 // A chapter folder outside chapters/ (test/fixtures/chapters/90-stamp), with a generator of its own
 // and a check, goes through the application core as the CLI and the tutor use it: run, verify,
 // replay, the Ansible export and the lesson's closing page. No file under src/ names it.
 
-/** This lab's machines do not run here: nothing to snapshot or reset. */
-const noMachines: LocalLab = { isRunning: () => false, snapshots: () => Promise.resolve([]), snapshot: () => Promise.resolve(), reset: () => Promise.resolve() };
 
 let root: string;
 let session: LabSession;

@@ -5,15 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chapters } from '../../../chapters/index.js';
 import { replay } from '../../../src/app/replay.js';
 import { openSession } from '../../../src/app/session.js';
-import type { LocalLab } from '../../../src/lab/local-lab.js';
 import { stampChapter } from '../../fixtures/chapters/90-stamp/index.js';
 import { labVariant } from '../../support/lab-variant.js';
+import { noMachines } from '../../support/no-machines.js';
 
 // The lab directory is what a finished lab leaves: copied to another path, under another KTHW_HOME,
 // without the lab file it was made with, it still opens (`--lab DIR`) and replays, with the
 // parameters it recorded. The fixture chapter's work directory stands in for fresh machines.
 
-const noMachines: LocalLab = { isRunning: () => false, snapshots: () => Promise.resolve([]), snapshot: () => Promise.resolve(), reset: () => Promise.resolve() };
 const root = mkdtempSync(join(tmpdir(), 'kthw-portable-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

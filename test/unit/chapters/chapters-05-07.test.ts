@@ -186,11 +186,11 @@ describe('chapter 7: etcd per track and version', () => {
       '--listen-metrics-urls=http://[fd00:4::120]:2381,http://[::1]:2381',
       '--heartbeat-interval=250',
       '--election-timeout=2500',
-      '--experimental-initial-corrupt-check=true',
+      '--feature-gates=InitialCorruptCheck=true,CompactHashCheck=true',
     ]));
-    expect(flags.join(' ')).not.toMatch(/feature-gates/);
+    expect(flags.join(' ')).not.toMatch(/experimental/);
     const p = plan('chapter-7', lab);
-    expect(p.steps.map((s) => s.id)).toEqual(['member-server', 'member-server2', 'member-server3', 'start-server', 'start-server2', 'start-server3', 'wait-for-quorum']);
+    expect(p.steps.map((s) => s.id)).toEqual(['etcd-binaries', 'member-server', 'member-server2', 'member-server3', 'start-server', 'start-server2', 'start-server3', 'wait-for-quorum']);
     const etcdUnits = p.steps.flatMap((s) => s.actions.filter((a) => a.kind === 'unit' && a.unit === 'etcd.service').map((a) => ({ step: s.id, a })));
     expect(etcdUnits.map((u) => u.step)).toEqual(['start-server', 'start-server2', 'start-server3']);
     expect(etcdUnits.every((u) => u.a.kind === 'unit' && u.a.noBlock === true)).toBe(true);
@@ -201,12 +201,12 @@ describe('chapter 7: etcd per track and version', () => {
     expect(files(p, 'server3')[1]!.content).toContain('OnCalendar=Sun *-*-* 03:20:00');
   });
 
-  it('etcd 3.6 gets feature gates instead of the experimental flags 3.5 needs', () => {
-    const lab = { ...labs['ipv6-ha']!, versions: { ...labs['ipv6-ha']!.versions, etcd: { ...labs['ipv6-ha']!.versions.etcd!, version: 'v3.6.8' } } };
+  it('etcd 3.5 (the Debian package) gets the experimental flags instead of the feature gates 3.6 has', () => {
+    const lab = { ...labs['ipv6-ha']!, versions: { ...labs['ipv6-ha']!.versions, etcd: { version: 'v3.5.16', urls: [], sha256: {}, source: 'image' as const } } };
     const cluster = etcdCluster(lab);
     const flags = etcdFlags(cluster, cluster.members[0]!).join(' ');
-    expect(flags).toContain('--feature-gates=InitialCorruptCheck=true,CompactHashCheck=true');
-    expect(flags).not.toMatch(/experimental|snapshot-count/);
+    expect(flags).toContain('--experimental-initial-corrupt-check=true');
+    expect(flags).not.toMatch(/feature-gates/);
   });
 
   it('garage (classic track, two etcd machines): members cluster over plain HTTP on their node addresses', () => {

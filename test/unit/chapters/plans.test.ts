@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chapters, findChapter } from '../../../chapters/index.js';
 import { getPrimitive } from '../../../checks/index.js';
@@ -126,20 +130,17 @@ describe.each(['classic', 'ipv6-ha', 'garage'])('plans for the %s lab', (name) =
 });
 
 describe('the classic lab against upstream KTHW v1.32 (facts)', () => {
-  it('chapter 2 lists upstream\'s eleven amd64 downloads', () => {
+  it('chapter 2 lists the eight amd64 downloads of the release built from source (the image ships containerd, runc, CNI)', () => {
     const list = fileAt(plan('chapter-2', labs.classic!), 'jumpbox', '/root/kubernetes-the-hard-way/downloads.txt')!;
     expect(list.content.trim().split('\n')).toEqual([
-      'https://dl.k8s.io/v1.32.3/bin/linux/amd64/kubectl',
-      'https://dl.k8s.io/v1.32.3/bin/linux/amd64/kube-apiserver',
-      'https://dl.k8s.io/v1.32.3/bin/linux/amd64/kube-controller-manager',
-      'https://dl.k8s.io/v1.32.3/bin/linux/amd64/kube-scheduler',
-      'https://dl.k8s.io/v1.32.3/bin/linux/amd64/kube-proxy',
-      'https://dl.k8s.io/v1.32.3/bin/linux/amd64/kubelet',
-      'https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.32.0/crictl-v1.32.0-linux-amd64.tar.gz',
-      'https://github.com/opencontainers/runc/releases/download/v1.3.0-rc.1/runc.amd64',
-      'https://github.com/containernetworking/plugins/releases/download/v1.6.2/cni-plugins-linux-amd64-v1.6.2.tgz',
-      'https://github.com/containerd/containerd/releases/download/v2.1.0-beta.0/containerd-2.1.0-beta.0-linux-amd64.tar.gz',
-      'https://github.com/etcd-io/etcd/releases/download/v3.6.0-rc.3/etcd-v3.6.0-rc.3-linux-amd64.tar.gz',
+      'https://dl.k8s.io/v1.36.3/bin/linux/amd64/kubectl',
+      'https://dl.k8s.io/v1.36.3/bin/linux/amd64/kube-apiserver',
+      'https://dl.k8s.io/v1.36.3/bin/linux/amd64/kube-controller-manager',
+      'https://dl.k8s.io/v1.36.3/bin/linux/amd64/kube-scheduler',
+      'https://dl.k8s.io/v1.36.3/bin/linux/amd64/kube-proxy',
+      'https://dl.k8s.io/v1.36.3/bin/linux/amd64/kubelet',
+      'https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.37.0/crictl-v1.37.0-linux-amd64.tar.gz',
+      'https://github.com/etcd-io/etcd/releases/download/v3.6.17/etcd-v3.6.17-linux-amd64.tar.gz',
     ]);
     // No checksums are pinned in the classic lab file, so no downloads.sha256 is written.
     expect(fileAt(plan('chapter-2', labs.classic!), 'jumpbox', '/root/kubernetes-the-hard-way/downloads.sha256')).toBeUndefined();
@@ -222,14 +223,15 @@ describe('plans follow the lab, not upstream\'s names', () => {
     expect(api.dnsSans).toEqual(expect.arrayContaining(['kubernetes.default.svc.garage.local', 'api.lab.example.internal']));
   });
 
-  it('the ipv6-ha lab: IPv6 addresses in /etc/hosts, the router-jumpbox, kubectl and etcd from the image', () => {
+  it('the ipv6-ha lab: IPv6 addresses in /etc/hosts, the router-jumpbox, kubectl downloaded and installed', () => {
     const lab = labs['ipv6-ha']!;
     const p3 = plan('chapter-3', lab);
     expect(fileAt(p3, 'node-2', '/var/lib/kthw/hosts')!.content).toContain('fd00:4::132 node-2.kubernetes.local node-2\n');
     expect(p3.steps.find((s) => s.id === 'known-hosts')!.host).toBe('home1');
     const p2 = plan('chapter-2', lab);
-    expect(p2.steps.map((s) => s.id)).not.toContain('kubectl');
-    expect(p2.checks.find((c) => c.id === 'kubectl')!.params).toMatchObject({ run: 'kubectl version --client' });
+    // the built kubectl of the lab's release, not the image's Debian one (a client two minors away)
+    expect(p2.steps.map((s) => s.id)).toContain('kubectl');
+    expect(fileAt(p2, 'home1', '/root/kubernetes-the-hard-way/downloads.txt')!.content).toContain('https://dl.k8s.io/v1.36.3/bin/linux/amd64/kubectl\n');
     const ids = (plan('chapter-4', lab).steps[0]!.actions[0] as { items: string[] }).items;
     expect(ids).toEqual(expect.arrayContaining(['etcd-server-server2', 'etcd-peer-server3', 'kube-api-server-etcd-client']));
     const api = plan('chapter-4', lab).checks.find((c) => c.id === 'cert-server3-kube-api-server')!.params;
@@ -249,6 +251,29 @@ describe('plans follow the lab, not upstream\'s names', () => {
     expect(step.actions[3]).toMatchObject({ kind: 'command', readOnly: true });
     expect(JSON.parse(JSON.stringify(p))).toEqual(p);
     expect(plan('chapter-2', labs.garage!, {}).steps.find((s) => s.id === 'downloads')!.actions.map((a) => a.kind)).toEqual(['command']);
+  });
+
+  it("with a mirror, a download the lab pins no sha256 for is checked against the mirror's FILE.sha256", () => {
+    const mirror = mkdtempSync(join(tmpdir(), 'kthw-mirror-'));
+    try {
+      const sum = 'cd'.repeat(32);
+      writeFileSync(join(mirror, 'containerd-2.0.4-linux-arm64.tar.gz.sha256'), `${sum}\n`);
+      // the lab's pin wins over the mirror's file
+      writeFileSync(join(mirror, 'kubelet.sha256'), `${'ef'.repeat(32)}  kubelet\n`);
+      const p = plan('chapter-2', labs.garage!, { mirror });
+      const copies = p.steps.find((s) => s.id === 'downloads')!.actions;
+      expect(copies[2]).toMatchObject({ kind: 'copy', sha256: sum, sha256Source: "the mirror's containerd-2.0.4-linux-arm64.tar.gz.sha256" });
+      expect(copies[0]).toMatchObject({ kind: 'copy', sha256: 'ab'.repeat(32) });
+      expect(copies[1]).not.toHaveProperty('sha256');
+      expect(fileAt(p, 'bastion', '/root/kubernetes-the-hard-way/downloads.sha256')!.content).toBe(`${'ab'.repeat(32)}  kubelet\n${sum}  containerd-2.0.4-linux-arm64.tar.gz\n`);
+      // the rendered checksum list is also what the check holds the jumpbox's copy to
+      const check = p.checks.find((c) => c.id === 'work-file-downloads-sha256')!;
+      expect(check.params.sha256).toBe(createHash('sha256').update(`${'ab'.repeat(32)}  kubelet\n${sum}  containerd-2.0.4-linux-arm64.tar.gz\n`).digest('hex'));
+      writeFileSync(join(mirror, 'containerd-2.0.4-linux-arm64.tar.gz.sha256'), 'not a checksum\n');
+      expect(() => plan('chapter-2', labs.garage!, { mirror })).toThrow(/containerd-2\.0\.4-linux-arm64\.tar\.gz\.sha256 does not hold a sha256/);
+    } finally {
+      rmSync(mirror, { recursive: true, force: true });
+    }
   });
 
   it('refuses a relative mirror path', () => {

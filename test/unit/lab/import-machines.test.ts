@@ -39,7 +39,7 @@ describe('importMachinesTxt', () => {
       clusterDomain: 'cluster.local',
       api: { name: 'server.kubernetes.local', port: 6443 },
     });
-    expect(lab.versions.etcd!.version).toBe('v3.6.0-rc.3');
+    expect(lab.versions.etcd!.version).toBe('v3.6.17');
     expect(Object.keys(lab.versions)).toHaveLength(6);
   });
 

@@ -28,12 +28,9 @@ describe('the shipped lab files', () => {
     expect(primaryAddress(lab, server)).toBe('10.240.0.11');
     expect(lab.networks.clusterDns).toBe('10.32.0.10');
     expect(lab.networks.api).toEqual({ name: 'server.kubernetes.local', port: 6443 });
-    expect(lab.versions.containerd).toEqual({
-      version: 'v2.1.0-beta.0',
-      urls: ['https://github.com/containerd/containerd/releases/download/{version}/containerd-{version_bare}-linux-{arch}.tar.gz'],
-      sha256: {},
-      source: 'download',
-    });
+    // containerd from the machine image's Debian package; Kubernetes and etcd from the mirror built from source
+    expect(lab.versions.containerd).toEqual({ version: 'v1.7.24', urls: [], sha256: {}, source: 'image' });
+    expect(lab.versions.kubernetes).toMatchObject({ version: 'v1.36.3', source: 'download' });
     expect(Object.keys(lab.versions).sort()).toEqual(['cni-plugins', 'containerd', 'crictl', 'etcd', 'kubernetes', 'runc']);
   });
 
@@ -51,7 +48,12 @@ describe('the shipped lab files', () => {
     expect(lab.networks.api.vip).toBe('fd00:4::4');
     expect(lab.networks.bgp).toEqual({ clusterAsn: 65004, holdTimeSeconds: 9, keepaliveSeconds: 3 });
     expect(lab.hosts.find((h) => h.name === 'node-2')!.podCidr).toEqual({ ipv6: 'fd00:4:69:2::/64' });
-    expect(lab.versions.etcd).toEqual({ version: 'v3.5.16', urls: [], sha256: {}, source: 'image' });
+    expect(lab.versions.etcd).toEqual({
+      version: 'v3.6.17',
+      urls: ['https://github.com/etcd-io/etcd/releases/download/{version}/etcd-{version}-linux-{arch}.tar.gz'],
+      sha256: {},
+      source: 'download',
+    });
     expect(primaryAddress(lab, lab.hosts[2]!)).toBe('fd00:4::20');
   });
 });
