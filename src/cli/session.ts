@@ -43,7 +43,7 @@ export async function openSession(options: Pick<GlobalOptions, 'lab'>, command =
   let pool: Promise<SshPool> | undefined;
   const connect = () =>
     (pool ??= import('../ssh/index.js').then(({ SshPool, sshHostsFromLab }) => new SshPool({ hosts: sshHostsFromLab(lab, localLabSsh(store.paths.ssh)) })));
-  const executor = routeExecutor(connect);
+  const executor = routeExecutor(connect, store.paths.dir);
   const applicable = chapters.filter((c) => c.meta.tracks.includes(lab.track));
 
   const chapter = (key: string): ChapterModule => {
@@ -147,9 +147,10 @@ function localLabSsh(sshDir: string) {
   return existsSync(knownHosts) && existsSync(key) ? { knownHosts: [knownHosts], defaultIdentity: key } : {};
 }
 
-function routeExecutor(pool: () => Promise<SshPool>): HostExecutor {
+/** Lab hosts over SSH; host `local` on this machine, in the lab directory (chapters keep their local files there). */
+function routeExecutor(pool: () => Promise<SshPool>, labDir: string): HostExecutor {
   return {
-    exec: async (host, command, options) => (host === 'local' ? localExecutor.exec(host, command, options) : (await pool()).exec(host, command, options)),
+    exec: async (host, command, options) => (host === 'local' ? localExecutor.exec(host, command, { cwd: labDir, ...options }) : (await pool()).exec(host, command, options)),
     upload: async (host, path, content, options) => (host === 'local' ? localExecutor.upload(host, path, content, options) : (await pool()).upload(host, path, content, options)),
   };
 }

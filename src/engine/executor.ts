@@ -8,6 +8,8 @@ export interface ExecOptions {
   signal?: AbortSignal;
   stdin?: string | Buffer;
   timeoutMs?: number;
+  /** Working directory of a command on this machine (host `local`); remote hosts ignore it. */
+  cwd?: string;
 }
 
 export interface ExecResult {
