@@ -120,7 +120,7 @@ function checks(lab: Lab): CheckSpec[] {
       title: `kubectl on this machine reaches the API server with ${localKubeconfig} (${version ?? 'any'})`,
       host: 'local',
       kind: 'command',
-      params: { run: sh`kubectl --kubeconfig ${localKubeconfig} version`, stdout: `${serverVersion}\\n?` },
+      params: { run: sh`kubectl --kubeconfig "$KTHW_LAB_DIR"/${localKubeconfig} version`, stdout: `${serverVersion}\\n?` },
       why: 'The cluster is managed from your own machine as well: the same credentials, over the lab network.',
       fix: `install kubectl on this machine if it is missing, then run chapter 10 again (the kubeconfig is ${localKubeconfig} in the lab directory)`,
     },

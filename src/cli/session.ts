@@ -147,10 +147,13 @@ function localLabSsh(sshDir: string) {
   return existsSync(knownHosts) && existsSync(key) ? { knownHosts: [knownHosts], defaultIdentity: key } : {};
 }
 
-/** Lab hosts over SSH; host `local` on this machine, in the lab directory (chapters keep their local files there). */
+/**
+ * Lab hosts over SSH; host `local` on this machine, in the lab directory with KTHW_LAB_DIR naming it
+ * (chapters keep their files for this machine there; verify.yml's local play gets the same variable).
+ */
 function routeExecutor(pool: () => Promise<SshPool>, labDir: string): HostExecutor {
   return {
-    exec: async (host, command, options) => (host === 'local' ? localExecutor.exec(host, command, { cwd: labDir, ...options }) : (await pool()).exec(host, command, options)),
+    exec: async (host, command, options) => (host === 'local' ? localExecutor.exec(host, command, { cwd: labDir, env: { KTHW_LAB_DIR: labDir }, ...options }) : (await pool()).exec(host, command, options)),
     upload: async (host, path, content, options) => (host === 'local' ? localExecutor.upload(host, path, content, options) : (await pool()).upload(host, path, content, options)),
   };
 }

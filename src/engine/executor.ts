@@ -10,6 +10,8 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Working directory of a command on this machine (host `local`); remote hosts ignore it. */
   cwd?: string;
+  /** Extra environment of a command on this machine (host `local`); remote hosts ignore it. */
+  env?: Record<string, string>;
 }
 
 export interface ExecResult {
