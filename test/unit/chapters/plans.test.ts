@@ -131,12 +131,12 @@ describe('the classic lab against upstream KTHW v1.32 (facts)', () => {
   it('chapter 2 lists upstream\'s eleven amd64 downloads', () => {
     const list = fileAt(plan('chapter-2', labs.classic!), 'jumpbox', '/root/kubernetes-the-hard-way/downloads.txt')!;
     expect(list.content.trim().split('\n')).toEqual([
-      'https://dl.k8s.io/v1.32.3/bin/linux/amd64/kubectl',
-      'https://dl.k8s.io/v1.32.3/bin/linux/amd64/kube-apiserver',
-      'https://dl.k8s.io/v1.32.3/bin/linux/amd64/kube-controller-manager',
-      'https://dl.k8s.io/v1.32.3/bin/linux/amd64/kube-scheduler',
-      'https://dl.k8s.io/v1.32.3/bin/linux/amd64/kube-proxy',
-      'https://dl.k8s.io/v1.32.3/bin/linux/amd64/kubelet',
+      'https://dl.k8s.io/v1.36.3/bin/linux/amd64/kubectl',
+      'https://dl.k8s.io/v1.36.3/bin/linux/amd64/kube-apiserver',
+      'https://dl.k8s.io/v1.36.3/bin/linux/amd64/kube-controller-manager',
+      'https://dl.k8s.io/v1.36.3/bin/linux/amd64/kube-scheduler',
+      'https://dl.k8s.io/v1.36.3/bin/linux/amd64/kube-proxy',
+      'https://dl.k8s.io/v1.36.3/bin/linux/amd64/kubelet',
       'https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.32.0/crictl-v1.32.0-linux-amd64.tar.gz',
       'https://github.com/opencontainers/runc/releases/download/v1.3.0-rc.1/runc.amd64',
       'https://github.com/containernetworking/plugins/releases/download/v1.6.2/cni-plugins-linux-amd64-v1.6.2.tgz',
