@@ -178,7 +178,6 @@ export function controllerManagerFlags(cp: ControlPlane): string[] {
     `--cluster-signing-key-file=${file.caKey}`,
     `--kubeconfig=${file.kcmKubeconfig}`,
     '--leader-elect=true',
-    `--requestheader-client-ca-file=${file.frontProxyCa}`,
     `--root-ca-file=${file.ca}`,
     `--service-account-private-key-file=${file.saKey}`,
     `--service-cluster-ip-range=${cp.serviceRange}`,

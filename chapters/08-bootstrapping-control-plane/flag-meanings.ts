@@ -48,7 +48,6 @@ export const controllerManagerFlagMeanings: Record<string, string> = {
   '--cluster-signing-key-file': 'the CA\'s private key, which is why it lives on the controllers.',
   '--kubeconfig': 'the kubeconfig of chapter 05: the API server this component talks to and who it is there.',
   '--leader-elect': 'of all controller managers running, only the one holding the lease acts; the others wait to take over.',
-  '--requestheader-client-ca-file': 'the front proxy\'s CA, so requests forwarded by the API server are trusted on the component\'s own port.',
   '--root-ca-file': 'the CA put into every service account\'s namespace (kube-root-ca.crt), so Pods can trust the API server.',
   '--service-account-private-key-file': 'the key the token controller signs legacy service account token Secrets with; without it that controller is off.',
   '--service-cluster-ip-range': 'the Service range, the same as the API server\'s; controllers that allocate Service IPs read it.',

@@ -34,15 +34,23 @@ export function binariesOf(cp: ControlPlane): string[] {
 const unitOf = (component: Component) => `${component}.service`;
 
 /**
+ * ` && ` restarts of those units that run (`systemctl try-restart`, but a unit not installed yet is
+ * no error: the first run installs files before the units exist).
+ */
+function restartRunning(restart: Component[]): string {
+  if (restart.length === 0) return '';
+  return ' && for u in ' + restart.map((c) => sh`${unitOf(c)}`).join(' ') + '; do ! systemctl is-active -q "$u" || systemctl restart "$u" || exit 1; done';
+}
+
+/**
  * A file chapters 04–06 or this chapter's first step left in root's home, installed where the
  * component reads it; the components that read it are restarted when it changed (a no-op before
  * they first run).
  */
 export function installFromHome(from: string, to: string, mode: string, restart: Component[]): Action {
-  const units = restart.map(unitOf);
   return {
     kind: 'command',
-    run: sh`install -m ${mode} ${from} ${to}` + (units.length ? sh` && systemctl try-restart ${units}` : ''),
+    run: sh`install -m ${mode} ${from} ${to}` + restartRunning(restart),
     unless: sh`cmp -s ${from} ${to} && [ "$(stat -c %a ${to})" = ${mode.replace(/^0/, '')} ]`,
   };
 }
@@ -126,7 +134,7 @@ function controllerStep(cp: ControlPlane, c: Controller): Step {
         ] as Array<[string, string, string, Component[]]>)
       : []),
     [fromHome.encryption, file.encryption, '0600', ['kube-apiserver']],
-    ['/root/front-proxy-ca.crt', file.frontProxyCa, '0644', ['kube-apiserver', 'kube-controller-manager']],
+    ['/root/front-proxy-ca.crt', file.frontProxyCa, '0644', ['kube-apiserver']],
     ['/root/front-proxy-client.crt', file.frontProxyCert, '0644', ['kube-apiserver']],
     ['/root/front-proxy-client.key', file.frontProxyKey, '0600', ['kube-apiserver']],
     [fromHome.kcmKubeconfig, file.kcmKubeconfig, '0600', ['kube-controller-manager']],
@@ -134,7 +142,7 @@ function controllerStep(cp: ControlPlane, c: Controller): Step {
   ];
   const actions: Action[] = [
     ...bins.map((b): Action => {
-      const restart = (components as readonly string[]).includes(b) ? sh` && systemctl try-restart ${`${b}.service`}` : '';
+      const restart = restartRunning(components.filter((c) => c === b));
       return { kind: 'command', run: sh`install -m 0755 ${`/root/${b}`} ${`${binDir}/${b}`}` + restart, unless: sh`cmp -s ${`/root/${b}`} ${`${binDir}/${b}`}` };
     }),
     { kind: 'directory', path: varDir, mode: '0700', owner: 'root', group: 'root' },
