@@ -223,7 +223,7 @@ function clusterChecks(cp: ControlPlane): CheckSpec[] {
       title: `the API server (user ${apiServerKubeletUser}) may call the kubelets`,
       host: first.name,
       kind: 'command',
-      params: { run: kubectlAdmin(sh`auth can-i get nodes/proxy ${`--as=${apiServerKubeletUser}`}`), stdout: '^yes\\n?$' },
+      params: { run: kubectlAdmin(sh`auth can-i get nodes --subresource=proxy ${`--as=${apiServerKubeletUser}`}`), stdout: '^yes\\n?$' },
       why: 'Without it kubectl logs, exec and port-forward are refused by the kubelets once there are nodes.',
       fix: `run chapter 8 again: it applies the ClusterRole and binding from ${first.name}`,
     },
