@@ -204,8 +204,9 @@ function clusterChecks(cp: ControlPlane): CheckSpec[] {
       kind: 'command',
       params: {
         run: [
-          `out=$(${kubectlAdmin(sh`-n kube-system get lease ${lease} -o ${'jsonpath={.spec.holderIdentity} {.spec.renewTime} {.spec.leaseDurationSeconds}'}`)}) || exit 1`,
-          'set -- $out; holder=$1; renew=$2; duration=$3; host=${holder%%_*}',
+          `out=$(${kubectlAdmin(sh`-n kube-system get lease ${lease} -o ${'jsonpath={.spec.holderIdentity}|{.spec.renewTime}|{.spec.leaseDurationSeconds}'}`)}) || exit 1`,
+          'holder=${out%%|*}; rest=${out#*|}; renew=${rest%%|*}; duration=${rest#*|}; host=${holder%%_*}',
+          `[ -n "$holder" ] || { echo "nobody holds the lease: the last ${lease} let it go when it stopped, and no other is running"; exit 1; }`,
           'age=$(( $(date +%s) - $(date -d "$renew" +%s) ))',
           `case ${sh`${` ${hosts.join(' ')} `}`} in *" $host "*) ;; *) echo "held by $holder, which is not one of the lab's controllers"; exit 1 ;; esac`,
           `if [ "$age" -gt "$duration" ]; then echo "held by $host, but not renewed for \${age}s (the lease lasts \${duration}s): the ${lease} there is gone and no other took over"; exit 1; fi`,
