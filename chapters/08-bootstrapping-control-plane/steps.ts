@@ -223,6 +223,31 @@ function rbacStep(cp: ControlPlane): Step {
   };
 }
 
+/** Waits up to a minute until a controller manager and a scheduler each hold their lease. */
+export function waitForLeaders(): { run: string; unless: string } {
+  const held = (lease: string) => `[ -n "$(${kubectlAdmin(sh`-n kube-system get lease ${lease} -o ${'jsonpath={.spec.holderIdentity}'}`)} 2>/dev/null)" ]`;
+  const both = `${held('kube-controller-manager')} && ${held('kube-scheduler')}`;
+  return {
+    run: `i=0; until ${both}; do i=$((i+1)); [ "$i" -lt 60 ] || break; sleep 1; done; ` + kubectlAdmin('-n kube-system get lease kube-controller-manager kube-scheduler'),
+    unless: both,
+  };
+}
+
+function leadersStep(cp: ControlPlane): Step {
+  const first = cp.controllers[0]!;
+  return {
+    id: 'leaders-elected',
+    title: 'A controller manager and a scheduler are elected',
+    why:
+      'Each starts by trying to take its Lease in kube-system; the first to write it leads, the others retry every few ' +
+      'seconds. A component started before its API server was ready gets there only after a restart or two. Asked from ' +
+      `${first.name} every second, for up to a minute; the leases are shown.`,
+    host: first.name,
+    actions: [{ kind: 'command', ...waitForLeaders(), readOnly: true }],
+    glossary: glossaryOf(['--kubeconfig'], toolFlagMeanings),
+  };
+}
+
 export function steps(cp: ControlPlane): Step[] {
   return [
     frontProxyStep(cp),
@@ -230,6 +255,7 @@ export function steps(cp: ControlPlane): Step[] {
     ...cp.controllers.map((c) => controllerStep(cp, c)),
     ...cp.controllers.map(waitStep),
     rbacStep(cp),
+    leadersStep(cp),
   ];
 }
 
