@@ -11,6 +11,8 @@ import { chapter as certificateAuthority } from './04-certificate-authority/inde
 import { chapter as kubeconfigs } from './05-kubeconfigs/index.js';
 import { chapter as dataEncryption } from './06-data-encryption/index.js';
 import { chapter as etcd } from './07-etcd/index.js';
+import { chapter as controlPlane } from './08-bootstrapping-control-plane/index.js';
+import { chapter as remoteKubectl } from './10-configuring-kubectl/index.js';
 
 export const chapters: readonly ChapterModule[] = [
   prerequisites,
@@ -20,6 +22,8 @@ export const chapters: readonly ChapterModule[] = [
   kubeconfigs,
   dataEncryption,
   etcd,
+  controlPlane,
+  remoteKubectl,
 ];
 
 /** A chapter by id (`chapter-4`), number (`4`) or slug (`04-certificate-authority`). */

@@ -13,6 +13,7 @@ export type { Generator, GeneratorContext, GeneratorLoader } from '../src/plan/g
 export { sh, shq } from '../src/ssh/shell-quote.js';
 export { hostsWithRole, labFamilies, primaryAddress, type ComponentVersion, type Family, type Host, type Lab, type Role } from '../src/lab/types.js';
 export { renderUrl } from '../src/lab/url-template.js';
+export { firstAddressOf, requireCanonicalIp } from '../src/lab/cidr.js';
 export { UsageError } from '../src/util/errors.js';
 export type { CertProfile, Destination } from '../src/pki/types.js';
 export { certificateProfiles } from '../src/pki/profiles.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chapters, findChapter } from '../../chapters/index.js';
 import type { ChapterAutomation } from '../automation/ansible/chapter-automation.js';
 import type * as chapterAutomationModule from '../automation/ansible/chapter-automation.js';
-import type { HostExecutor } from '../engine/executor.js';
+import type { ExecOptions, HostExecutor } from '../engine/executor.js';
 import { localExecutor } from '../engine/local-executor.js';
 import { runPlan } from '../engine/run-plan.js';
 import type { RunOptions, TutorSession } from '../engine/session.js';
@@ -87,7 +87,7 @@ export async function openSession(options: SessionOptions, command = 'kthw', { r
       .then(() => assertNoHostIsThisMachine(lab))
       .then(() => import('../ssh/index.js'))
       .then(({ SshPool, sshHostsFromLab }) => new SshPool({ hosts: sshHostsFromLab(lab, localLabSsh(store.paths.dir)) })));
-  const executor = routeExecutor(connect);
+  const executor = routeExecutor(connect, store.paths.dir);
   const course = options.chapters ?? chapters;
   const applicable = course.filter((c) => c.meta.tracks.includes(lab.track));
   const generators = generatorRegistry(applicable);
@@ -199,13 +199,18 @@ function localLabSsh(labDir: string) {
   return existsSync(knownHosts) && existsSync(key) ? { knownHosts: [knownHosts], defaultIdentity: key } : {};
 }
 
-function routeExecutor(pool: () => Promise<SshPool>): HostExecutor {
+/**
+ * Lab hosts over SSH; host `local` on this machine, in the lab directory with KTHW_LAB_DIR naming it
+ * (chapters keep their files for this machine there; verify.yml's local play gets the same variable).
+ * A lab directory not made yet (a read-only session) leaves the working directory as it is.
+ */
+function routeExecutor(pool: () => Promise<SshPool>, labDir: string): HostExecutor {
+  const local = (): ExecOptions => ({ ...(existsSync(labDir) ? { cwd: labDir } : {}), env: { KTHW_LAB_DIR: labDir } });
   return {
-    exec: async (host, command, options) => (host === 'local' ? localExecutor.exec(host, command, options) : (await pool()).exec(host, command, options)),
+    exec: async (host, command, options) => (host === 'local' ? localExecutor.exec(host, command, { ...local(), ...options }) : (await pool()).exec(host, command, options)),
     upload: async (host, path, content, options) => (host === 'local' ? localExecutor.upload(host, path, content, options) : (await pool()).upload(host, path, content, options)),
   };
 }
-
 
 function sshLine(lab: Lab, name: string): string {
   const host = lab.hosts.find((h) => h.name === name);

@@ -75,6 +75,7 @@ program
 program
   .command('verify')
   .argument('<chapter>', "chapter-N, or 'all'")
+  .option('--until <chapter>', "with 'all': the chapters up to this one only (a lab not finished yet)")
   .description("run a chapter's checks (or every chapter's) and explain each failure; exit 1 when one fails")
   .addHelpText('after', examples('kthw verify chapter-4', 'kthw verify all --json'))
   .action(action(() => import('./commands/verify.js')));

@@ -8,6 +8,10 @@ export interface ExecOptions {
   signal?: AbortSignal;
   stdin?: string | Buffer;
   timeoutMs?: number;
+  /** Working directory of a command on this machine (host `local`); remote hosts ignore it. */
+  cwd?: string;
+  /** Extra environment of a command on this machine (host `local`); remote hosts ignore it. */
+  env?: Record<string, string>;
 }
 
 export interface ExecResult {

@@ -9,7 +9,7 @@ import type { ExecOptions, ExecResult, HostExecutor, UploadOptions } from './exe
 export const localExecutor: HostExecutor = {
   exec(_host: string, command: string, options: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn('bash', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, timeout: options.timeoutMs });
+      const child = spawn('bash', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, timeout: options.timeoutMs, cwd: options.cwd, env: options.env ? { ...process.env, ...options.env } : undefined });
       const stdout = new BoundedOutput();
       const stderr = new BoundedOutput();
       const outText = new StringDecoder('utf8');

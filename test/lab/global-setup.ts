@@ -51,7 +51,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     // every lab a test file may have left up when it failed midway, then the shared one
     await withHome(async () => {
-      if (shared) for (const name of ['mini', 'ipv6-ha', 'c57v6', 'rpl', 'rpl2', 'vfy', 'exv6', lab.name]) await labDown(name, { log });
+      if (shared) for (const name of ['mini', 'ipv6-ha', 'c57v6', 'rpl', 'rpl2', 'vfy', 'exv6', 'c810v6', lab.name]) await labDown(name, { log });
     });
     rmSync(home, { recursive: true, force: true });
   };

@@ -64,7 +64,7 @@ export function buildAnsibleProject(lab: Lab, labDir: string, chapters: ExportCh
     }
     if (role.tasks.length > 0) plays.push({ name: `Chapter ${meta.number} · ${meta.title}`, hosts: role.hosts.join(':'), gather_facts: false, tags: [`chapter_${meta.number}`], roles: [name] });
 
-    const verify = verifyPlaybook(plan, `chapter ${meta.number} · ${meta.title}`);
+    const verify = verifyPlaybook(plan, `chapter ${meta.number} · ${meta.title}`, labDir);
     const verifyFile = `verify/${meta.slug}.yml`;
     files.set(verifyFile, yamlDocument(verify.plays, `Checks of ${meta.id}: ${verify.exported.length} checks as assert tasks. A failed check is recorded and the run goes on;\nthe last task fails on each host where a check failed, naming every failed check.`));
     if (verify.plays.length > 0) {

@@ -23,7 +23,8 @@ export const failedChecksFact = 'kthw_failed_checks';
 /** Set by verify.yml on its imports: the plays then only record, and verify.yml's last play reports. */
 export const deferReportVar = 'kthw_verify_report_at_end';
 
-export function verifyPlaybook(plan: Plan, title: string): VerifyPlaybook {
+/** `labDir`: checks on kthw's machine find it in KTHW_LAB_DIR, as they do when kthw runs them. */
+export function verifyPlaybook(plan: Plan, title: string, labDir?: string): VerifyPlaybook {
   const remote: unknown[] = [];
   const local: unknown[] = [];
   const hosts: string[] = [];
@@ -39,7 +40,14 @@ export function verifyPlaybook(plan: Plan, title: string): VerifyPlaybook {
   const plays: unknown[] = [];
   if (remote.length > 0) plays.push({ name: `Verify ${title}`, hosts: hosts.join(':'), gather_facts: false, tasks: remote });
   if (local.length > 0) {
-    plays.push({ name: `Verify ${title} on kthw's machine`, hosts: 'localhost', connection: 'local', gather_facts: false, tasks: local });
+    plays.push({
+      name: `Verify ${title} on kthw's machine`,
+      hosts: 'localhost',
+      connection: 'local',
+      gather_facts: false,
+      ...(labDir === undefined ? {} : { environment: { KTHW_LAB_DIR: labDir } }),
+      tasks: local,
+    });
     hosts.push('localhost');
   }
   // The report is a play of its own, after every check ran: a play where every host failed would end the run.

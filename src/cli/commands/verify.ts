@@ -7,14 +7,16 @@ import { countResults, renderCheckResults } from '../render-checks.js';
 import { openSession } from '../../app/session.js';
 
 /**
- * `kthw verify chapter-N | all`: the chapters' checks alone. Exit 1 when any check fails.
+ * `kthw verify chapter-N | all [--until chapter-M]`: the chapters' checks alone. Exit 1 when any check fails.
  * JSON shape: { lab, passed, failed, chapters: [{ id, title, passed, failed, checks: CheckResult[] }] }.
  */
 export default async function verify(command: Command, which: string): Promise<number> {
   const options = globalOptions(command);
   const session = await openSession(options, 'kthw verify', { readOnly: true });
   try {
-    const selected = which === 'all' ? session.chapters : [session.chapter(which)];
+    const { until } = command.opts<{ until?: string }>();
+    const last = until === undefined ? Infinity : session.chapter(until).meta.number;
+    const selected = which === 'all' ? session.chapters.filter((c) => c.meta.number <= last) : [session.chapter(which)];
     const report: Array<{ id: string; title: string; passed: number; failed: number; checks: CheckResult[] }> = [];
     for (const module of selected) {
       const checks = await session.verify(module.meta.id);

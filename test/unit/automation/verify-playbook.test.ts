@@ -41,6 +41,7 @@ interface Play {
   name: string;
   hosts: string;
   connection?: string;
+  environment?: Record<string, string>;
   tasks: Task[];
 }
 /** An entry of verify.yml: a chapter's import, or the report play. */
@@ -251,7 +252,10 @@ describe('verify.yml of an export', () => {
     expect(imports.map((i) => i['ansible.builtin.import_playbook'])).toEqual(plans.map((p) => `verify/${p.meta.slug}.yml`));
     for (const entry of imports) expect(entry.vars).toEqual({ [deferReportVar]: true });
     expect(verify.at(-1)).toMatchObject({ name: 'Report every failed check', tags: ['always'] });
-    expect(verify.at(-1)!.hosts!.split(':').sort()).toEqual(lab.hosts.map((h) => h.name).sort());
+    // chapter 10 checks kubectl on kthw's own machine too: localhost, in the lab directory
+    expect(verify.at(-1)!.hosts!.split(':').sort()).toEqual([...lab.hosts.map((h) => h.name), 'localhost'].sort());
+    const local = (parse(project.files.get('verify/10-configuring-kubectl.yml')!) as Play[]).find((play) => play.hosts === 'localhost');
+    expect(local?.environment).toEqual({ KTHW_LAB_DIR: join('/nonexistent', 'lab') });
     // every check of every chapter is in its chapter's file, none left out
     for (const { meta, plan } of plans) {
       const text = project.files.get(`verify/${meta.slug}.yml`)!;
