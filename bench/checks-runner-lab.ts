@@ -28,7 +28,15 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
 }
 
 const checksFor = (host: string): CheckSpec[] => {
-  const spec = (id: string, kind: string, params: Record<string, unknown>): CheckSpec => ({ id: `${host}-${id}`, title: id, host, kind, params, why: '', fix: '' });
+  const spec = (id: string, kind: string, params: Record<string, unknown>): CheckSpec => ({
+    id: `${host}-${id}`,
+    title: id,
+    host,
+    kind,
+    params,
+    why: '',
+    fix: '',
+  });
   return [
     ...Array.from({ length: 10 }, (_, i) => spec(`file-${i}`, 'file', { path: '/etc/os-release', contains: 'Debian' })),
     ...Array.from({ length: 10 }, (_, i) => spec(`unit-${i}`, 'unit', { unit: 'systemd-journald.service' })),
@@ -51,17 +59,23 @@ try {
   const unbatched: number[] = [];
   const twoHosts: number[] = [];
   for (let round = 0; round < 9; round++) {
-    unbatched.push(await timed(async () => {
-      for (const one of checksFor(a)) await runChecks([one], ssh);
-    }));
-    batched.push(await timed(async () => {
-      const results = await runChecks(checksFor(a), ssh);
-      if (results.some((r) => !r.ok)) throw new Error(`a benchmark check failed: ${JSON.stringify(results.find((r) => !r.ok))}`);
-    }));
+    unbatched.push(
+      await timed(async () => {
+        for (const one of checksFor(a)) await runChecks([one], ssh);
+      }),
+    );
+    batched.push(
+      await timed(async () => {
+        const results = await runChecks(checksFor(a), ssh);
+        if (results.some((r) => !r.ok)) throw new Error(`a benchmark check failed: ${JSON.stringify(results.find((r) => !r.ok))}`);
+      }),
+    );
     twoHosts.push(await timed(() => runChecks([...checksFor(a), ...checksFor(b)], ssh)));
   }
   const [subject, baseline] = [median(batched), median(unbatched)];
-  console.log(`checks-runner-lab: 30 checks over SSH batched ${subject.toFixed(1)} ms vs one exec per check ${baseline.toFixed(1)} ms → ${(subject / baseline).toFixed(2)}×; 2 hosts × 30 checks at once ${median(twoHosts).toFixed(1)} ms`);
+  console.log(
+    `checks-runner-lab: 30 checks over SSH batched ${subject.toFixed(1)} ms vs one exec per check ${baseline.toFixed(1)} ms → ${(subject / baseline).toFixed(2)}×; 2 hosts × 30 checks at once ${median(twoHosts).toFixed(1)} ms`,
+  );
 } finally {
   await pool?.close();
   await labDown(lab.name);

@@ -19,7 +19,8 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
   await action();
   return performance.now() - start;
 }
-const goal = (value: number, limit: number, unit: string) => `${value.toFixed(unit === 'MiB' ? 1 : 2)} ${unit} (goal ≤ ${limit} ${unit}: ${value <= limit ? 'met' : 'NOT met'})`;
+const goal = (value: number, limit: number, unit: string) =>
+  `${value.toFixed(unit === 'MiB' ? 1 : 2)} ${unit} (goal ≤ ${limit} ${unit}: ${value <= limit ? 'met' : 'NOT met'})`;
 
 function pssKiB(pid: number): number {
   try {
@@ -31,7 +32,7 @@ function pssKiB(pid: number): number {
 }
 
 const ha = await loadLab(join(root, 'lab', 'ipv6-ha.yaml'));
-const single = { ...await loadLab(join(root, 'test', 'lab', 'fixtures', 'mini.yaml')), name: 'bench-one' };
+const single = { ...(await loadLab(join(root, 'test', 'lab', 'fixtures', 'mini.yaml'))), name: 'bench-one' };
 single.hosts = single.hosts.slice(0, 1);
 
 try {

@@ -20,7 +20,10 @@ export async function benchLab(given: string | undefined, last: number, bench: (
   if (given) return bench(given);
   const scratch = mkdtempSync(join(tmpdir(), 'kthw-bench-lab-'));
   process.env.KTHW_HOME = join(scratch, 'home');
-  const labFile = labVariant(scratch, 'classic', 'bench', [['10.240.', '10.250.'], ['fd00:10:240:', 'fd00:10:250:']]);
+  const labFile = labVariant(scratch, 'classic', 'bench', [
+    ['10.240.', '10.250.'],
+    ['fd00:10:240:', 'fd00:10:250:'],
+  ]);
   try {
     process.stderr.write(`no lab file given: booting lab bench with chapters 1-${last} done…\n`);
     kthw(labFile, 'lab', 'up');

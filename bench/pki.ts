@@ -14,7 +14,6 @@ import { median } from './measure.mjs';
 const lab = await loadLab(builtinLabPath('classic'));
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-bench-pki-'));
 
-
 let runNumber = 0;
 function freshDir(): string {
   return join(scratch, String(runNumber++));

@@ -45,8 +45,12 @@ await benchLab(process.argv[2], last, (labFile) => {
       verifyYml.push(run(['ansible-playbook', 'verify.yml'], dir));
     }
     const ratio = (a: number[], b: number[]) => (median(b) / median(a)).toFixed(1);
-    console.log(`onto reset machines, chapters 01-0${last}: kthw replay ${median(replay).toFixed(0)} ms · ansible-playbook site.yml ${median(playbook).toFixed(0)} ms → kthw ${ratio(replay, playbook)}× faster (goal ≥ 3×)`);
-    console.log(`checks of chapters 01-0${last}: kthw verify (${last === 7 ? 'all, one process' : `${last} processes`}) ${median(verify).toFixed(0)} ms · ansible-playbook verify.yml ${median(verifyYml).toFixed(0)} ms → kthw ${ratio(verify, verifyYml)}× faster (goal ≥ 10×; both run every check)`);
+    console.log(
+      `onto reset machines, chapters 01-0${last}: kthw replay ${median(replay).toFixed(0)} ms · ansible-playbook site.yml ${median(playbook).toFixed(0)} ms → kthw ${ratio(replay, playbook)}× faster (goal ≥ 3×)`,
+    );
+    console.log(
+      `checks of chapters 01-0${last}: kthw verify (${last === 7 ? 'all, one process' : `${last} processes`}) ${median(verify).toFixed(0)} ms · ansible-playbook verify.yml ${median(verifyYml).toFixed(0)} ms → kthw ${ratio(verify, verifyYml)}× faster (goal ≥ 10×; both run every check)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -15,8 +15,28 @@ const knownHosts = join(sshd.dir, 'known_hosts');
 writeFileSync(knownHosts, `${knownHostsLineFor(sshd, 'ed25519')}\n`, { mode: 0o600 });
 const host: SshHost = { name: 'bench', address: '127.0.0.1', port: sshd.port, user: 'root', identity: sshd.clientKey.path };
 
-const sshArgs = ['-F', '/dev/null', '-o', 'ControlMaster=no', '-o', 'ControlPath=none', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes',
-  '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-i', sshd.clientKey.path, '-p', String(sshd.port), 'root@127.0.0.1', 'true'];
+const sshArgs = [
+  '-F',
+  '/dev/null',
+  '-o',
+  'ControlMaster=no',
+  '-o',
+  'ControlPath=none',
+  '-o',
+  'BatchMode=yes',
+  '-o',
+  'StrictHostKeyChecking=yes',
+  '-o',
+  `UserKnownHostsFile=${knownHosts}`,
+  '-o',
+  'GlobalKnownHostsFile=/dev/null',
+  '-i',
+  sshd.clientKey.path,
+  '-p',
+  String(sshd.port),
+  'root@127.0.0.1',
+  'true',
+];
 
 function openssh(): number {
   const start = process.hrtime.bigint();

@@ -20,7 +20,16 @@ const work = mkdtempSync(join(tmpdir(), 'kthw-bench-tui-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const out = join(root, 'node_modules/.cache/kthw-bench-tui');
 
-const common: BuildOptions = { bundle: true, format: 'esm', platform: 'node', target: 'node20', jsx: 'automatic', logLevel: 'error', outExtension: { '.js': '.mjs' }, outdir: out };
+const common: BuildOptions = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  jsx: 'automatic',
+  logLevel: 'error',
+  outExtension: { '.js': '.mjs' },
+  outdir: out,
+};
 // A fully bundled ESM file still meets CommonJS inside (React): give it a require.
 const bundled: BuildOptions = {
   ...common,
@@ -40,7 +49,11 @@ function timeInPty(command: string, marker?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     // script's pty starts at 0×0: give it 80×24 first, for the subject and the baseline alike.
-    const child = spawn('script', ['-qfec', `stty cols 80 rows 24; exec ${command}`, '/dev/null'], { detached: true, stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, NODE_ENV: 'production' } });
+    const child = spawn('script', ['-qfec', `stty cols 80 rows 24; exec ${command}`, '/dev/null'], {
+      detached: true,
+      stdio: ['pipe', 'pipe', 'ignore'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     let seen = '';
     let done = false;
     const finish = () => {
@@ -80,9 +93,14 @@ for (let i = 0; i < 11; i++) {
   times.bundled.push(await timeInPty(`${process.execPath} ${join(out, 'fixture-bundled.mjs')} ${join(work, `b${i}`)}`, 'A workspace'));
 }
 const base = median(times.baseline);
-for (const [label, values] of [['first frame', times.learnFirst], ['chapter list with progress', times.learn]] as const) {
+for (const [label, values] of [
+  ['first frame', times.learnFirst],
+  ['chapter list with progress', times.learn],
+] as const) {
   const ratio = median(values) / base;
-  console.log(`kthw learn ${label} (dist/, classic lab): ${median(values).toFixed(1)} ms vs node -e 0 ${base.toFixed(1)} ms → ${ratio.toFixed(2)}×  (goal ≤ 3×: ${ratio <= 3 ? 'met' : 'NOT met'})`);
+  console.log(
+    `kthw learn ${label} (dist/, classic lab): ${median(values).toFixed(1)} ms vs node -e 0 ${base.toFixed(1)} ms → ${ratio.toFixed(2)}×  (goal ≤ 3×: ${ratio <= 3 ? 'met' : 'NOT met'})`,
+  );
 }
 for (const variant of ['external', 'bundled'] as const) {
   const ratio = median(times[variant]) / base;
@@ -93,11 +111,19 @@ for (const variant of ['external', 'bundled'] as const) {
 
 const walk = spawnSync(process.execPath, [join(out, 'walk.mjs'), root], { encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
 if (walk.status !== 0) throw new Error(`the walk failed: ${walk.stderr}`);
-const result = JSON.parse(walk.stdout.trim().split('\n').at(-1)!) as { latencies: number[]; rss: number; rssStart: number; rssFirstFrame: number; chapters: number };
+const result = JSON.parse(walk.stdout.trim().split('\n').at(-1)!) as {
+  latencies: number[];
+  rss: number;
+  rssStart: number;
+  rssFirstFrame: number;
+  chapters: number;
+};
 const sorted = [...result.latencies].sort((a: number, b: number) => a - b);
 const p95 = sorted[Math.floor(sorted.length * 0.95)]!;
 console.log(
   `tui key → frame: median ${median(sorted).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms over ${sorted.length} keys  (goal ≤ 50 ms: ${p95 <= 50 ? 'met' : 'NOT met'} at p95)`,
 );
 const idle = Number(spawnSync(process.execPath, ['-e', 'console.log(process.memoryUsage().rss)'], { encoding: 'utf8' }).stdout) / 2 ** 20;
-console.log(`tui RSS after walking ${result.chapters} chapters: ${result.rss.toFixed(1)} MB vs an idle node ${idle.toFixed(1)} MB; after imports ${result.rssStart.toFixed(1)} MB, at the first screen with the Markdown renderer ${result.rssFirstFrame.toFixed(1)} MB  (goal ≤ 120 MB: ${result.rss <= 120 ? 'met' : 'NOT met'})`);
+console.log(
+  `tui RSS after walking ${result.chapters} chapters: ${result.rss.toFixed(1)} MB vs an idle node ${idle.toFixed(1)} MB; after imports ${result.rssStart.toFixed(1)} MB, at the first screen with the Markdown renderer ${result.rssFirstFrame.toFixed(1)} MB  (goal ≤ 120 MB: ${result.rss <= 120 ? 'met' : 'NOT met'})`,
+);

@@ -12,8 +12,16 @@ import { benchLab } from './own-lab.js';
 const chapter = process.argv[3] ?? 'chapter-4';
 const kthw = fileURLToPath(new URL('../bin/kthw.js', import.meta.url));
 const rounds = 7;
-const time = (fn: () => unknown) => { const t = performance.now(); fn(); return performance.now() - t; };
-const timeAsync = async (fn: () => Promise<unknown>) => { const t = performance.now(); await fn(); return performance.now() - t; };
+const time = (fn: () => unknown) => {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+};
+const timeAsync = async (fn: () => Promise<unknown>) => {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+};
 
 await benchLab(process.argv[2], 4, async (labFile) => {
   const session = await openSession({ lab: labFile });
@@ -26,10 +34,21 @@ await benchLab(process.argv[2], 4, async (labFile) => {
   for (let i = 0; i < rounds; i++) {
     cold.push(time(() => spawnSync(process.execPath, [kthw, '--lab', labFile, 'verify', chapter], { stdio: 'ignore' })));
     warm.push(await timeAsync(() => session.verify(chapter)));
-    openssh.push(time(() => hosts.forEach((h) => { const [ssh, ...args] = labSshArgs(session.lab, h, 'true'); spawnSync(ssh!, ['-o', 'ControlMaster=no', ...args], { stdio: 'ignore' }); })));
+    openssh.push(
+      time(() =>
+        hosts.forEach((h) => {
+          const [ssh, ...args] = labSshArgs(session.lab, h, 'true');
+          spawnSync(ssh!, ['-o', 'ControlMaster=no', ...args], { stdio: 'ignore' });
+        }),
+      ),
+    );
   }
   await session.close();
   const checks = plan.checks.length;
-  console.log(`verify ${chapter} (${checks} checks on ${hosts.length} hosts): warm in-process ${median(warm).toFixed(0)} ms · whole CLI process ${median(cold).toFixed(0)} ms`);
-  console.log(`baseline: OpenSSH \`ssh host true\` once per host, one after another: ${median(openssh).toFixed(0)} ms → warm verify is ${(median(warm) / median(openssh)).toFixed(2)}× that`);
+  console.log(
+    `verify ${chapter} (${checks} checks on ${hosts.length} hosts): warm in-process ${median(warm).toFixed(0)} ms · whole CLI process ${median(cold).toFixed(0)} ms`,
+  );
+  console.log(
+    `baseline: OpenSSH \`ssh host true\` once per host, one after another: ${median(openssh).toFixed(0)} ms → warm verify is ${(median(warm) / median(openssh)).toFixed(2)}× that`,
+  );
 });

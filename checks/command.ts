@@ -51,7 +51,11 @@ export const commandCheck: CheckPrimitive<CommandParams> = {
     const cmd = factOf(parseFacts(text), 'cmd');
     const where = `command ${p.run.split('\n')[0]}`;
     if (cmd.code === 124 || cmd.code === 137) {
-      return fail('timed out', `the command did not finish within its time limit and was stopped${cmd.stdout.trim() ? `; stdout:\n  ${tail(cmd.stdout)}` : ''}`, where);
+      return fail(
+        'timed out',
+        `the command did not finish within its time limit and was stopped${cmd.stdout.trim() ? `; stdout:\n  ${tail(cmd.stdout)}` : ''}`,
+        where,
+      );
     }
     const problems: string[] = [];
     if (cmd.code !== p.exitCode) problems.push(`exit code ${cmd.code}, expected ${p.exitCode}`);

@@ -28,7 +28,16 @@ export function etcdHealthTasks(p: EtcdHealthParams, ctx: AnsibleContext): Ansib
       ? ['expected_endpoints | difference(healthy_endpoints) | length == 0']
       : [`expected_endpoints | intersect(healthy_endpoints) | length >= ${Math.floor(p.members.length / 2) + 1}`];
   return [
-    probe('Ask every member for its health', etcdctl(p.members.map((m) => m.clientUrl), p, 'endpoint', 'health'), r),
+    probe(
+      'Ask every member for its health',
+      etcdctl(
+        p.members.map((m) => m.clientUrl),
+        p,
+        'endpoint',
+        'health',
+      ),
+      r,
+    ),
     assertion(ctx, p.require === 'all' ? 'Assert every member is healthy' : 'Assert a quorum of members is healthy', that, vars),
   ];
 }
@@ -41,13 +50,19 @@ export function etcdMembersTasks(p: EtcdMembersParams, ctx: AnsibleContext): Ans
   const vars = {
     expected_members: unsafeList(p.members.map((m) => `${m.name} ${[...m.peerUrls].sort().join(',')}`).sort()),
     members: `{{ (${r}.stdout | default('{}', true) | from_json).members | default([]) }}`,
-    found_members: "{{ members | map(attribute='name', default='') | zip(members | map(attribute='peerURLs', default=[]) | map('sort') | map('join', ',')) | map('join', ' ') | sort }}",
+    found_members:
+      "{{ members | map(attribute='name', default='') | zip(members | map(attribute='peerURLs', default=[]) | map('sort') | map('join', ',')) | map('join', ' ') | sort }}",
     member_ids: "{{ members | map(attribute='ID') | list }}",
     leaders: `{{ ${status}.stdout | default('[]', true) | from_json | map(attribute='Status.leader', default=0) | select | list }}`,
   };
   return [
     probe('List the members', etcdctl(p.endpoints, p, 'member', 'list'), r),
     { ...probe('Ask each endpoint for its status', etcdctl(p.endpoints, p, 'endpoint', 'status'), status), when: `${r}.rc == 0` },
-    assertion(ctx, 'Assert the members and a leader', [`${r}.rc == 0`, 'found_members == expected_members', 'leaders | intersect(member_ids) | length > 0'], vars),
+    assertion(
+      ctx,
+      'Assert the members and a leader',
+      [`${r}.rc == 0`, 'found_members == expected_members', 'leaders | intersect(member_ids) | length > 0'],
+      vars,
+    ),
   ];
 }

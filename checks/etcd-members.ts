@@ -107,7 +107,10 @@ export const etcdMembersCheck: CheckPrimitive<EtcdMembersParams> = {
     const leaders = leadersIn(status.stdout);
     if (leaders.length === 0) problems.push(`no endpoint reports a leader (${etcdFailureReason(`${status.stdout}\n${status.stderr}`)})`);
     const leaderName = leaders[0] ? (rows.find((r) => r.id === leaders[0]!.id)?.name ?? leaders[0].id) : 'none';
-    const observed = `members ${rows.map((r) => r.name || r.id).sort().join(', ')}; leader ${leaderName}`;
+    const observed = `members ${rows
+      .map((r) => r.name || r.id)
+      .sort()
+      .join(', ')}; leader ${leaderName}`;
     return verdictFrom(problems, observed, where);
   },
 

@@ -35,7 +35,10 @@ export function etcdctlArgs(endpoints: string[], tls: EtcdTls): string[] {
 
 /** The telling part of etcdctl's noisy failure output (its gRPC warnings hide the cause in JSON). */
 export function etcdFailureReason(output: string): string {
-  const cause = /connect: connection refused|no route to host|i\/o timeout|x509: [^"\\]+|tls: [^"\\]+|authentication handshake failed[^"\\]*|executable file not found|not found|context deadline exceeded/.exec(output);
+  const cause =
+    /connect: connection refused|no route to host|i\/o timeout|x509: [^"\\]+|tls: [^"\\]+|authentication handshake failed[^"\\]*|executable file not found|not found|context deadline exceeded/.exec(
+      output,
+    );
   if (cause) return cause[0];
   const plain = output.split('\n').find((line) => line.trim() && !line.startsWith('{'));
   return plain?.trim() ?? 'no output';

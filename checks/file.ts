@@ -106,12 +106,21 @@ export const fileCheck: CheckPrimitive<FileParams> = {
     const tasks: AnsibleTask[] = [
       {
         name: 'Stat the path',
-        'ansible.builtin.stat': { path: unsafe(p.path), follow: true, ...(p.sha256 ? { get_checksum: true, checksum_algorithm: 'sha256' } : { get_checksum: false }) },
+        'ansible.builtin.stat': {
+          path: unsafe(p.path),
+          follow: true,
+          ...(p.sha256 ? { get_checksum: true, checksum_algorithm: 'sha256' } : { get_checksum: false }),
+        },
         register: r,
       },
     ];
     if (p.contains !== undefined || p.matches) {
-      tasks.push({ name: 'Read the content', 'ansible.builtin.slurp': { src: unsafe(p.path) }, register: `${r}_content`, when: `${r}.stat.isreg | default(false)` });
+      tasks.push({
+        name: 'Read the content',
+        'ansible.builtin.slurp': { src: unsafe(p.path) },
+        register: `${r}_content`,
+        when: `${r}.stat.isreg | default(false)`,
+      });
       if (p.contains !== undefined) {
         vars.expected_text = unsafe(p.contains);
         that.push(`expected_text in (${r}_content.content | b64decode)`);

@@ -24,7 +24,17 @@ export type { UnitParams } from './unit.js';
 export type { X509Params } from './x509.js';
 
 // Each primitive types its own params; the registry holds them behind the common shape.
-const all = [fileCheck, x509Check, unitCheck, portCheck, commandCheck, kubeconfigCheck, httpCheck, etcdHealthCheck, etcdMembersCheck] as unknown as CheckPrimitive<unknown>[];
+const all = [
+  fileCheck,
+  x509Check,
+  unitCheck,
+  portCheck,
+  commandCheck,
+  kubeconfigCheck,
+  httpCheck,
+  etcdHealthCheck,
+  etcdMembersCheck,
+] as unknown as CheckPrimitive<unknown>[];
 
 export const primitives: Record<string, CheckPrimitive<unknown>> = Object.fromEntries(all.map((p) => [p.kind, p]));
 

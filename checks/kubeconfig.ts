@@ -110,7 +110,8 @@ export const kubeconfigCheck: CheckPrimitive<KubeconfigParams> = {
     const clusterCa = decodePem(field(cluster, 'cluster', 'certificate-authority-data'));
     if (cluster && expectedCa !== undefined) {
       const caFile = field(cluster, 'cluster', 'certificate-authority');
-      if (clusterCa === undefined) problems.push(caFile ? `the cluster CA is referenced by path (${shown(caFile)}), not embedded` : 'the cluster has no certificate-authority-data');
+      if (clusterCa === undefined)
+        problems.push(caFile ? `the cluster CA is referenced by path (${shown(caFile)}), not embedded` : 'the cluster has no certificate-authority-data');
       else if (!sameCert(clusterCa, expectedCa)) problems.push(`certificate-authority-data is not the expected CA (${describePem(clusterCa)})`);
     }
 

@@ -21,5 +21,8 @@ export function portTasks(p: PortParams, ctx: AnsibleContext): AnsibleTask[] {
     // A wildcard listener covers the wanted address.
     if (p.address !== undefined) that.push(`on_port | intersect(${JSON.stringify(spellings(p))}) | length > 0`);
   }
-  return [probe('List the listening TCP sockets', ['ss', '-Hltn'], r), assertion(ctx, p.closed ? 'Assert nothing listens on the port' : 'Assert the port listens', that, vars)];
+  return [
+    probe('List the listening TCP sockets', ['ss', '-Hltn'], r),
+    assertion(ctx, p.closed ? 'Assert nothing listens on the port' : 'Assert the port listens', that, vars),
+  ];
 }

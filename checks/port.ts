@@ -21,7 +21,10 @@ export function parseListeners(output: string): Listener[] {
     const local = columns[3];
     if (!local) continue;
     const colon = local.lastIndexOf(':');
-    const host = local.slice(0, colon).replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+    const host = local
+      .slice(0, colon)
+      .replace(/^\[(.*)\]$/, '$1')
+      .replace(/%.*$/, '');
     const process = /users:\(\("([^"]*)"/.exec(columns.slice(5).join(' '))?.[1] ?? '';
     listeners.push({ address: host === '*' ? '*' : (canonicalIp(host) ?? host), port: Number(local.slice(colon + 1)), process });
   }

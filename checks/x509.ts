@@ -97,9 +97,11 @@ function sanProblems(p: X509Params, info: CertInfo): string[] {
   if (p.exactSans) {
     const extraDns = info.dnsSans.filter((name) => !(p.dnsSans ?? []).includes(name));
     const extraIp = info.ipSans.filter((ip) => !(p.ipSans ?? []).includes(ip));
-    if (extraDns.length || extraIp.length) problems.push(`unexpected SANs ${[...extraDns.map((n) => `DNS ${n}`), ...extraIp.map((i) => `IP ${i}`)].join(', ')}`);
+    if (extraDns.length || extraIp.length)
+      problems.push(`unexpected SANs ${[...extraDns.map((n) => `DNS ${n}`), ...extraIp.map((i) => `IP ${i}`)].join(', ')}`);
   }
-  if (problems.length) problems.push(`(the certificate has ${[...info.dnsSans.map((n) => `DNS ${n}`), ...info.ipSans.map((i) => `IP ${i}`)].join(', ') || 'no SANs'})`);
+  if (problems.length)
+    problems.push(`(the certificate has ${[...info.dnsSans.map((n) => `DNS ${n}`), ...info.ipSans.map((i) => `IP ${i}`)].join(', ') || 'no SANs'})`);
   return problems;
 }
 
@@ -109,7 +111,8 @@ function usageProblems(p: X509Params, info: CertInfo): string[] {
   const missingEku = (p.extKeyUsage ?? []).filter((u) => !info.extKeyUsage.includes(u));
   if (missingKu.length) problems.push(`key usage lacks ${missingKu.join(', ')} (has ${info.keyUsage.join(', ') || 'none'})`);
   if (missingEku.length) problems.push(`extended key usage lacks ${missingEku.join(', ')} (has ${info.extKeyUsage.join(', ') || 'none'})`);
-  if (p.isCa !== undefined && p.isCa !== info.isCa) problems.push(info.isCa ? 'is a CA certificate, expected a leaf' : 'is not a CA certificate (basicConstraints CA:TRUE missing)');
+  if (p.isCa !== undefined && p.isCa !== info.isCa)
+    problems.push(info.isCa ? 'is a CA certificate, expected a leaf' : 'is not a CA certificate (basicConstraints CA:TRUE missing)');
   return problems;
 }
 
@@ -122,7 +125,8 @@ export function issuedBy(info: CertInfo, caPem: string): string | undefined {
   }
   const caName = describeName(ca.subject);
   if (describeName(info.issuer) !== caName) return `issued by ${describeName(info.issuer)}, not by the CA ${caName}`;
-  if (!info.cert.verify(ca.cert.publicKey)) return `names the CA ${caName} as issuer but its signature does not verify with that CA's key (signed by another CA of the same name)`;
+  if (!info.cert.verify(ca.cert.publicKey))
+    return `names the CA ${caName} as issuer but its signature does not verify with that CA's key (signed by another CA of the same name)`;
   return undefined;
 }
 

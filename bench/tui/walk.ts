@@ -47,7 +47,8 @@ async function readingSession(): Promise<TutorSession> {
   const byId = new Map(applicable.map((c) => [c.meta.id, c]));
   return {
     lab,
-    progress: () => Promise.resolve(applicable.map((c) => ({ meta: c.meta, status: 'not-started' as const, stepsDone: 0, stepsTotal: c.plan(lab, {}).steps.length }))),
+    progress: () =>
+      Promise.resolve(applicable.map((c) => ({ meta: c.meta, status: 'not-started' as const, stepsDone: 0, stepsTotal: c.plan(lab, {}).steps.length }))),
     lesson: (id) => readFile(join(root, 'chapters', byId.get(id)!.meta.slug, 'lesson.md'), 'utf8'),
     plan: (id) => Promise.resolve(byId.get(id)!.plan(lab, {})),
     run: () => Promise.resolve({ ok: true, changed: 0, steps: [] }),
@@ -93,7 +94,10 @@ for (let c = 0; c < chapterCount; c++) {
   await press('\u001b'); // lesson
   await press('\u001b'); // chapters
   await press('j');
-  if (process.env.KTHW_WALK_TRACE) process.stderr.write(`after chapter ${c + 1}: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(1)} heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)}/${(process.memoryUsage().heapTotal / 2 ** 20).toFixed(1)}\n`);
+  if (process.env.KTHW_WALK_TRACE)
+    process.stderr.write(
+      `after chapter ${c + 1}: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(1)} heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)}/${(process.memoryUsage().heapTotal / 2 ** 20).toFixed(1)}\n`,
+    );
 }
 await press('m');
 await press('\u001b');
@@ -103,7 +107,9 @@ const rss = process.memoryUsage().rss / 2 ** 20;
 const heap = process.memoryUsage();
 (globalThis as { gc?: () => void }).gc?.();
 const afterGc = process.memoryUsage();
-process.stderr.write(`heap ${(heap.heapUsed / 2 ** 20).toFixed(1)}/${(heap.heapTotal / 2 ** 20).toFixed(1)} MB, external ${(heap.external / 2 ** 20).toFixed(1)}, arrayBuffers ${(heap.arrayBuffers / 2 ** 20).toFixed(1)}; after gc heap ${(afterGc.heapUsed / 2 ** 20).toFixed(1)}/${(afterGc.heapTotal / 2 ** 20).toFixed(1)} rss ${(afterGc.rss / 2 ** 20).toFixed(1)}\n`);
+process.stderr.write(
+  `heap ${(heap.heapUsed / 2 ** 20).toFixed(1)}/${(heap.heapTotal / 2 ** 20).toFixed(1)} MB, external ${(heap.external / 2 ** 20).toFixed(1)}, arrayBuffers ${(heap.arrayBuffers / 2 ** 20).toFixed(1)}; after gc heap ${(afterGc.heapUsed / 2 ** 20).toFixed(1)}/${(afterGc.heapTotal / 2 ** 20).toFixed(1)} rss ${(afterGc.rss / 2 ** 20).toFixed(1)}\n`,
+);
 stdin.write('q');
 await tutor;
 

@@ -49,7 +49,7 @@ function checksFor(lab: Lab, host: Host): CheckSpec[] {
       host: on,
       kind: 'file',
       params: { path: '/etc/os-release', matches: '^ID="?debian"?$' },
-      why: 'The commands of this tutorial (apt, dpkg, paths under /etc) are Debian\'s.',
+      why: "The commands of this tutorial (apt, dpkg, paths under /etc) are Debian's.",
       fix: `install Debian 12 or newer on ${on}`,
     },
     {

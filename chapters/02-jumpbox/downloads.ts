@@ -22,7 +22,8 @@ function downloadsOf(lab: Lab, component: string, spec: ComponentVersion): Downl
   return spec.urls.map((template) => {
     const url = renderUrl(template, spec.version, lab.arch);
     const file = downloadFileName(url);
-    if (file === undefined) throw new UsageError(`download URL ${url} (${component}) does not end in a plain file name`, { where: lab.source, fix: DOWNLOAD_NAME_FIX });
+    if (file === undefined)
+      throw new UsageError(`download URL ${url} (${component}) does not end in a plain file name`, { where: lab.source, fix: DOWNLOAD_NAME_FIX });
     return { component, version: spec.version, url, file, sha256: spec.sha256[file] };
   });
 }
@@ -31,8 +32,15 @@ function downloadsOf(lab: Lab, component: string, spec: ComponentVersion): Downl
 export function downloadsFor(lab: Lab): Download[] {
   const all = Object.entries(lab.versions).flatMap(([component, spec]) => downloadsOf(lab, component, spec));
   const downloaded = Object.entries(lab.versions).filter(([, spec]) => spec.source === 'download');
-  const clash = findDownloadClashes(downloaded.map(([component, spec]) => ({ component, version: spec.version, urls: spec.urls })), lab.arch)[0];
-  if (clash) throw new UsageError(`two downloads would both be saved as downloads/${clash.file}`, { where: lab.source, fix: `make the URLs of ${clash.component} end in distinct file names` });
+  const clash = findDownloadClashes(
+    downloaded.map(([component, spec]) => ({ component, version: spec.version, urls: spec.urls })),
+    lab.arch,
+  )[0];
+  if (clash)
+    throw new UsageError(`two downloads would both be saved as downloads/${clash.file}`, {
+      where: lab.source,
+      fix: `make the URLs of ${clash.component} end in distinct file names`,
+    });
   return all.filter((d, i) => all.findIndex((e) => e.url === d.url) === i);
 }
 
@@ -54,7 +62,10 @@ export function withMirrorSums(downloads: Download[], mirror: string | undefined
     if (d.sha256 !== undefined || !existsSync(path)) return d;
     const sum = readFileSync(path, 'utf8').trim().split(/\s+/)[0] ?? '';
     if (!/^[0-9a-f]{64}$/.test(sum)) {
-      throw new UsageError(`${path} does not hold a sha256 (64 lower-case hex digits)`, { where: '--mirror', fix: `write the output of \`sha256sum ${d.file}\` into it, or delete it` });
+      throw new UsageError(`${path} does not hold a sha256 (64 lower-case hex digits)`, {
+        where: '--mirror',
+        fix: `write the output of \`sha256sum ${d.file}\` into it, or delete it`,
+      });
     }
     return { ...d, sha256: sum, sha256Source: `the mirror's ${d.file}.sha256` };
   });

@@ -27,28 +27,43 @@ const downloadsWithSums = (lab: Lab, params: Record<string, string>) => withMirr
 function workDirFiles(lab: Lab, params: Record<string, string>): FileAction[] {
   const downloads = downloadsWithSums(lab, params);
   const files = [
-    templateFile(slug, 'downloads.txt.tmpl', { jumpbox_download_urls: downloads.map((d) => d.url).join('\n') }, {
-      path: `${workDir}/downloads.txt`,
-      mode: '0644',
-      owner: 'root',
-      group: 'root',
-    }),
-    templateFile(slug, 'verify-downloads.sh.tmpl', { jumpbox_work_dir: workDir }, {
-      path: verifyScript,
-      mode: '0755',
-      owner: 'root',
-      group: 'root',
-    }),
+    templateFile(
+      slug,
+      'downloads.txt.tmpl',
+      { jumpbox_download_urls: downloads.map((d) => d.url).join('\n') },
+      {
+        path: `${workDir}/downloads.txt`,
+        mode: '0644',
+        owner: 'root',
+        group: 'root',
+      },
+    ),
+    templateFile(
+      slug,
+      'verify-downloads.sh.tmpl',
+      { jumpbox_work_dir: workDir },
+      {
+        path: verifyScript,
+        mode: '0755',
+        owner: 'root',
+        group: 'root',
+      },
+    ),
   ];
   const known = downloads.filter((d) => d.sha256 !== undefined);
   if (known.length > 0) {
     files.push(
-      templateFile(slug, 'downloads.sha256.tmpl', { jumpbox_download_sha256s: known.map((d) => `${d.sha256}  ${d.file}`).join('\n') }, {
-        path: `${workDir}/downloads.sha256`,
-        mode: '0644',
-        owner: 'root',
-        group: 'root',
-      }),
+      templateFile(
+        slug,
+        'downloads.sha256.tmpl',
+        { jumpbox_download_sha256s: known.map((d) => `${d.sha256}  ${d.file}`).join('\n') },
+        {
+          path: `${workDir}/downloads.sha256`,
+          mode: '0644',
+          owner: 'root',
+          group: 'root',
+        },
+      ),
     );
   }
   return files;
@@ -60,7 +75,10 @@ function workDirFiles(lab: Lab, params: Record<string, string>): FileAction[] {
  */
 function mirrorCopies(lab: Lab, mirror: string, params: Record<string, string>): CopyAction[] {
   if (!isAbsolute(mirror)) {
-    throw new UsageError(`the mirror directory must be an absolute path, not ${JSON.stringify(mirror)}`, { where: '--mirror', fix: 'give the full path of the directory' });
+    throw new UsageError(`the mirror directory must be an absolute path, not ${JSON.stringify(mirror)}`, {
+      where: '--mirror',
+      fix: 'give the full path of the directory',
+    });
   }
   return downloadsWithSums(lab, params).map((d) => ({
     kind: 'copy',
@@ -92,11 +110,9 @@ function steps(lab: Lab, params: Record<string, string>): Step[] {
       title: 'Command line tools on the jumpbox',
       why:
         'Later chapters use openssl to inspect certificates, curl to talk to the API server, ssh-keyscan to learn the ' +
-        'machines\' host keys and sha256sum to check downloads. Installed with apt only when one is missing.',
+        "machines' host keys and sha256sum to check downloads. Installed with apt only when one is missing.",
       host: jumpbox,
-      actions: [
-        { kind: 'packages', names: tools.map((t) => t.pkg) },
-      ],
+      actions: [{ kind: 'packages', names: tools.map((t) => t.pkg) }],
     },
     {
       id: 'work-dir',
@@ -105,10 +121,7 @@ function steps(lab: Lab, params: Record<string, string>): Step[] {
         'Upstream clones its repository here; kthw writes only what this lab needs: the list of downloads for ' +
         `${lab.arch} and these versions (one URL a line), their checksums where known, and a script that checks downloads/.`,
       host: jumpbox,
-      actions: [
-        { kind: 'directory', path: downloadsDir, mode: '0755' },
-        ...files,
-      ],
+      actions: [{ kind: 'directory', path: downloadsDir, mode: '0755' }, ...files],
     },
     {
       id: 'downloads',
@@ -116,7 +129,7 @@ function steps(lab: Lab, params: Record<string, string>): Step[] {
       why:
         'kthw fetches nothing from the lab machines (those of the local lab cannot reach the internet), so the binaries come from a mirror directory on your machine ' +
         '(on the local lab, the release kthw built from source; elsewhere `kthw run chapter-2 --mirror DIR`), each file checked against ' +
-        'the sha256 the lab file pins or, failing that, the mirror\'s FILE.sha256. This step then checks downloads/ against the list and ' +
+        "the sha256 the lab file pins or, failing that, the mirror's FILE.sha256. This step then checks downloads/ against the list and " +
         'the checksums and names every missing file; missing files are reported, not fatal, since chapters 03 and 04 do not ' +
         'need them. A file with a wrong checksum stops the step.' +
         (fromImage.length ? ` Shipped by the machine image, so not downloaded: ${fromImage.map((c) => `${c.component} ${c.version}`).join(', ')}.` : '') +

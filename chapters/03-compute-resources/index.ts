@@ -1,4 +1,19 @@
-import { type ChapterModule, type CheckSpec, type FileAction, type Host, jumpboxOf, type Lab, managedHosts, newlineBeforeAppend, primaryAddress, sh, stagingDir, type Step, templateFile, wholeLine } from '../kit.js';
+import {
+  type ChapterModule,
+  type CheckSpec,
+  type FileAction,
+  type Host,
+  jumpboxOf,
+  type Lab,
+  managedHosts,
+  newlineBeforeAppend,
+  primaryAddress,
+  sh,
+  stagingDir,
+  type Step,
+  templateFile,
+  wholeLine,
+} from '../kit.js';
 
 const slug = '03-compute-resources';
 const stagedHosts = `${stagingDir}/hosts`;
@@ -25,12 +40,17 @@ const mergeHostsAwk = [
 
 function hostsBlock(lab: Lab): FileAction {
   const entries = lab.hosts.map((h) => `${primaryAddress(lab, h)} ${h.fqdn} ${h.name}`).join('\n');
-  return templateFile(slug, 'hosts.tmpl', { hosts_lab_name: lab.name, hosts_entries: entries }, {
-    path: stagedHosts,
-    mode: '0644',
-    owner: 'root',
-    group: 'root',
-  });
+  return templateFile(
+    slug,
+    'hosts.tmpl',
+    { hosts_lab_name: lab.name, hosts_entries: entries },
+    {
+      path: stagedHosts,
+      mode: '0644',
+      owner: 'root',
+      group: 'root',
+    },
+  );
 }
 
 /**
@@ -94,14 +114,11 @@ function hostsStep(lab: Lab, host: Host): Step {
     id: `hosts-${host.name}`,
     title: `The lab's machines in ${host.name}'s /etc/hosts`,
     why:
-      'Every machine finds the others by name without a DNS server: the lab\'s block of addresses, FQDNs and names ' +
+      "Every machine finds the others by name without a DNS server: the lab's block of addresses, FQDNs and names " +
       'goes into /etc/hosts between two marker lines, so running this again replaces the block instead of appending ' +
       'a second copy (upstream appends).',
     host: host.name,
-    actions: [
-      hostsBlock(lab),
-      { kind: 'command', ...hostsUpdate(host) },
-    ],
+    actions: [hostsBlock(lab), { kind: 'command', ...hostsUpdate(host) }],
   };
 }
 
@@ -132,19 +149,17 @@ function sshSteps(lab: Lab): Step[] {
         { kind: 'secret-file', path: '/root/.ssh/id_ed25519.pub', mode: '0644', owner: 'root', group: 'root', secret: `${sshKeySecret}.pub` },
       ],
     },
-    ...targets.map(
-      (host): Step => ({
-        id: `authorize-jumpbox-${host.name}`,
-        title: `${host.name} lets the jumpbox in as root`,
-        why: 'The jumpbox\'s public key joins root\'s authorized_keys (once: the line is added only when absent).',
-        host: host.name,
-        actions: [
-          { kind: 'secret-file', path: stagedPublicKey, mode: '0644', owner: 'root', group: 'root', secret: `${sshKeySecret}.pub` },
-          { kind: 'directory', path: '/root/.ssh', mode: '0700' },
-          { kind: 'command', ...authorizeKey(stagedPublicKey) },
-        ],
-      }),
-    ),
+    ...targets.map((host): Step => ({
+      id: `authorize-jumpbox-${host.name}`,
+      title: `${host.name} lets the jumpbox in as root`,
+      why: "The jumpbox's public key joins root's authorized_keys (once: the line is added only when absent).",
+      host: host.name,
+      actions: [
+        { kind: 'secret-file', path: stagedPublicKey, mode: '0644', owner: 'root', group: 'root', secret: `${sshKeySecret}.pub` },
+        { kind: 'directory', path: '/root/.ssh', mode: '0700' },
+        { kind: 'command', ...authorizeKey(stagedPublicKey) },
+      ],
+    })),
     {
       id: 'known-hosts',
       title: `${jumpbox.name} learns the machines' host keys`,
@@ -189,17 +204,15 @@ function checks(lab: Lab): CheckSpec[] {
       fix: 'run chapter 3 again: the block between the kthw markers is rewritten',
     },
   ]);
-  const ssh = managedHosts(lab).map(
-    (host): CheckSpec => ({
-      id: `ssh-from-jumpbox-${host.name}`,
-      title: `${jumpbox.name} reaches ${host.name} as root over SSH`,
-      host: jumpbox.name,
-      kind: 'command',
-      params: { run: sh`ssh -n -o BatchMode=yes -o ConnectTimeout=5 ${`root@${host.name}`} hostname`, stdout: wholeLine(host.name) },
-      why: 'From here on you administer the machines from the jumpbox with ssh and scp.',
-      fix: `check ${host.name}'s /root/.ssh/authorized_keys and the jumpbox's ${knownHosts}, then run chapter 3 again`,
-    }),
-  );
+  const ssh = managedHosts(lab).map((host): CheckSpec => ({
+    id: `ssh-from-jumpbox-${host.name}`,
+    title: `${jumpbox.name} reaches ${host.name} as root over SSH`,
+    host: jumpbox.name,
+    kind: 'command',
+    params: { run: sh`ssh -n -o BatchMode=yes -o ConnectTimeout=5 ${`root@${host.name}`} hostname`, stdout: wholeLine(host.name) },
+    why: 'From here on you administer the machines from the jumpbox with ssh and scp.',
+    fix: `check ${host.name}'s /root/.ssh/authorized_keys and the jumpbox's ${knownHosts}, then run chapter 3 again`,
+  }));
   const keyMode: CheckSpec = {
     id: 'jumpbox-key-mode',
     title: `${jumpbox.name}'s private SSH key is readable by root only`,
@@ -218,7 +231,7 @@ export const chapter: ChapterModule = {
     number: 3,
     slug,
     title: 'Compute resources',
-    summary: 'Name every machine, give each the lab\'s /etc/hosts block and let the jumpbox in everywhere as root.',
+    summary: "Name every machine, give each the lab's /etc/hosts block and let the jumpbox in everywhere as root.",
     tracks: ['classic', 'ipv6-ha'],
   },
   secrets: [sshKeySecret, `${sshKeySecret}.pub`],

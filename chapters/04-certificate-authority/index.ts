@@ -1,5 +1,22 @@
 import { posix } from 'node:path';
-import { type Action, certificateProfiles, type CertProfile, type ChapterModule, type CheckSpec, type Destination, jumpboxOf, type Lab, opensslCommands, opensslConfig, sh, shq, type Step, templateFile, UsageError, workDir } from '../kit.js';
+import {
+  type Action,
+  certificateProfiles,
+  type CertProfile,
+  type ChapterModule,
+  type CheckSpec,
+  type Destination,
+  jumpboxOf,
+  type Lab,
+  opensslCommands,
+  opensslConfig,
+  sh,
+  shq,
+  type Step,
+  templateFile,
+  UsageError,
+  workDir,
+} from '../kit.js';
 // Not the pki barrel: it brings node-forge, which the chapter list has no use for.
 
 const slug = '04-certificate-authority';
@@ -80,7 +97,11 @@ function caPathFor(placement: Placement, onHost: Placement[]): string | undefine
 function placementKey(host: string, { profile, destination }: Placement, onHost: Placement[]): string {
   const twins = onHost.filter((p) => p.profile.id === profile.id && p.destination.file === destination.file);
   if (twins.length === 1) return `${host}-${profile.id}`;
-  const dir = posix.dirname(destination.path).replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  const dir = posix
+    .dirname(destination.path)
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
   return `${host}-${profile.id}-${dir || 'root-dir'}`;
 }
 
@@ -144,7 +165,7 @@ export const chapter: ChapterModule = {
     number: 4,
     slug: '04-certificate-authority',
     title: 'Certificate authority',
-    summary: 'A CA of the lab\'s own, a certificate for every component and node, and each placed on the machines that use it.',
+    summary: "A CA of the lab's own, a certificate for every component and node, and each placed on the machines that use it.",
     tracks: ['classic', 'ipv6-ha'],
   },
   secrets: ['pki/'],
@@ -162,7 +183,12 @@ export const chapter: ChapterModule = {
       actions: [{ kind: 'generate', generator: 'pki', items: profiles.map((p) => p.id) }],
     };
     const jumpbox = jumpboxOf(lab).name;
-    const config = templateFile(slug, 'ca.conf.tmpl', { pki_openssl_config: opensslConfigOf(lab, profiles).replace(/\n+$/, '') }, { path: caConf, mode: '0644', owner: 'root', group: 'root' });
+    const config = templateFile(
+      slug,
+      'ca.conf.tmpl',
+      { pki_openssl_config: opensslConfigOf(lab, profiles).replace(/\n+$/, '') },
+      { path: caConf, mode: '0644', owner: 'root', group: 'root' },
+    );
     const configStep: Step = {
       id: 'openssl-config',
       title: 'The same certificates as an openssl configuration',

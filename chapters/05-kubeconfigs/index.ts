@@ -11,7 +11,8 @@ const fileOf = (kc: Kubeconfig) => `${kc.name}.kubeconfig`;
 export function kubectlConfigCommands(kc: Kubeconfig, target: string): string[] {
   return [
     sh`kubectl config set-cluster ${clusterName} --certificate-authority=ca.crt --embed-certs=true ${`--server=${kc.server}`} --kubeconfig=` + target,
-    sh`kubectl config set-credentials ${kc.user} ${`--client-certificate=${kc.name}.crt`} ${`--client-key=${kc.name}.key`} --embed-certs=true --kubeconfig=` + target,
+    sh`kubectl config set-credentials ${kc.user} ${`--client-certificate=${kc.name}.crt`} ${`--client-key=${kc.name}.key`} --embed-certs=true --kubeconfig=` +
+      target,
     sh`kubectl config set-context ${contextName} ${`--cluster=${clusterName}`} ${`--user=${kc.user}`} --kubeconfig=` + target,
     sh`kubectl config use-context ${contextName} --kubeconfig=` + target,
   ];
@@ -45,7 +46,7 @@ function credentialsStep(lab: Lab, kubeconfigs: Kubeconfig[]): Step {
     id: 'client-certificates',
     title: `Client certificates in ${workDir} on ${jumpboxOf(lab).name}`,
     why:
-      'Upstream makes the kubeconfigs in the directory where chapter 04\'s openssl commands left the certificates. kthw ' +
+      "Upstream makes the kubeconfigs in the directory where chapter 04's openssl commands left the certificates. kthw " +
       'generated them on your machine, so the CA certificate and the certificate and key of every client ' +
       `(${kubeconfigs.map((k) => k.name).join(', ')}) are placed there first; the keys readable by root only.`,
     host: jumpboxOf(lab).name,
@@ -63,7 +64,10 @@ function kubeconfigStep(lab: Lab, kc: Kubeconfig): Step {
       (kc.local ? 'This component runs on a control-plane machine and talks to the API server on that machine. ' : '') +
       'The file is written anew each time, because `kubectl config set-*` merges into an existing file; when the same ' +
       'commands give the same bytes, nothing is rewritten:\n\n```sh\n' +
-      sh`cd ${workDir}` + '\n' + kubectlConfigCommands(kc, shq(fileOf(kc))).join('\n') + '\n```',
+      sh`cd ${workDir}` +
+      '\n' +
+      kubectlConfigCommands(kc, shq(fileOf(kc))).join('\n') +
+      '\n```',
     host: jumpboxOf(lab).name,
     actions: [{ kind: 'command', ...writeKubeconfig(kc) }],
     glossary: kubectlConfigTerms,
@@ -103,7 +107,7 @@ function checks(lab: Lab, kubeconfigs: Kubeconfig[]): CheckSpec[] {
       host: jumpbox,
       kind: 'command',
       params: {
-        run: sh`kubectl config view --minify --kubeconfig ${file} -o ${"jsonpath={.current-context} {.clusters[0].cluster.server} {.contexts[0].context.user}"}`,
+        run: sh`kubectl config view --minify --kubeconfig ${file} -o ${'jsonpath={.current-context} {.clusters[0].cluster.server} {.contexts[0].context.user}'}`,
         stdout: `^${escapeRegex(`${contextName} ${kc.server} ${kc.user}`)}$`,
       },
       why: 'What kubectl itself makes of the file is what every component will make of it.',
@@ -129,7 +133,8 @@ function checks(lab: Lab, kubeconfigs: Kubeconfig[]): CheckSpec[] {
         params: { path: p.path, server: kc.server, caPath: p.caPath, context: contextName, user: kc.user, userCn: kc.user, userO: kc.groups },
         why:
           `The component finds the API server at the server URL, trusts it through the embedded CA, and is known as ${kc.user}` +
-          (kc.groups.length ? ` in ${kc.groups.join(', ')}` : '') + ' by its certificate; any of these wrong and it cannot connect or is refused.',
+          (kc.groups.length ? ` in ${kc.groups.join(', ')}` : '') +
+          ' by its certificate; any of these wrong and it cannot connect or is refused.',
         fix: `run chapter 5 again: it rewrites ${fileOf(kc)} on ${jumpbox} and copies it to ${p.host}`,
       },
       {

@@ -70,7 +70,11 @@ export function kubeconfigsOf(lab: Lab): Kubeconfig[] {
   const onControllers = (file: string) => controllers.map((c) => ({ host: c.name, path: `/root/${file}`, caPath: '/root/ca.crt' }));
   return [
     ...workers.map((w) => make(w.name, false, [{ host: w.name, path: '/var/lib/kubelet/kubeconfig', caPath: '/var/lib/kubelet/ca.crt' }])),
-    make('kube-proxy', false, workers.map((w) => ({ host: w.name, path: '/var/lib/kube-proxy/kubeconfig', caPath: '/var/lib/kubelet/ca.crt' }))),
+    make(
+      'kube-proxy',
+      false,
+      workers.map((w) => ({ host: w.name, path: '/var/lib/kube-proxy/kubeconfig', caPath: '/var/lib/kubelet/ca.crt' })),
+    ),
     make('kube-controller-manager', withVip, onControllers('kube-controller-manager.kubeconfig')),
     make('kube-scheduler', withVip, onControllers('kube-scheduler.kubeconfig')),
     make('admin', true, onControllers('admin.kubeconfig')),

@@ -17,7 +17,9 @@ export const providersCommand = sh`awk '/^[ \\t]*-[ \\t]*(aescbc|aesgcm|secretbo
  * (of the whole file) are printed; a hash does not reveal the key.
  */
 export function sameEverywhereCommand(hosts: string[]): string {
-  const lines = hosts.map((h) => `{ ${sshRoot(h, sh`sha256sum < ${encryptionConfigPath}`)} 2>/dev/null || echo; } | ` + sh`awk -v ${`h=${h}`} '{ print h, substr($1, 1, 12) }'`);
+  const lines = hosts.map(
+    (h) => `{ ${sshRoot(h, sh`sha256sum < ${encryptionConfigPath}`)} 2>/dev/null || echo; } | ` + sh`awk -v ${`h=${h}`} '{ print h, substr($1, 1, 12) }'`,
+  );
   return (
     `{ ${lines.join('; ')}; } | awk 'NR == 1 { first = $2; host = $1 } { print } ` +
     `$2 == "" { bad = bad " " $1 " (missing)" } $2 != "" && $2 != first { bad = bad " " $1 } ` +
@@ -38,17 +40,15 @@ function steps(lab: Lab, controllers: string[]): Step[] {
       host: 'local',
       actions: [{ kind: 'generate', generator: 'encryption-key', items: ['key1'] }],
     },
-    ...controllers.map(
-      (host): Step => ({
-        id: `place-${host}`,
-        title: `encryption-config.yaml on ${host}`,
-        why:
-          `Every API server must hold the same key, or a secret written through one cannot be read through another. In root's ` +
-          `home on ${host} as upstream (chapter 08 hands it to the API server), mode 0600: the file is the key.`,
-        host,
-        actions: [{ kind: 'secret-file', path: encryptionConfigPath, mode: '0600', owner: 'root', group: 'root', secret: encryptionSecret }],
-      }),
-    ),
+    ...controllers.map((host): Step => ({
+      id: `place-${host}`,
+      title: `encryption-config.yaml on ${host}`,
+      why:
+        `Every API server must hold the same key, or a secret written through one cannot be read through another. In root's ` +
+        `home on ${host} as upstream (chapter 08 hands it to the API server), mode 0600: the file is the key.`,
+      host,
+      actions: [{ kind: 'secret-file', path: encryptionConfigPath, mode: '0600', owner: 'root', group: 'root', secret: encryptionSecret }],
+    })),
   ];
 }
 
@@ -112,7 +112,10 @@ export const chapter: ChapterModule = {
   plan(lab) {
     const controllers = hostsWithRole(lab, 'controller').map((h) => h.name);
     if (controllers.length === 0) {
-      throw new UsageError(`lab "${lab.name}" has no host with the controller role`, { where: lab.source, fix: 'give at least one host `roles: [controller, etcd]`' });
+      throw new UsageError(`lab "${lab.name}" has no host with the controller role`, {
+        where: lab.source,
+        fix: 'give at least one host `roles: [controller, etcd]`',
+      });
     }
     return { chapter: 'chapter-6', steps: steps(lab, controllers), checks: checks(lab, controllers) };
   },

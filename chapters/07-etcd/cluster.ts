@@ -53,9 +53,17 @@ export function parseVersion(text: string, where: string): EtcdCluster['version'
 
 export function etcdCluster(lab: Lab): EtcdCluster {
   const hosts = hostsWithRole(lab, 'etcd');
-  if (hosts.length === 0) throw new UsageError(`lab "${lab.name}" has no host with the etcd role`, { where: lab.source, fix: 'give the control-plane hosts `roles: [controller, etcd]`' });
+  if (hosts.length === 0)
+    throw new UsageError(`lab "${lab.name}" has no host with the etcd role`, {
+      where: lab.source,
+      fix: 'give the control-plane hosts `roles: [controller, etcd]`',
+    });
   const spec = lab.versions.etcd;
-  if (!spec) throw new UsageError(`lab "${lab.name}" names no etcd version`, { where: lab.source, fix: 'add `versions: etcd: { version: v3.5.16, source: image }` or upstream\'s download' });
+  if (!spec)
+    throw new UsageError(`lab "${lab.name}" names no etcd version`, {
+      where: lab.source,
+      fix: "add `versions: etcd: { version: v3.5.16, source: image }` or upstream's download",
+    });
   const care = lab.track === 'ipv6-ha';
   const tls = care;
   const single = hosts.length === 1 && !care;

@@ -1,6 +1,6 @@
 /** What each flag of the etcd unit does, in a sentence: the "explain" glossary of the member steps. */
 export const etcdFlagMeanings: Record<string, string> = {
-  '--name': 'this member\'s name; it must match its entry in --initial-cluster, or the member cannot find itself there.',
+  '--name': "this member's name; it must match its entry in --initial-cluster, or the member cannot find itself there.",
   '--data-dir': 'where the write-ahead log and the snapshots live: the whole state of the cluster, Secrets included.',
   '--listen-peer-urls': 'the addresses this member accepts other members on (Raft traffic and snapshots).',
   '--initial-advertise-peer-urls': 'the peer address this member tells the others to use; it must appear in --initial-cluster under its --name.',
@@ -10,7 +10,7 @@ export const etcdFlagMeanings: Record<string, string> = {
   '--initial-cluster-token': 'a name for this cluster, so members of another cluster on the same addresses are never mistaken for peers.',
   '--initial-cluster-state': '`new` forms a new cluster; a member added to a running cluster later would say `existing`.',
   '--client-cert-auth': 'clients must present a certificate signed by --trusted-ca-file: no certificate, no access.',
-  '--trusted-ca-file': 'the CA that client certificates must chain to (the lab\'s CA from chapter 4).',
+  '--trusted-ca-file': "the CA that client certificates must chain to (the lab's CA from chapter 4).",
   '--cert-file': 'the certificate this member serves to clients; its SANs must include the address clients dial.',
   '--key-file': 'the private key of --cert-file, readable by root only.',
   '--peer-client-cert-auth': 'other members must present a certificate signed by --peer-trusted-ca-file: a stranger cannot join.',
@@ -21,9 +21,9 @@ export const etcdFlagMeanings: Record<string, string> = {
   '--heartbeat-interval': 'how often, in ms, the leader tells followers it is alive; about the round trip between members.',
   '--election-timeout': 'how long, in ms, a follower waits without a heartbeat before it calls an election; ten heartbeats here.',
   '--feature-gates': 'turns on the data corruption checks at start-up and at compaction (etcd 3.6 moved them behind feature gates).',
-  '--experimental-initial-corrupt-check': 'at start-up, compares this member\'s data with its peers\' before serving (3.5\'s name for the check).',
+  '--experimental-initial-corrupt-check': "at start-up, compares this member's data with its peers' before serving (3.5's name for the check).",
   '--experimental-compact-hash-check-enabled': 'after each compaction, compares hashes with the peers to catch silent corruption early.',
-  '--snapshot-count': 'how many applied entries between snapshots; 3.6\'s lower default, so less of the log is held in memory.',
+  '--snapshot-count': "how many applied entries between snapshots; 3.6's lower default, so less of the log is held in memory.",
 };
 
 /** The systemctl and etcdctl flags of the member steps (the unit's start, the defragmentation service). */

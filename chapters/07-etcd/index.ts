@@ -1,4 +1,18 @@
-import { type Action, type ChapterModule, type CheckSpec, escapeRegex, type FileAction, glossaryOf, jumpboxOf, type Lab, sh, sshFed, type Step, templateFile, workDir } from '../kit.js';
+import {
+  type Action,
+  type ChapterModule,
+  type CheckSpec,
+  escapeRegex,
+  type FileAction,
+  glossaryOf,
+  jumpboxOf,
+  type Lab,
+  sh,
+  sshFed,
+  type Step,
+  templateFile,
+  workDir,
+} from '../kit.js';
 import { etcdctlFlags, etcdFlagMeanings, toolFlagMeanings } from './flag-meanings.js';
 import {
   apiServerClientTls,
@@ -39,7 +53,9 @@ function unitFile(cluster: EtcdCluster, member: EtcdMember): FileAction {
       etcd_member_name: member.name,
       etcd_cluster_summary: `${size === 1 ? 'single member' : `${size} members`}, ${cluster.tls ? 'TLS' : 'plain HTTP'}`,
       etcd_binary: cluster.binary,
-      etcd_flags: etcdFlags(cluster, member).map((f) => `  ${f}`).join(' \\\n'),
+      etcd_flags: etcdFlags(cluster, member)
+        .map((f) => `  ${f}`)
+        .join(' \\\n'),
       etcd_service_tuning: cluster.care
         ? '# Disk latency is what makes etcd miss heartbeats: its I/O goes first.\nIOSchedulingClass=realtime\nIOSchedulingPriority=0'
         : '# No I/O priority here, as upstream; the IPv6 HA track gives etcd the realtime class.',
@@ -52,13 +68,23 @@ function defragFiles(cluster: EtcdCluster, member: EtcdMember, index: number): F
   const local = member.listenClientUrls[member.listenClientUrls.length - 1]!;
   const common = { mode: '0644', owner: 'root', group: 'root' } as const;
   return [
-    templateFile(slug, 'etcd-defrag.service.tmpl', {
-      etcd_member_name: member.name,
-      etcd_etcdctl: etcdctlOf(cluster),
-      etcd_local_client_url: local,
-      etcd_client_tls: clientTlsArgs(cluster).join(' '),
-    }, { ...common, path: defragService }),
-    templateFile(slug, 'etcd-defrag.timer.tmpl', { etcd_member_name: member.name, etcd_defrag_calendar: defragCalendar(index) }, { ...common, path: defragTimer, notify: ['etcd-defrag.timer'] }),
+    templateFile(
+      slug,
+      'etcd-defrag.service.tmpl',
+      {
+        etcd_member_name: member.name,
+        etcd_etcdctl: etcdctlOf(cluster),
+        etcd_local_client_url: local,
+        etcd_client_tls: clientTlsArgs(cluster).join(' '),
+      },
+      { ...common, path: defragService },
+    ),
+    templateFile(
+      slug,
+      'etcd-defrag.timer.tmpl',
+      { etcd_member_name: member.name, etcd_defrag_calendar: defragCalendar(index) },
+      { ...common, path: defragTimer, notify: ['etcd-defrag.timer'] },
+    ),
   ];
 }
 
@@ -81,7 +107,7 @@ function binariesFromDownloads(lab: Lab, cluster: EtcdCluster): Step[] {
       why:
         `When ${file} is in downloads/ (chapter 02), etcd and etcdctl are unpacked from it and copied to root's home on ` +
         `${cluster.members.map((m) => m.name).join(', ')}. When it is not (the local lab has no internet), nothing is copied and ` +
-        'the next step falls back to the etcd of the machine image (Debian\'s package); `verify` then warns which version runs.',
+        "the next step falls back to the etcd of the machine image (Debian's package); `verify` then warns which version runs.",
       host: jumpboxOf(lab).name,
       actions: [
         // Unpacked only when the tarball is there; compared with its content, so a newer tarball replaces older binaries.
@@ -101,7 +127,8 @@ function installStep(cluster: EtcdCluster): Action[] {
       kind: 'command',
       // A running etcd keeps the old binary until restarted; try-restart leaves a stopped one alone.
       run: 'if [ -f /root/etcd ]; then install -m 0755 /root/etcd /root/etcdctl /usr/local/bin/ && systemctl try-restart etcd; else ln -sfn /usr/bin/etcd /usr/local/bin/etcd && ln -sfn /usr/bin/etcdctl /usr/local/bin/etcdctl; fi',
-      unless: '{ [ -f /root/etcd ] && cmp -s /root/etcd /usr/local/bin/etcd && cmp -s /root/etcdctl /usr/local/bin/etcdctl; } || { [ ! -f /root/etcd ] && [ -e /usr/local/bin/etcd ] && [ -e /usr/local/bin/etcdctl ]; }',
+      unless:
+        '{ [ -f /root/etcd ] && cmp -s /root/etcd /usr/local/bin/etcd && cmp -s /root/etcdctl /usr/local/bin/etcdctl; } || { [ ! -f /root/etcd ] && [ -e /usr/local/bin/etcd ] && [ -e /usr/local/bin/etcdctl ]; }',
     },
   ];
 }
@@ -133,15 +160,22 @@ function memberStep(cluster: EtcdCluster, member: EtcdMember, index: number): St
     why:
       `The data directory ${dataDir} readable by root only (it is the whole cluster state, secrets included), and the unit ` +
       `that runs ${cluster.binary} as member \`${member.name}\`: peers at ${member.peerUrl}, clients at ${member.listenClientUrls.join(' and ')}` +
-      (cluster.tls ? ', both requiring a certificate signed by the cluster CA' : '') + '. ' +
+      (cluster.tls ? ', both requiring a certificate signed by the cluster CA' : '') +
+      '. ' +
       (cluster.care
         ? `Metrics in plain HTTP on :${metricsPort}, realtime I/O class, copy-on-write off on btrfs, and a weekly defragmentation (${defragCalendar(index)}). `
         : '') +
-      (single ? 'A single member needs nobody else, so it is started here; `systemctl start` returns once it serves.' : 'Its unit is placed and started in the next steps, all members together.'),
+      (single
+        ? 'A single member needs nobody else, so it is started here; `systemctl start` returns once it serves.'
+        : 'Its unit is placed and started in the next steps, all members together.'),
     host: member.name,
     actions,
     glossary: glossaryOf(
-      [...(single ? etcdFlags(cluster, member) : []), ...(cluster.care ? etcdctlFlags(cluster.tls, ['--cluster']) : []), ...(single || cluster.care ? ['--now'] : [])],
+      [
+        ...(single ? etcdFlags(cluster, member) : []),
+        ...(cluster.care ? etcdctlFlags(cluster.tls, ['--cluster']) : []),
+        ...(single || cluster.care ? ['--now'] : []),
+      ],
       { ...etcdFlagMeanings, ...toolFlagMeanings },
     ),
   };
@@ -149,7 +183,10 @@ function memberStep(cluster: EtcdCluster, member: EtcdMember, index: number): St
 
 /** Waits up to about a minute for every member to answer healthy; prints the health table either way. */
 export function waitForHealth(cluster: EtcdCluster): { run: string; unless: string } {
-  const health = `${etcdctl(cluster, cluster.members.map((m) => m.clientUrl))} --dial-timeout=1s --command-timeout=2s endpoint health`;
+  const health = `${etcdctl(
+    cluster,
+    cluster.members.map((m) => m.clientUrl),
+  )} --dial-timeout=1s --command-timeout=2s endpoint health`;
   return {
     run: `i=0; while ! ${health} >/dev/null 2>&1; do i=$((i+1)); [ "$i" -lt 120 ] || break; sleep 0.5; done; ${health}`,
     unless: `${health} >/dev/null 2>&1`,
@@ -160,20 +197,18 @@ function startSteps(cluster: EtcdCluster): Step[] {
   if (cluster.members.length === 1) return [];
   const first = cluster.members[0]!;
   return [
-    ...cluster.members.map(
-      (m): Step => ({
-        id: `start-${m.name}`,
-        title: `The etcd unit on ${m.name}, started without waiting`,
-        why:
-          'A member of a new cluster reports ready only once a majority of members has found each other, so a plain ' +
-          '`systemctl start etcd` on the first machine would wait for the others, which are never started. Each member is ' +
-          'enabled and queued to start with `--no-block`; by hand, you run `systemctl start etcd` on all machines at once ' +
-          '(tmux\'s synchronize-panes does it). The member is restarted the same way when its unit changed.',
-        host: m.name,
-        actions: [unitFile(cluster, m), { kind: 'unit', unit: 'etcd.service', enabled: true, state: 'started', noBlock: true }],
-        glossary: glossaryOf([...etcdFlags(cluster, m), '--no-block'], { ...etcdFlagMeanings, ...toolFlagMeanings }),
-      }),
-    ),
+    ...cluster.members.map((m): Step => ({
+      id: `start-${m.name}`,
+      title: `The etcd unit on ${m.name}, started without waiting`,
+      why:
+        'A member of a new cluster reports ready only once a majority of members has found each other, so a plain ' +
+        '`systemctl start etcd` on the first machine would wait for the others, which are never started. Each member is ' +
+        'enabled and queued to start with `--no-block`; by hand, you run `systemctl start etcd` on all machines at once ' +
+        "(tmux's synchronize-panes does it). The member is restarted the same way when its unit changed.",
+      host: m.name,
+      actions: [unitFile(cluster, m), { kind: 'unit', unit: 'etcd.service', enabled: true, state: 'started', noBlock: true }],
+      glossary: glossaryOf([...etcdFlags(cluster, m), '--no-block'], { ...etcdFlagMeanings, ...toolFlagMeanings }),
+    })),
     {
       id: 'wait-for-quorum',
       title: `All ${cluster.members.length} members healthy`,
@@ -232,7 +267,10 @@ function checks(lab: Lab, cluster: EtcdCluster): CheckSpec[] {
   const version = cluster.version.text.replace(/^v/, '');
   result.push({
     id: 'version',
-    title: cluster.source === 'download' ? `which etcd runs (the lab names ${cluster.version.text}; the image's stands in with a warning)` : `the etcd that runs is the lab's ${cluster.version.text}`,
+    title:
+      cluster.source === 'download'
+        ? `which etcd runs (the lab names ${cluster.version.text}; the image's stands in with a warning)`
+        : `the etcd that runs is the lab's ${cluster.version.text}`,
     host: first.name,
     kind: 'command',
     params:
@@ -244,8 +282,11 @@ function checks(lab: Lab, cluster: EtcdCluster): CheckSpec[] {
             warnWhen: 'runs, not the lab',
           }
         : { run: sh`${cluster.binary} --version | sed -n 's/^etcd Version: //p'`, stdout: `^${escapeRegex(version)}\\n?$` },
-    why: 'The unit\'s flags are written for this version: 3.6 renamed several 3.5 flags, and an unknown flag stops etcd from starting.',
-    fix: cluster.source === 'download' ? `put ${cluster.tarball?.file ?? 'the etcd tarball'} in downloads/ (kthw run chapter-2 --mirror DIR) and run chapter 7 again` : `install etcd ${cluster.version.text} on the machines, or set versions.etcd.version to what they run`,
+    why: "The unit's flags are written for this version: 3.6 renamed several 3.5 flags, and an unknown flag stops etcd from starting.",
+    fix:
+      cluster.source === 'download'
+        ? `put ${cluster.tarball?.file ?? 'the etcd tarball'} in downloads/ (kthw run chapter-2 --mirror DIR) and run chapter 7 again`
+        : `install etcd ${cluster.version.text} on the machines, or set versions.etcd.version to what they run`,
   });
   if (!cluster.care) return result;
 
@@ -256,9 +297,13 @@ function checks(lab: Lab, cluster: EtcdCluster): CheckSpec[] {
       title: 'every member advertises https:// IPv6 URLs to peers and clients',
       host: first.name,
       kind: 'command',
-      params: { run: `${etcdctl(cluster, endpoints)} --dial-timeout=2s --command-timeout=3s member list -w simple`, stdout: `^${urlLines}`, stdoutNot: 'http://' },
+      params: {
+        run: `${etcdctl(cluster, endpoints)} --dial-timeout=2s --command-timeout=3s member list -w simple`,
+        stdout: `^${urlLines}`,
+        stdoutNot: 'http://',
+      },
       why: 'A plain-HTTP URL would send the cluster state, secrets included, unencrypted over the node network.',
-      fix: 'check --initial-advertise-peer-urls and --advertise-client-urls in each member\'s unit; peer URLs of a running member change with etcdctl member update',
+      fix: "check --initial-advertise-peer-urls and --advertise-client-urls in each member's unit; peer URLs of a running member change with etcdctl member update",
     },
     {
       id: 'api-server-client-cert',
@@ -266,7 +311,7 @@ function checks(lab: Lab, cluster: EtcdCluster): CheckSpec[] {
       host: first.name,
       kind: 'etcd-health',
       params: { members: cluster.members.map((m) => ({ name: m.name, clientUrl: m.clientUrl })), require: 'quorum', ...apiServerClientTls },
-      why: 'Chapter 08\'s API server connects with exactly this certificate and key.',
+      why: "Chapter 08's API server connects with exactly this certificate and key.",
       fix: 'run chapter 4 again to place kube-api-server-etcd-client.crt and .key in /root',
     },
   );
@@ -296,7 +341,10 @@ function checks(lab: Lab, cluster: EtcdCluster): CheckSpec[] {
         title: `etcd on ${m.name} has the realtime I/O class`,
         host: m.name,
         kind: 'command',
-        params: { run: 'pid=$(systemctl show -p MainPID --value etcd); if [ "${pid:-0}" = 0 ]; then echo "etcd is not running"; else ionice -p "$pid"; fi', stdout: '^realtime' },
+        params: {
+          run: 'pid=$(systemctl show -p MainPID --value etcd); if [ "${pid:-0}" = 0 ]; then echo "etcd is not running"; else ionice -p "$pid"; fi',
+          stdout: '^realtime',
+        },
         why: 'Under disk contention a slow fsync makes the member miss heartbeats and trigger elections.',
         fix: 'IOSchedulingClass=realtime in the unit; a container may refuse it (then the lesson explains the fallback)',
       },
@@ -321,7 +369,7 @@ export const chapter: ChapterModule = {
     number: 7,
     slug,
     title: 'Bootstrapping etcd',
-    summary: 'The cluster\'s store: one member over plain HTTP on the classic track, three members over TLS and IPv6 on the HA track.',
+    summary: "The cluster's store: one member over plain HTTP on the classic track, three members over TLS and IPv6 on the HA track.",
     tracks: ['classic', 'ipv6-ha'],
   },
   plan(lab) {

@@ -40,7 +40,11 @@ function perController(cp: ControlPlane, c: Controller): CheckSpec[] {
   const etcdServers = cp.etcd.members.map((m) => m.clientUrl).join(',');
   const probe = `kthw-encryption-probe-${c.name}`;
   const etcdTls = cp.etcd.tls ? { cacert: file.ca, cert: file.etcdClientCert, key: file.etcdClientKey } : undefined;
-  const etcdGet = `${etcdctl(cp.etcd, cp.etcd.members.map((m) => m.clientUrl), etcdTls)} --dial-timeout=3s --command-timeout=5s`;
+  const etcdGet = `${etcdctl(
+    cp.etcd,
+    cp.etcd.members.map((m) => m.clientUrl),
+    etcdTls,
+  )} --dial-timeout=3s --command-timeout=5s`;
   return [
     ...unitChecks(c),
     {
@@ -79,8 +83,8 @@ function perController(cp: ControlPlane, c: Controller): CheckSpec[] {
         ].join('\n'),
       },
       why:
-        'The API server keeps all state in etcd. A CA that did not sign the members\' certificates, a certificate they do not accept or a wrong ' +
-        'address, and it cannot start; this check makes the same connection with the flags the API server runs with and shows etcd\'s answer.',
+        "The API server keeps all state in etcd. A CA that did not sign the members' certificates, a certificate they do not accept or a wrong " +
+        "address, and it cannot start; this check makes the same connection with the flags the API server runs with and shows etcd's answer.",
       fix: `compare --etcd-servers, --etcd-cafile, --etcd-certfile and --etcd-keyfile in /etc/systemd/system/kube-apiserver.service on ${c.name} with the lab; ${rerun}`,
     },
     {
@@ -152,7 +156,9 @@ function perController(cp: ControlPlane, c: Controller): CheckSpec[] {
       },
       why:
         'Clients check that the certificate names the address they dialled: ' +
-        (cp.lab.networks.api.vip ? `the VIP ${cp.lab.networks.api.vip} for every kubeconfig outside the control plane, ` : `${cp.lab.networks.api.name} for the nodes, `) +
+        (cp.lab.networks.api.vip
+          ? `the VIP ${cp.lab.networks.api.vip} for every kubeconfig outside the control plane, `
+          : `${cp.lab.networks.api.name} for the nodes, `) +
         `${cp.firstServiceIps.join(', ')} for Pods using the \`kubernetes\` Service, the machine's own address for the other controllers.`,
       fix: `run chapter 4 again (it issues kube-api-server.crt for the lab's names), then chapter 8 (it installs it in ${file.apiCert} and restarts the API server)`,
     },
@@ -184,7 +190,14 @@ function perController(cp: ControlPlane, c: Controller): CheckSpec[] {
       title: `the front proxy's client certificate on ${c.name} is ${frontProxyClientName}, signed by the front-proxy CA`,
       host: c.name,
       kind: 'x509',
-      params: { path: file.frontProxyCert, cn: frontProxyClientName, extKeyUsage: ['clientAuth'], isCa: false, caPath: file.frontProxyCa, keyPath: file.frontProxyKey },
+      params: {
+        path: file.frontProxyCert,
+        cn: frontProxyClientName,
+        extKeyUsage: ['clientAuth'],
+        isCa: false,
+        caPath: file.frontProxyCa,
+        keyPath: file.frontProxyKey,
+      },
       why: 'Aggregated APIs (metrics-server) trust the forwarded user only from this name, signed by this CA.',
       fix: `run chapter 8 again: it copies the files made in ${workDir} on ${jumpbox} and installs them`,
     },
@@ -194,27 +207,25 @@ function perController(cp: ControlPlane, c: Controller): CheckSpec[] {
 function clusterChecks(cp: ControlPlane): CheckSpec[] {
   const first = cp.controllers[0]!;
   const hosts = cp.controllers.map((c) => c.name);
-  const leases = (['kube-controller-manager', 'kube-scheduler'] as const).map(
-    (lease): CheckSpec => ({
-      id: `leader-${lease}`,
-      title: `one ${lease} holds the leader lease and renews it (${hosts.join(', ')})`,
-      host: first.name,
-      kind: 'command',
-      params: {
-        run: [
-          `out=$(${kubectlAdmin(sh`-n kube-system get lease ${lease} -o ${'jsonpath={.spec.holderIdentity}|{.spec.renewTime}|{.spec.leaseDurationSeconds}'}`)}) || exit 1`,
-          'holder=${out%%|*}; rest=${out#*|}; renew=${rest%%|*}; duration=${rest#*|}; host=${holder%%_*}',
-          `[ -n "$holder" ] || { echo "nobody holds the lease: the last ${lease} let it go when it stopped, and no other is running"; exit 1; }`,
-          'age=$(( $(date +%s) - $(date -d "$renew" +%s) ))',
-          `case ${sh`${` ${hosts.join(' ')} `}`} in *" $host "*) ;; *) echo "held by $holder, which is not one of the lab's controllers"; exit 1 ;; esac`,
-          `if [ "$age" -gt "$duration" ]; then echo "held by $host, but not renewed for \${age}s (the lease lasts \${duration}s): the ${lease} there is gone and no other took over"; exit 1; fi`,
-          'echo "held by $host, renewed ${age}s ago"',
-        ].join('\n'),
-      },
-      why: `Of the ${lease === 'kube-scheduler' ? 'schedulers' : 'controller managers'} running, only the lease holder works; a lease nobody renews means none is working.`,
-      fix: `systemctl status ${lease} on each controller; start the stopped ones, journalctl -u ${lease} says why one cannot reach the API server`,
-    }),
-  );
+  const leases = (['kube-controller-manager', 'kube-scheduler'] as const).map((lease): CheckSpec => ({
+    id: `leader-${lease}`,
+    title: `one ${lease} holds the leader lease and renews it (${hosts.join(', ')})`,
+    host: first.name,
+    kind: 'command',
+    params: {
+      run: [
+        `out=$(${kubectlAdmin(sh`-n kube-system get lease ${lease} -o ${'jsonpath={.spec.holderIdentity}|{.spec.renewTime}|{.spec.leaseDurationSeconds}'}`)}) || exit 1`,
+        'holder=${out%%|*}; rest=${out#*|}; renew=${rest%%|*}; duration=${rest#*|}; host=${holder%%_*}',
+        `[ -n "$holder" ] || { echo "nobody holds the lease: the last ${lease} let it go when it stopped, and no other is running"; exit 1; }`,
+        'age=$(( $(date +%s) - $(date -d "$renew" +%s) ))',
+        `case ${sh`${` ${hosts.join(' ')} `}`} in *" $host "*) ;; *) echo "held by $holder, which is not one of the lab's controllers"; exit 1 ;; esac`,
+        `if [ "$age" -gt "$duration" ]; then echo "held by $host, but not renewed for \${age}s (the lease lasts \${duration}s): the ${lease} there is gone and no other took over"; exit 1; fi`,
+        'echo "held by $host, renewed ${age}s ago"',
+      ].join('\n'),
+    },
+    why: `Of the ${lease === 'kube-scheduler' ? 'schedulers' : 'controller managers'} running, only the lease holder works; a lease nobody renews means none is working.`,
+    fix: `systemctl status ${lease} on each controller; start the stopped ones, journalctl -u ${lease} says why one cannot reach the API server`,
+  }));
   return [
     ...leases,
     {

@@ -85,7 +85,7 @@ export interface ControlPlane {
 export const urlHost = (address: string) => (address.includes(':') ? `[${address}]` : address);
 
 function perFamily(lab: Lab, ranges: { ipv4?: string; ipv6?: string }, what: string): string[] {
-  const values = (['ipv4', 'ipv6'] as const).flatMap((f) => (ranges[f] ? [ranges[f]!] : []));
+  const values = (['ipv4', 'ipv6'] as const).flatMap((f) => (ranges[f] ? [ranges[f]] : []));
   if (values.length === 0) throw new UsageError(`lab "${lab.name}" has no ${what}`, { where: lab.source, fix: `give networks.${what} a range` });
   return values;
 }
@@ -93,7 +93,10 @@ function perFamily(lab: Lab, ranges: { ipv4?: string; ipv6?: string }, what: str
 export function controlPlane(lab: Lab): ControlPlane {
   const hosts = hostsWithRole(lab, 'controller');
   if (hosts.length === 0) {
-    throw new UsageError(`lab "${lab.name}" has no host with the controller role`, { where: lab.source, fix: 'give the control-plane hosts `roles: [controller, etcd]`' });
+    throw new UsageError(`lab "${lab.name}" has no host with the controller role`, {
+      where: lab.source,
+      fix: 'give the control-plane hosts `roles: [controller, etcd]`',
+    });
   }
   const port = lab.networks.api.port;
   const v6 = labFamilies(lab).includes('ipv6') && lab.track === 'ipv6-ha';
@@ -165,7 +168,11 @@ export function apiServerFlags(cp: ControlPlane, c: Controller): string[] {
 /** `--flag=value` lines of kube-controller-manager (the same on every controller). */
 export function controllerManagerFlags(cp: ControlPlane): string[] {
   const maskFlags = cp.allocateNodeCidrs
-    ? ['--allocate-node-cidrs=true', ...(cp.lab.networks.pods.ipv4 ? ['--node-cidr-mask-size-ipv4=24'] : []), ...(cp.lab.networks.pods.ipv6 ? ['--node-cidr-mask-size-ipv6=64'] : [])]
+    ? [
+        '--allocate-node-cidrs=true',
+        ...(cp.lab.networks.pods.ipv4 ? ['--node-cidr-mask-size-ipv4=24'] : []),
+        ...(cp.lab.networks.pods.ipv6 ? ['--node-cidr-mask-size-ipv6=64'] : []),
+      ]
     : [];
   return [
     ...maskFlags,

@@ -8,6 +8,6 @@
 export const flagFunctions = [
   'flags() { pid=$(systemctl show -p MainPID --value "$1" 2>/dev/null); ' +
     'if [ "${pid:-0}" != 0 ] && [ -r "/proc/$pid/cmdline" ]; then tr \'\\0\' \'\\n\' < "/proc/$pid/cmdline"; ' +
-    "else systemctl cat \"$1\" 2>/dev/null | sed -n 's/^[[:space:]]*\\(--[^[:space:]\\\\]*\\).*/\\1/p'; fi; }",
+    'else systemctl cat "$1" 2>/dev/null | sed -n \'s/^[[:space:]]*\\(--[^[:space:]\\\\]*\\).*/\\1/p\'; fi; }',
   'flag() { flags "$1" | sed -n "s/^$2=//p" | tail -n 1; }',
 ].join('\n');

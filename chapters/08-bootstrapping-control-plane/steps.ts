@@ -59,7 +59,7 @@ function frontProxyStep(cp: ControlPlane): Step {
     id: 'front-proxy-pki',
     title: 'A CA and a client certificate for the front proxy',
     why:
-      'When a request is for an aggregated API (metrics-server\'s `metrics.k8s.io`), the API server forwards it and names the ' +
+      "When a request is for an aggregated API (metrics-server's `metrics.k8s.io`), the API server forwards it and names the " +
       'original user in headers. The aggregated API believes those headers only from a client certificate signed by the ' +
       '**front-proxy CA**, a CA of its own: were it the cluster CA, every certificate of chapter 04 could claim to be any user. ' +
       `Made once with openssl in ${workDir} on ${jumpbox}, as chapter 04 could be by hand:\n\n\`\`\`sh\n` +
@@ -109,7 +109,9 @@ function unitFile(cp: ControlPlane, c: Controller, component: Component): FileAc
     {
       [`${prefix}_host`]: c.name,
       [`${prefix}_binary`]: `${binDir}/${component}`,
-      [`${prefix}_flags`]: flagsOf(cp, c, component).map((f) => `  ${f}`).join(' \\\n'),
+      [`${prefix}_flags`]: flagsOf(cp, c, component)
+        .map((f) => `  ${f}`)
+        .join(' \\\n'),
     },
     { path: `${unitDir}/${component}.service`, mode: '0644', owner: 'root', group: 'root', notify: [unitOf(component)] },
   );
@@ -141,18 +143,27 @@ function controllerStep(cp: ControlPlane, c: Controller): Step {
   const actions: Action[] = [
     ...bins.map((b): Action => {
       const restart = restartRunning(components.filter((c) => c === b));
-      return { kind: 'command', run: sh`install -m 0755 ${`/root/${b}`} ${`${binDir}/${b}`}` + restart, unless: sh`cmp -s ${`/root/${b}`} ${`${binDir}/${b}`}` };
+      return {
+        kind: 'command',
+        run: sh`install -m 0755 ${`/root/${b}`} ${`${binDir}/${b}`}` + restart,
+        unless: sh`cmp -s ${`/root/${b}`} ${`${binDir}/${b}`}`,
+      };
     }),
     { kind: 'directory', path: varDir, mode: '0700', owner: 'root', group: 'root' },
     { kind: 'directory', path: configDir, mode: '0755', owner: 'root', group: 'root' },
     ...certs.map(([from, to, mode, restart]) => installFromHome(from, to, mode, restart)),
-    templateFile(slug, 'kube-scheduler.yaml.tmpl', { scheduler_kubeconfig: file.schedulerKubeconfig }, {
-      path: file.schedulerConfig,
-      mode: '0644',
-      owner: 'root',
-      group: 'root',
-      notify: [unitOf('kube-scheduler')],
-    }),
+    templateFile(
+      slug,
+      'kube-scheduler.yaml.tmpl',
+      { scheduler_kubeconfig: file.schedulerKubeconfig },
+      {
+        path: file.schedulerConfig,
+        mode: '0644',
+        owner: 'root',
+        group: 'root',
+        notify: [unitOf('kube-scheduler')],
+      },
+    ),
     ...all.map((component) => unitFile(cp, c, component)),
     ...all.map((component): Action => ({ kind: 'unit', unit: unitOf(component), enabled: true, state: 'started' })),
   ];
@@ -179,7 +190,9 @@ export function waitForReady(c: Controller): { run: string; unless: string } {
   // `test` first: a guard that starts with curl reads to ansible-lint as a task that should use the uri module.
   const ready = sh`test "$(curl -fsS --max-time 5 --cacert ${file.ca} ${`${c.localUrl}/readyz`} 2>/dev/null)" = ok`;
   return {
-    run: `i=0; while ! ${ready}; do i=$((i+1)); [ "$i" -lt 120 ] || break; sleep 1; done; ` + sh`curl -sS --max-time 5 --cacert ${file.ca} ${`${c.localUrl}/readyz?verbose`}`,
+    run:
+      `i=0; while ! ${ready}; do i=$((i+1)); [ "$i" -lt 120 ] || break; sleep 1; done; ` +
+      sh`curl -sS --max-time 5 --cacert ${file.ca} ${`${c.localUrl}/readyz?verbose`}`,
     unless: ready,
   };
 }
@@ -214,7 +227,12 @@ function rbacStep(cp: ControlPlane): Step {
       `${first.name} with admin's kubeconfig, for the whole cluster; \`kubectl diff\` finds nothing to change on a second run.`,
     host: first.name,
     actions: [
-      templateFile(slug, 'kube-apiserver-to-kubelet.yaml.tmpl', { apiserver_kubelet_user: apiServerKubeletUser }, { path: rbacFile, mode: '0644', owner: 'root', group: 'root' }),
+      templateFile(
+        slug,
+        'kube-apiserver-to-kubelet.yaml.tmpl',
+        { apiserver_kubelet_user: apiServerKubeletUser },
+        { path: rbacFile, mode: '0644', owner: 'root', group: 'root' },
+      ),
       { kind: 'command', run: kubectlAdmin(sh`apply -f ${rbacFile}`), unless: kubectlAdmin(sh`diff -f ${rbacFile}`) + ' >/dev/null' },
     ],
     glossary: glossaryOf(['--kubeconfig'], toolFlagMeanings),
@@ -226,7 +244,9 @@ export function waitForLeaders(): { run: string; unless: string } {
   const held = (lease: string) => `[ -n "$(${kubectlAdmin(sh`-n kube-system get lease ${lease} -o ${'jsonpath={.spec.holderIdentity}'}`)} 2>/dev/null)" ]`;
   const both = `${held('kube-controller-manager')} && ${held('kube-scheduler')}`;
   return {
-    run: `i=0; until ${both}; do i=$((i+1)); [ "$i" -lt 60 ] || break; sleep 1; done; ` + kubectlAdmin('-n kube-system get lease kube-controller-manager kube-scheduler'),
+    run:
+      `i=0; until ${both}; do i=$((i+1)); [ "$i" -lt 60 ] || break; sleep 1; done; ` +
+      kubectlAdmin('-n kube-system get lease kube-controller-manager kube-scheduler'),
     unless: both,
   };
 }
@@ -256,4 +276,3 @@ export function steps(cp: ControlPlane): Step[] {
     leadersStep(cp),
   ];
 }
-

@@ -23,7 +23,11 @@ const bracket = (address: string) => (address.includes(':') ? `[${address}]` : a
  */
 export function adminServer(lab: Lab): { jumpbox: string; local: string; viaVip: boolean } {
   const first = hostsWithRole(lab, 'controller')[0];
-  if (!first) throw new UsageError(`lab "${lab.name}" has no host with the controller role`, { where: lab.source, fix: 'give the control-plane hosts `roles: [controller, etcd]`' });
+  if (!first)
+    throw new UsageError(`lab "${lab.name}" has no host with the controller role`, {
+      where: lab.source,
+      fix: 'give the control-plane hosts `roles: [controller, etcd]`',
+    });
   const { api } = lab.networks;
   const address = lab.track === 'ipv6-ha' && first.addresses.ipv6 ? first.addresses.ipv6 : (first.addresses.ipv4 ?? first.addresses.ipv6!);
   const direct = `https://${bracket(address)}:${api.port}`;
@@ -37,7 +41,10 @@ function writeInto(dir: string, server: string, target: string): { run: string; 
   const commands = (to: string) => kubectlConfigCommands(admin(server), to);
   return {
     run: [sh`cd ${dir}`, sh`mkdir -p "$(dirname ${target})"`, sh`rm -f ${target}`, ...commands(shq(target)), sh`chmod 0600 ${target}`].join(' && '),
-    unless: sh`cd ${dir} && t=$(mktemp -u) && { ` + commands('"$t"').join(' >/dev/null && ') + sh` >/dev/null && cmp -s "$t" ${target}; r=$?; rm -f "$t"; [ "$r" -eq 0 ]; }`,
+    unless:
+      sh`cd ${dir} && t=$(mktemp -u) && { ` +
+      commands('"$t"').join(' >/dev/null && ') +
+      sh` >/dev/null && cmp -s "$t" ${target}; r=$?; rm -f "$t"; [ "$r" -eq 0 ]; }`,
   };
 }
 
@@ -53,7 +60,8 @@ function steps(lab: Lab): Step[] {
       title: `kubectl on ${jumpbox} talks to ${server.jumpbox} as admin`,
       why:
         `kubectl reads ${jumpboxKubeconfig} when no --kubeconfig is given, so from here on plain \`kubectl\` on ${jumpbox} manages the ` +
-        `cluster. Made from the CA and admin's certificate and key chapter 05 left in ${workDir}, embedded, readable by root only.` + vipNote,
+        `cluster. Made from the CA and admin's certificate and key chapter 05 left in ${workDir}, embedded, readable by root only.` +
+        vipNote,
       host: jumpbox,
       actions: [{ kind: 'command', ...writeInto(workDir, server.jumpbox, jumpboxKubeconfig) }],
       glossary: kubectlConfigTerms,
@@ -64,7 +72,8 @@ function steps(lab: Lab): Step[] {
       why:
         `The same kubeconfig for your own machine, written into the lab directory as ${localKubeconfig} from pki/ (where kthw keeps ` +
         'the certificates), so no kubeconfig of yours is touched. Use it with `kubectl --kubeconfig <lab directory>/admin.kubeconfig` ' +
-        'or `export KUBECONFIG=…`. Your machine has no entry for the API name, so it names the server by address.' + vipNote,
+        'or `export KUBECONFIG=…`. Your machine has no entry for the API name, so it names the server by address.' +
+        vipNote,
       host: 'local',
       actions: [{ kind: 'command', ...localCommands(server.local) }],
       glossary: kubectlConfigTerms,
@@ -98,7 +107,15 @@ function checks(lab: Lab): CheckSpec[] {
       title: `${jumpboxKubeconfig} on ${jumpbox} is admin's, for ${server.jumpbox}`,
       host: jumpbox,
       kind: 'kubeconfig',
-      params: { path: jumpboxKubeconfig, server: server.jumpbox, caPath: `${workDir}/ca.crt`, context: contextName, user: 'admin', userCn: 'admin', userO: ['system:masters'] },
+      params: {
+        path: jumpboxKubeconfig,
+        server: server.jumpbox,
+        caPath: `${workDir}/ca.crt`,
+        context: contextName,
+        user: 'admin',
+        userCn: 'admin',
+        userO: ['system:masters'],
+      },
       why: 'kubectl on the jumpbox finds the API server, trusts it through the embedded CA and is admin by its certificate.',
       fix: 'run chapter 10 again: it writes the kubeconfig anew',
     },
@@ -129,7 +146,7 @@ export const chapter: ChapterModule = {
     number: 10,
     slug,
     title: 'Configuring kubectl for remote access',
-    summary: 'Admin\'s kubeconfig on the jumpbox and on your own machine; kubectl version shows the server\'s.',
+    summary: "Admin's kubeconfig on the jumpbox and on your own machine; kubectl version shows the server's.",
     tracks: ['classic', 'ipv6-ha'],
   },
   plan(lab) {

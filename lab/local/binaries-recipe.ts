@@ -51,7 +51,11 @@ export function recipeRoot(): string {
 export function requiredVersion(goMod: string, modulePath: string, where: string): string {
   const escaped = modulePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const match = new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+(v\\d+\\.\\d+\\.\\d+)\\s*(?://.*)?$`, 'm').exec(goMod);
-  if (!match) throw new EnvironmentError(`${where} does not require ${modulePath} at a release version (vX.Y.Z)`, { where, fix: `add \`require ${modulePath} vX.Y.Z\` and run go mod tidy there` });
+  if (!match)
+    throw new EnvironmentError(`${where} does not require ${modulePath} at a release version (vX.Y.Z)`, {
+      where,
+      fix: `add \`require ${modulePath} vX.Y.Z\` and run go mod tidy there`,
+    });
   return match[1]!;
 }
 
@@ -79,17 +83,31 @@ export function readRecipe(goVersion: string, arch: string, root = recipeRoot())
   const etcd = requiredVersion(mod('etcd'), 'go.etcd.io/etcd/server/v3', join(root, 'etcd', 'go.mod'));
   for (const tool of ['etcdctl', 'etcdutl']) {
     const other = requiredVersion(mod('etcd'), `go.etcd.io/etcd/${tool}/v3`, join(root, 'etcd', 'go.mod'));
-    if (other !== etcd) throw new EnvironmentError(`${tool} ${other} and the etcd server ${etcd} differ`, { where: join(root, 'etcd', 'go.mod'), fix: 'require the same version of server/v3, etcdctl/v3 and etcdutl/v3' });
+    if (other !== etcd)
+      throw new EnvironmentError(`${tool} ${other} and the etcd server ${etcd} differ`, {
+        where: join(root, 'etcd', 'go.mod'),
+        fix: 'require the same version of server/v3, etcdctl/v3 and etcdutl/v3',
+      });
   }
   const crictl = requiredVersion(mod('crictl'), 'sigs.k8s.io/cri-tools', join(root, 'crictl', 'go.mod'));
   const releaseDate = readFileSync(join(root, 'kubernetes', 'release-date'), 'utf8').trim();
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(releaseDate)) throw new EnvironmentError(`bad release date ${JSON.stringify(releaseDate)}`, { where: join(root, 'kubernetes', 'release-date'), fix: 'write the release time as YYYY-MM-DDTHH:MM:SSZ (the module proxy .info Time)' });
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(releaseDate))
+    throw new EnvironmentError(`bad release date ${JSON.stringify(releaseDate)}`, {
+      where: join(root, 'kubernetes', 'release-date'),
+      fix: 'write the release time as YYYY-MM-DDTHH:MM:SSZ (the module proxy .info Time)',
+    });
 
   const kube = (name: string): MirrorFile => ({
     kind: 'binary',
     file: name,
     // Upstream's hack/lib/golang.sh: these tags, -trimpath, -s -w, and the version stamps of hack/lib/version.sh.
-    binary: { module: 'kubernetes', name, pkg: `k8s.io/kubernetes/cmd/${name}`, tags: ['selinux', 'notest', 'grpcnotrace'], stamps: k8sStamps(kubernetes, releaseDate) },
+    binary: {
+      module: 'kubernetes',
+      name,
+      pkg: `k8s.io/kubernetes/cmd/${name}`,
+      tags: ['selinux', 'notest', 'grpcnotrace'],
+      stamps: k8sStamps(kubernetes, releaseDate),
+    },
   });
   // etcd's own build stamps the git commit, or "GitNotFound" where there is no git: a module archive has none.
   const etcdStamp = ['go.etcd.io/etcd/api/v3/version.GitSHA=GitNotFound'];
@@ -101,14 +119,26 @@ export function readRecipe(goVersion: string, arch: string, root = recipeRoot())
       kind: 'archive',
       file: `crictl-${crictl}-linux-${arch}.tar.gz`,
       dir: '.',
-      binaries: [{ module: 'crictl', name: 'crictl', pkg: 'sigs.k8s.io/cri-tools/cmd/crictl', tags: [], stamps: [`sigs.k8s.io/cri-tools/pkg/version.Version=${crictl.replace(/^v/, '')}`] }],
+      binaries: [
+        {
+          module: 'crictl',
+          name: 'crictl',
+          pkg: 'sigs.k8s.io/cri-tools/cmd/crictl',
+          tags: [],
+          stamps: [`sigs.k8s.io/cri-tools/pkg/version.Version=${crictl.replace(/^v/, '')}`],
+        },
+      ],
       docs: [],
     },
     {
       kind: 'archive',
       file: `${etcdDir}.tar.gz`,
       dir: etcdDir,
-      binaries: [etcdBinary('etcd', 'go.etcd.io/etcd/server/v3'), etcdBinary('etcdctl', 'go.etcd.io/etcd/etcdctl/v3'), etcdBinary('etcdutl', 'go.etcd.io/etcd/etcdutl/v3')],
+      binaries: [
+        etcdBinary('etcd', 'go.etcd.io/etcd/server/v3'),
+        etcdBinary('etcdctl', 'go.etcd.io/etcd/etcdctl/v3'),
+        etcdBinary('etcdutl', 'go.etcd.io/etcd/etcdutl/v3'),
+      ],
       docs: [
         { from: `go.etcd.io/etcd/etcdctl/v3@${etcd}/README.md`, as: 'README-etcdctl.md' },
         { from: `go.etcd.io/etcd/etcdutl/v3@${etcd}/README.md`, as: 'README-etcdutl.md' },

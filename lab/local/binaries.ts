@@ -6,7 +6,20 @@
  * half-built mirror never counts and two builds never collide.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../src/util/errors.js';
 import { readRecipe, type BinariesRecipe, type MirrorFile } from './binaries-recipe.js';
@@ -127,7 +140,13 @@ async function build(recipe: BinariesRecipe, root: string, dir: string, log: Lab
   log(`binaries: built in ${Math.round((Date.now() - started) / 1000)} s into ${dir}`);
 }
 
-async function buildArchive(file: Extract<MirrorFile, { kind: 'archive' }>, recipe: BinariesRecipe, temp: string, log: LabLog, label: () => string): Promise<void> {
+async function buildArchive(
+  file: Extract<MirrorFile, { kind: 'archive' }>,
+  recipe: BinariesRecipe,
+  temp: string,
+  log: LabLog,
+  label: () => string,
+): Promise<void> {
   const stage = join(temp, '.stage', file.file);
   const inner = join(stage, file.dir);
   mkdirSync(inner, { recursive: true });
@@ -135,13 +154,30 @@ async function buildArchive(file: Extract<MirrorFile, { kind: 'archive' }>, reci
   const modCache = join(goCacheRoot(), 'mod');
   for (const doc of file.docs) {
     const from = join(modCache, doc.from);
-    if (!existsSync(from)) throw new EnvironmentError(`${doc.from} is not in the module cache`, { where: modCache, fix: 'run kthw lab binaries --rebuild (the module download was incomplete)' });
+    if (!existsSync(from))
+      throw new EnvironmentError(`${doc.from} is not in the module cache`, {
+        where: modCache,
+        fix: 'run kthw lab binaries --rebuild (the module download was incomplete)',
+      });
     copyFileSync(from, join(inner, doc.as));
     chmodSync(join(inner, doc.as), 0o644);
   }
   // As upstream's tarballs: one directory (or the binaries at the top), root-owned, fixed times.
   const members = file.dir === '.' ? readdirSync(stage).sort() : [file.dir];
-  await run('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '--use-compress-program=gzip -n', '-C', stage, '-cf', join(temp, file.file), '--', ...members]);
+  await run('tar', [
+    '--sort=name',
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    '--mtime=@0',
+    '--use-compress-program=gzip -n',
+    '-C',
+    stage,
+    '-cf',
+    join(temp, file.file),
+    '--',
+    ...members,
+  ]);
 }
 
 function sha256Of(path: string): string {

@@ -37,7 +37,8 @@ export async function goFacts(): Promise<{ version: string; arch: string }> {
     });
   });
   const [version, arch] = result.stdout.trim().split('\n');
-  if (result.code !== 0 || !version || !arch) throw new EnvironmentError(`go env failed: ${result.stderr.trim()}`, { fix: 'check the Go installation (go version)' });
+  if (result.code !== 0 || !version || !arch)
+    throw new EnvironmentError(`go env failed: ${result.stderr.trim()}`, { fix: 'check the Go installation (go version)' });
   return { version, arch };
 }
 
@@ -46,7 +47,10 @@ const stampPattern = /^[A-Za-z0-9._/-]+=[A-Za-z0-9._:/+-]*$/;
 /** The go build argv (after `go`) for one binary. */
 export function goBuildArgs(binary: GoBinary, output: string): string[] {
   for (const stamp of binary.stamps) {
-    if (!stampPattern.test(stamp)) throw new EnvironmentError(`bad version stamp ${JSON.stringify(stamp)} for ${binary.name}`, { fix: 'stamps are importpath.name=value without spaces or quotes' });
+    if (!stampPattern.test(stamp))
+      throw new EnvironmentError(`bad version stamp ${JSON.stringify(stamp)} for ${binary.name}`, {
+        fix: 'stamps are importpath.name=value without spaces or quotes',
+      });
   }
   const ldflags = [...binary.stamps.map((s) => `-X=${s}`), '-s', '-w'].join(' ');
   return ['build', '-trimpath', ...(binary.tags.length ? [`-tags=${binary.tags.join(',')}`] : []), `-ldflags=${ldflags}`, '-o', output, binary.pkg];

@@ -27,7 +27,10 @@ export function labSshConfigPath(labName: string): string {
 export function labSshArgs(lab: Lab, host: Host | string, command?: string): string[] {
   const name = typeof host === 'string' ? host : host.name;
   if (!lab.hosts.some((h) => h.name === name)) {
-    throw new UsageError(`no host ${JSON.stringify(name)} in lab ${lab.name}`, { where: lab.source, fix: `use one of: ${lab.hosts.map((h) => h.name).join(', ')}` });
+    throw new UsageError(`no host ${JSON.stringify(name)} in lab ${lab.name}`, {
+      where: lab.source,
+      fix: `use one of: ${lab.hosts.map((h) => h.name).join(', ')}`,
+    });
   }
   return ['ssh', '-F', sshPaths(lab.name).config, name, ...(command === undefined ? [] : [command])];
 }

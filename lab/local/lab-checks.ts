@@ -29,7 +29,8 @@ export function assertBootable(lab: Lab): void {
       } catch {
         return fail(`host ${who}: ${JSON.stringify(address)} is not an ${family} address`, `use an address inside ${net.text}`);
       }
-      if (!prefixesOverlap(parsed, net) || parsed.length !== (family === 'ipv4' ? 32 : 128)) fail(`host ${who}: ${address} is not inside the node network ${net.text}`, `use an address inside ${net.text}`);
+      if (!prefixesOverlap(parsed, net) || parsed.length !== (family === 'ipv4' ? 32 : 128))
+        fail(`host ${who}: ${address} is not inside the node network ${net.text}`, `use an address inside ${net.text}`);
       const key = `${family}:${parsed.base}`;
       if (seen.has(key)) fail(`hosts ${seen.get(key)} and ${who} share the address ${address}`, 'give every host its own address');
       seen.set(key, who);
@@ -41,7 +42,10 @@ export function assertBootable(lab: Lab): void {
     if (names.has(host.name)) fail(`host ${host.name} appears twice`, 'give every host its own name');
     names.add(host.name);
     if (host.ssh.user !== 'root' || host.ssh.port !== 22) {
-      fail(`host ${host.name}: the local lab logs in as root on port 22, not ${host.ssh.user} on ${host.ssh.port}`, 'drop the ssh: settings of this host for the local lab (they are for labs on real machines)');
+      fail(
+        `host ${host.name}: the local lab logs in as root on port 22, not ${host.ssh.user} on ${host.ssh.port}`,
+        'drop the ssh: settings of this host for the local lab (they are for labs on real machines)',
+      );
     }
   }
 }

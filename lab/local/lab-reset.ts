@@ -21,7 +21,10 @@ export async function labReset(lab: Lab, target: string, options: LabResetOption
   const record = requireRecord(lab);
   const hosts = target === 'all' ? lab.hosts : lab.hosts.filter((h) => h.name === target);
   if (hosts.length === 0) {
-    throw new UsageError(`no host ${JSON.stringify(target)} in lab ${lab.name}`, { where: lab.source, fix: `use one of: all, ${lab.hosts.map((h) => h.name).join(', ')}` });
+    throw new UsageError(`no host ${JSON.stringify(target)} in lab ${lab.name}`, {
+      where: lab.source,
+      fix: `use one of: all, ${lab.hosts.map((h) => h.name).join(', ')}`,
+    });
   }
   if (options.to !== undefined) {
     validateSnapshotName(options.to);
@@ -38,7 +41,10 @@ export async function labReset(lab: Lab, target: string, options: LabResetOption
   await Promise.all(
     hosts.map(async (host) => {
       const machine = record.machines.find((m) => m.host === host.name);
-      if (!machine) throw new UsageError(`host ${host.name} is not part of the running lab ${lab.name}`, { fix: 'run kthw lab down and up again after changing the lab file' });
+      if (!machine)
+        throw new UsageError(`host ${host.name} is not part of the running lab ${lab.name}`, {
+          fix: 'run kthw lab down and up again after changing the lab file',
+        });
       await stopMachine(machine, record.stateDir);
       await restoreDisk(record, machine, options.to);
       machine.supervisorPid = startMachine(lab, host, machine, record.image, record.stateDir);

@@ -28,7 +28,9 @@ export async function labStatus(lab: Lab): Promise<LabStatus> {
     lab.hosts.map(async (host): Promise<MachineStatus> => {
       const machine = record?.machines.find((m) => m.host === host.name);
       const running = machine !== undefined && machine.supervisorPid !== undefined && processRunning(machine.supervisorPid) && machineRunning(machine);
-      const addresses = labFamilies(lab).map((f) => host.addresses[f]).filter((a): a is string => a !== undefined);
+      const addresses = labFamilies(lab)
+        .map((f) => host.addresses[f])
+        .filter((a): a is string => a !== undefined);
       return {
         host: host.name,
         running,

@@ -73,7 +73,8 @@ export function startMachine(lab: Lab, host: Host, machine: MachineRecord, image
       },
     );
     child.unref();
-    if (child.pid === undefined) throw new EnvironmentError(`cannot start machine ${host.name}`, { fix: 'is systemd-nspawn installed? run `bash lab/setup-host.sh`' });
+    if (child.pid === undefined)
+      throw new EnvironmentError(`cannot start machine ${host.name}`, { fix: 'is systemd-nspawn installed? run `bash lab/setup-host.sh`' });
     return child.pid;
   } finally {
     closeSync(log);
@@ -135,7 +136,11 @@ export async function stopMachine(machine: MachineRecord, stateDir: string): Pro
 export function nspawnPid(machine: MachineRecord): number | undefined {
   if (machine.supervisorPid === undefined) return undefined;
   try {
-    const children = readFileSync(`/proc/${machine.supervisorPid}/task/${machine.supervisorPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    const children = readFileSync(`/proc/${machine.supervisorPid}/task/${machine.supervisorPid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
     return children.find(processRunning);
   } catch {
     return undefined;

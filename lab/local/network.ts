@@ -64,7 +64,7 @@ export async function assertNoOverlap(lab: Lab, ownHostVeth: string): Promise<vo
       } catch {
         continue;
       }
-      if (theirs.family === 6 && theirs.length >= 10 && (theirs.base >> 118n) === 0x3fan) continue; // fe80::/10 link-local
+      if (theirs.family === 6 && theirs.length >= 10 && theirs.base >> 118n === 0x3fan) continue; // fe80::/10 link-local
       const clash = mine.find((p) => prefixesOverlap(p, theirs));
       if (clash) {
         throw new EnvironmentError(`lab ${lab.name}'s network ${clash.text} overlaps the host route ${route.dst} (dev ${route.dev ?? '?'})`, {

@@ -25,14 +25,22 @@ export function tcpOpen(address: string, port: number, timeoutMs = 500): Promise
 export async function waitForSsh(labName: string, host: string, address: string, port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await tcpOpen(address, port, 300))) {
-    if (Date.now() > deadline) throw new EnvironmentError(`machine ${host} (${address}) did not open port ${port}`, { where: host, fix: 'look at its console log (kthw lab status shows where)' });
+    if (Date.now() > deadline)
+      throw new EnvironmentError(`machine ${host} (${address}) did not open port ${port}`, {
+        where: host,
+        fix: 'look at its console log (kthw lab status shows where)',
+      });
     await sleep(25);
   }
   for (;;) {
     const result = await run('ssh', ['-F', sshPaths(labName).config, '-o', 'BatchMode=yes', host, 'true'], { allowFail: true, timeoutMs: 10_000 });
     if (result.code === 0) return;
     const last = result.stderr.trim();
-    if (Date.now() > deadline) throw new EnvironmentError(`ssh to ${host} (${address}) failed: ${last}`, { where: host, fix: 'check the machine console log; host keys are pinned in the lab ssh/known_hosts' });
+    if (Date.now() > deadline)
+      throw new EnvironmentError(`ssh to ${host} (${address}) failed: ${last}`, {
+        where: host,
+        fix: 'check the machine console log; host keys are pinned in the lab ssh/known_hosts',
+      });
     await sleep(50);
   }
 }

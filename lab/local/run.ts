@@ -40,12 +40,7 @@ export function run(command: string, args: readonly string[], options: RunOption
     child.on('close', (code, signal) => {
       const result = { code: code ?? 128, stdout, stderr };
       if (code === 0 || options.allowFail) resolve(result);
-      else
-        reject(
-          new EnvironmentError(
-            `${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${stderr.trim() || stdout.trim()}`,
-          ),
-        );
+      else reject(new EnvironmentError(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${stderr.trim() || stdout.trim()}`));
     });
     if (child.stdin) {
       child.stdin.on('error', () => {}); // a program that exits without reading its input

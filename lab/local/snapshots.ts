@@ -16,7 +16,11 @@ export function snapshotRoot(stateDir: string, name: string): string {
 
 export function listSnapshots(stateDir: string): string[] {
   const dir = join(stateDir, 'snapshots');
-  return existsSync(dir) ? readdirSync(dir).filter((n) => SNAPSHOT_NAME.test(n)).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => SNAPSHOT_NAME.test(n))
+        .sort()
+    : [];
 }
 
 export function validateSnapshotName(name: string): void {

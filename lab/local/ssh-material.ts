@@ -39,12 +39,19 @@ async function keygen(path: string, comment: string): Promise<void> {
 
 /** ssh_config values are quoted; a path that cannot be quoted there is refused. */
 function configPath(path: string): string {
-  if (/["\n\r]/.test(path)) throw new UsageError(`the lab directory path cannot be used in ssh_config: ${path}`, { fix: 'set KTHW_HOME to a path without quotes or newlines' });
+  if (/["\n\r]/.test(path))
+    throw new UsageError(`the lab directory path cannot be used in ssh_config: ${path}`, { fix: 'set KTHW_HOME to a path without quotes or newlines' });
   return `"${path}"`;
 }
 
 function hostNames(lab: Lab, host: Host): string[] {
-  return [host.name, host.fqdn, ...labFamilies(lab).map((f) => host.addresses[f]).filter((a): a is string => a !== undefined)];
+  return [
+    host.name,
+    host.fqdn,
+    ...labFamilies(lab)
+      .map((f) => host.addresses[f])
+      .filter((a): a is string => a !== undefined),
+  ];
 }
 
 /**
@@ -60,18 +67,15 @@ export async function ensureSshMaterial(lab: Lab): Promise<void> {
   await Promise.all(lab.hosts.map((h) => keygen(paths.hostKey(h.name), `${h.name}@kthw-${lab.name}`)));
 
   const known = lab.hosts.map((h) => {
-    const [type, key] = readFileSync(`${paths.hostKey(h.name)}.pub`, 'utf8').trim().split(/\s+/);
+    const [type, key] = readFileSync(`${paths.hostKey(h.name)}.pub`, 'utf8')
+      .trim()
+      .split(/\s+/);
     return `${hostNames(lab, h).join(',')} ${type} ${key}`;
   });
   writeAtomic(paths.knownHosts, known.join('\n') + '\n', 0o600);
 
   const blocks = lab.hosts.map((h) =>
-    [
-      `Host ${[h.name, h.fqdn].join(' ')}`,
-      `  HostName ${primaryAddress(lab, h)}`,
-      `  User ${h.ssh.user}`,
-      `  Port ${h.ssh.port}`,
-    ].join('\n'),
+    [`Host ${[h.name, h.fqdn].join(' ')}`, `  HostName ${primaryAddress(lab, h)}`, `  User ${h.ssh.user}`, `  Port ${h.ssh.port}`].join('\n'),
   );
   const common = [
     `Host ${lab.hosts.flatMap((h) => [h.name, h.fqdn]).join(' ')}`,
@@ -86,9 +90,5 @@ export async function ensureSshMaterial(lab: Lab): Promise<void> {
     '  ConnectTimeout 5',
     '  LogLevel ERROR',
   ].join('\n');
-  writeAtomic(
-    paths.config,
-    `# Written by kthw for the local lab "${lab.name}": ssh -F ${paths.config} <host>\n${blocks.join('\n\n')}\n\n${common}\n`,
-    0o600,
-  );
+  writeAtomic(paths.config, `# Written by kthw for the local lab "${lab.name}": ssh -F ${paths.config} <host>\n${blocks.join('\n\n')}\n\n${common}\n`, 0o600);
 }

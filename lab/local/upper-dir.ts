@@ -42,13 +42,7 @@ export function prepareUpper(lab: Lab, host: Host, image: string, upper: string)
     writeFile(upper, image, 'etc/machine-id', `${machineId}\n`, 0o444);
   }
   writeFile(upper, image, 'etc/hostname', `${host.name}\n`, 0o644);
-  writeFile(
-    upper,
-    image,
-    'etc/hosts',
-    `127.0.0.1 localhost\n127.0.1.1 ${host.fqdn} ${host.name}\n::1 localhost ip6-localhost ip6-loopback\n`,
-    0o644,
-  );
+  writeFile(upper, image, 'etc/hosts', `127.0.0.1 localhost\n127.0.1.1 ${host.fqdn} ${host.name}\n::1 localhost ip6-localhost ip6-loopback\n`, 0o644);
   const paths = sshPaths(lab.name);
   const hostKey = paths.hostKey(host.name);
   writeFile(upper, image, 'etc/ssh/ssh_host_ed25519_key', readFileSync(hostKey), 0o600);

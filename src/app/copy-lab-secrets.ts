@@ -43,7 +43,7 @@ export async function copyLabSecrets(sourceDir: string, targetDir: string, secre
         if (existing.equals(source)) continue;
         throw new UsageError(`${to} already exists with other content than ${from}`, {
           where: 'kthw replay --to',
-          fix: 'replay with --new-pki to keep the target lab\'s own keys, or move its file away to take the source lab\'s',
+          fix: "replay with --new-pki to keep the target lab's own keys, or move its file away to take the source lab's",
         });
       }
       await copyFile(from, to);

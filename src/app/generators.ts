@@ -6,7 +6,10 @@ import type { Generators } from '../engine/generators.js';
 import type { ChapterModule } from '../plan/chapter.js';
 import type { Generator, GeneratorLoader } from '../plan/generator.js';
 
-const builtin = (name: 'pki' | 'ssh-key'): GeneratorLoader => () => import('../engine/builtin-generators.js').then((m) => m.builtinGenerators[name]);
+const builtin =
+  (name: 'pki' | 'ssh-key'): GeneratorLoader =>
+  () =>
+    import('../engine/builtin-generators.js').then((m) => m.builtinGenerators[name]);
 
 const kthwOwn: Record<string, GeneratorLoader> = { pki: builtin('pki'), 'ssh-key': builtin('ssh-key') };
 

@@ -25,7 +25,12 @@ export async function labSource(given: string): Promise<LabSource> {
   if (!isDirectory) return { labFile: given };
   const dir = resolve(given);
   const pinned = labDirPath(dir, 'pinnedLab');
-  if (!(await stat(pinned).then((s) => s.isFile(), () => false))) {
+  if (
+    !(await stat(pinned).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  ) {
     throw new UsageError(`${dir} is a directory without a pinned lab file (lab.yaml)`, {
       where: '--lab',
       fix: 'give a lab file, or a lab directory kthw made (it pins lab.yaml there when a session opens)',

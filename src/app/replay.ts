@@ -55,7 +55,8 @@ export interface ReplayResult {
 export async function doneChapters(source: LabSession, state: LabState | undefined, from?: string, until?: string): Promise<ChapterModule[]> {
   const first = from === undefined ? 0 : source.chapter(from).meta.number;
   const last = until === undefined ? Infinity : source.chapter(until).meta.number;
-  if (first > last) throw new UsageError(`--from ${from} comes after --until ${until}`, { where: 'kthw replay', fix: 'give --from an earlier chapter than --until' });
+  if (first > last)
+    throw new UsageError(`--from ${from} comes after --until ${until}`, { where: 'kthw replay', fix: 'give --from an earlier chapter than --until' });
   const done: ChapterModule[] = [];
   for (const module of source.chapters.filter((m) => m.meta.number >= first && m.meta.number <= last)) {
     const plan = await source.planFrom(module, state);

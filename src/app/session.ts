@@ -95,7 +95,9 @@ export async function openSession(options: SessionOptions, command = 'kthw', { r
   const chapter = (key: string): ChapterModule => {
     const found = findChapter(key, course);
     if (!applicable.includes(found)) {
-      throw new UsageError(`${found.meta.id} does not apply to the ${lab.track} track of lab ${lab.name}`, { fix: `choose one of: ${applicable.map((c) => c.meta.id).join(', ')}` });
+      throw new UsageError(`${found.meta.id} does not apply to the ${lab.track} track of lab ${lab.name}`, {
+        fix: `choose one of: ${applicable.map((c) => c.meta.id).join(', ')}`,
+      });
     }
     return found;
   };
@@ -128,7 +130,8 @@ export async function openSession(options: SessionOptions, command = 'kthw', { r
       await store.ensureDir();
       if (runOptions.fromStep === undefined && runOptions.onlyStep === undefined) await snapshotChapterStart(await local(), lab, plan.chapter);
       const steps = runOptions.onlyStep ? { ...plan, steps: plan.steps.filter((s) => s.id === runOptions.onlyStep) } : plan;
-      if (runOptions.onlyStep && steps.steps.length === 0) throw new UsageError(`${plan.chapter} has no step ${runOptions.onlyStep}`, { fix: `use one of: ${plan.steps.map((s) => s.id).join(', ')}` });
+      if (runOptions.onlyStep && steps.steps.length === 0)
+        throw new UsageError(`${plan.chapter} has no step ${runOptions.onlyStep}`, { fix: `use one of: ${plan.steps.map((s) => s.id).join(', ')}` });
       return runPlan(steps, {
         lab,
         labDir: store.paths.dir,
@@ -139,7 +142,9 @@ export async function openSession(options: SessionOptions, command = 'kthw', { r
         fromStep: runOptions.fromStep,
         record: async (record) => {
           const artifacts = await artifactsOf(plan, record, store.paths.dir);
-          await store.update((state) => recordStep(state, plan.chapter, record.step, { status: record.status, changed: record.changed > 0, artifacts, message: record.message }));
+          await store.update((state) =>
+            recordStep(state, plan.chapter, record.step, { status: record.status, changed: record.changed > 0, artifacts, message: record.message }),
+          );
         },
       });
     },
@@ -163,10 +168,13 @@ export async function openSession(options: SessionOptions, command = 'kthw', { r
     },
     async resetHost(host: string, toChapter: string) {
       const machines = await local();
-      if (!machines.isRunning(lab)) throw new UsageError(`lab ${lab.name} is not running on this machine`, { fix: 'reset works on the local lab: start it with kthw lab up' });
+      if (!machines.isRunning(lab))
+        throw new UsageError(`lab ${lab.name} is not running on this machine`, { fix: 'reset works on the local lab: start it with kthw lab up' });
       const target = chapter(toChapter).meta.id;
       if (!(await machines.snapshots(lab)).includes(target)) {
-        throw new UsageError(`there is no snapshot of lab ${lab.name} from the start of ${target}`, { fix: `kthw takes one when ${target} first runs; run it once, or reset to the bare image with kthw lab reset ${host}` });
+        throw new UsageError(`there is no snapshot of lab ${lab.name} from the start of ${target}`, {
+          fix: `kthw takes one when ${target} first runs; run it once, or reset to the bare image with kthw lab reset ${host}`,
+        });
       }
       await pool?.then((p) => p.close());
       pool = undefined;
@@ -207,8 +215,10 @@ function localLabSsh(labDir: string) {
 function routeExecutor(pool: () => Promise<SshPool>, labDir: string): HostExecutor {
   const local = (): ExecOptions => ({ ...(existsSync(labDir) ? { cwd: labDir } : {}), env: { KTHW_LAB_DIR: labDir } });
   return {
-    exec: async (host, command, options) => (host === 'local' ? localExecutor.exec(host, command, { ...local(), ...options }) : (await pool()).exec(host, command, options)),
-    upload: async (host, path, content, options) => (host === 'local' ? localExecutor.upload(host, path, content, options) : (await pool()).upload(host, path, content, options)),
+    exec: async (host, command, options) =>
+      host === 'local' ? localExecutor.exec(host, command, { ...local(), ...options }) : (await pool()).exec(host, command, options),
+    upload: async (host, path, content, options) =>
+      host === 'local' ? localExecutor.upload(host, path, content, options) : (await pool()).upload(host, path, content, options),
   };
 }
 

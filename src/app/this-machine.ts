@@ -22,10 +22,13 @@ export function assertNoHostIsThisMachine(lab: Lab, interfaces: NodeJS.Dict<Netw
       if (address === undefined) continue;
       const device = own.get(canonicalAddress(address) ?? address);
       if (device === undefined) continue;
-      throw new UsageError(`host ${host.name}'s address ${address} is an address of this machine (${device}): kthw would act on this machine instead of a lab host`, {
-        where: lab.source,
-        fix: `give ${host.name} the address of the lab machine it stands for, or run kthw from a machine outside the lab`,
-      });
+      throw new UsageError(
+        `host ${host.name}'s address ${address} is an address of this machine (${device}): kthw would act on this machine instead of a lab host`,
+        {
+          where: lab.source,
+          fix: `give ${host.name} the address of the lab machine it stands for, or run kthw from a machine outside the lab`,
+        },
+      );
     }
   }
 }

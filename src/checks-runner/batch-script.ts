@@ -26,10 +26,7 @@ export function buildBatchScript(snippets: string[], checkTimeoutSeconds: number
     `trap '[ -n "$KTHW_FACT_DIR" ] && rm -rf "$KTHW_FACT_DIR"' EXIT`,
   ];
   snippets.forEach((snippet, i) => {
-    lines.push(
-      `printf '\\n%s\\n' '${prefix}begin-${i}'`,
-      `(\n${snippet}\n) </dev/null`,
-    );
+    lines.push(`printf '\\n%s\\n' '${prefix}begin-${i}'`, `(\n${snippet}\n) </dev/null`);
   });
   lines.push(`printf '\\n%s\\n' '${prefix}end'`, 'exit 0');
   return {

@@ -124,7 +124,7 @@ lab
   .action(action(labMachines, (m) => m.up));
 lab
   .command('down')
-  .option('--keep', "stop the machines but keep their disks")
+  .option('--keep', 'stop the machines but keep their disks')
   .description('stop the lab machines and remove every trace of them')
   .addHelpText('after', examples('sudo kthw lab down', 'sudo kthw lab down --keep'))
   .action(action(labMachines, (m) => m.down));
@@ -137,7 +137,7 @@ lab
   .command('ssh')
   .argument('<host>', 'a host of the lab')
   .argument('[command...]', 'a command to run instead of a login shell (after --)')
-  .description("open a real OpenSSH session to a lab machine, host key pinned")
+  .description('open a real OpenSSH session to a lab machine, host key pinned')
   .addHelpText('after', examples('kthw lab ssh server', 'kthw lab ssh node-0 -- ip -br addr'))
   .action(action(labMachines, (m) => m.ssh));
 lab
@@ -178,7 +178,11 @@ program
   .description('print a shell completion script for kthw')
   .addHelpText(
     'after',
-    examples('source <(kthw completion bash)   # in ~/.bashrc', 'source <(kthw completion zsh)    # in ~/.zshrc', 'kthw completion fish | source    # in ~/.config/fish/config.fish'),
+    examples(
+      'source <(kthw completion bash)   # in ~/.bashrc',
+      'source <(kthw completion zsh)    # in ~/.zshrc',
+      'kthw completion fish | source    # in ~/.config/fish/config.fish',
+    ),
   )
   .action(action(() => import('./commands/completion.js')));
 

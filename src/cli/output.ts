@@ -17,8 +17,7 @@ export function useColor(): boolean {
   return colorEnabled;
 }
 
-const wrap = (open: number, close: number) => (text: string) =>
-  colorEnabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+const wrap = (open: number, close: number) => (text: string) => (colorEnabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);
 
 export const paint = {
   green: wrap(32, 39),
@@ -43,7 +42,5 @@ export function table(rows: string[][]): string {
   const visible = (s: string) => stripVTControlCharacters(s).length;
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))));
-  return rows
-    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visible(cell)))).join('  '))
-    .join('\n');
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visible(cell)))).join('  ')).join('\n');
 }

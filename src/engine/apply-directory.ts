@@ -8,7 +8,12 @@ const octal = /^0?[0-7]{3,4}$/;
  * Makes a directory (parents included, as `mkdir -p`) and brings its mode and owner to what is
  * wanted, in one exec that changes nothing when all is already so. Returns whether the host changed.
  */
-export async function applyDirectory(executor: HostExecutor, host: string, dir: DirectoryAction, signal?: AbortSignal): Promise<{ changed: boolean; error?: string }> {
+export async function applyDirectory(
+  executor: HostExecutor,
+  host: string,
+  dir: DirectoryAction,
+  signal?: AbortSignal,
+): Promise<{ changed: boolean; error?: string }> {
   if (!octal.test(dir.mode)) return { changed: false, error: `mode ${JSON.stringify(dir.mode)} of ${dir.path} is not an octal mode such as 0755` };
   const mode = parseInt(dir.mode, 8).toString(8);
   const owner = dir.owner === undefined && dir.group === undefined ? undefined : `${dir.owner ?? ''}${dir.group === undefined ? '' : `:${dir.group}`}`;

@@ -7,7 +7,11 @@ import { UsageError } from '../util/errors.js';
 import type { Generator, Generators } from './generators.js';
 import { labDirPath } from '../state/lab-files.js';
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Certificates named by `items` (profile ids) that are not in `pki/` yet, or no longer serve their
@@ -18,7 +22,10 @@ const pki: Generator = async (items, { lab, labDir, note }) => {
   const dir = labDirPath(labDir, 'pki');
   const profiles = certificateProfiles(lab);
   const unknown = items.filter((id) => !profiles.some((p) => p.id === id));
-  if (unknown.length > 0) throw new UsageError(`no certificate profile ${unknown.join(', ')} for lab ${lab.name}`, { fix: 'this is a chapter bug: it names profiles the PKI module does not derive' });
+  if (unknown.length > 0)
+    throw new UsageError(`no certificate profile ${unknown.join(', ')} for lab ${lab.name}`, {
+      fix: 'this is a chapter bug: it names profiles the PKI module does not derive',
+    });
   const wanted = profiles.filter((p) => items.includes(p.id));
   const missing: typeof wanted = [];
   for (const profile of wanted) {

@@ -9,7 +9,13 @@ import type { ExecOptions, ExecResult, HostExecutor, UploadOptions } from './exe
 export const localExecutor: HostExecutor = {
   exec(_host: string, command: string, options: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn('bash', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, timeout: options.timeoutMs, cwd: options.cwd, env: options.env ? { ...process.env, ...options.env } : undefined });
+      const child = spawn('bash', ['-c', command], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        signal: options.signal,
+        timeout: options.timeoutMs,
+        cwd: options.cwd,
+        env: options.env ? { ...process.env, ...options.env } : undefined,
+      });
       const stdout = new BoundedOutput();
       const stderr = new BoundedOutput();
       const outText = new StringDecoder('utf8');
@@ -24,7 +30,9 @@ export const localExecutor: HostExecutor = {
         const text = errText.write(chunk);
         if (text) options.onStderr?.(text);
       });
-      child.on('error', (error) => (error.name === 'AbortError' ? resolve({ code: null, signal: 'SIGTERM', stdout: stdout.toString(), stderr: stderr.toString() }) : reject(error)));
+      child.on('error', (error) =>
+        error.name === 'AbortError' ? resolve({ code: null, signal: 'SIGTERM', stdout: stdout.toString(), stderr: stderr.toString() }) : reject(error),
+      );
       child.on('close', (code, signal) => resolve({ code, signal, stdout: stdout.toString(), stderr: stderr.toString() }));
       // A command that exits without reading stdin closes the pipe first: EPIPE here is not a failure.
       child.stdin.on('error', () => {});

@@ -88,16 +88,32 @@ async function runAction(action: Action, step: Step, ctx: StepContext, notified:
     case 'generate': {
       const note = (text: string) => ctx.emit({ type: 'output', chapter: ctx.chapter, step: step.id, host, stream: 'stdout', text });
       const generator = Object.hasOwn(ctx.generators, action.generator) ? ctx.generators[action.generator] : undefined;
-      if (!generator) throw new StepFailed(step.id, host, `no generator "${action.generator}" is registered`, `a chapter that generates it must list it in its generators (known: ${Object.keys(ctx.generators).join(', ')})`);
+      if (!generator)
+        throw new StepFailed(
+          step.id,
+          host,
+          `no generator "${action.generator}" is registered`,
+          `a chapter that generates it must list it in its generators (known: ${Object.keys(ctx.generators).join(', ')})`,
+        );
       return generator(action.items, { lab: ctx.lab, labDir: ctx.labDir, note });
     }
     case 'copy': {
       const content = await readFile(action.from).catch((error: NodeJS.ErrnoException) => {
-        throw new StepFailed(step.id, host, `cannot read ${action.from} on this machine (${error.code ?? error.message})`, 'put the file there (e.g. in your mirror directory) and run again');
+        throw new StepFailed(
+          step.id,
+          host,
+          `cannot read ${action.from} on this machine (${error.code ?? error.message})`,
+          'put the file there (e.g. in your mirror directory) and run again',
+        );
       });
       const actual = createHash('sha256').update(content).digest('hex');
       if (action.sha256 !== undefined && actual !== action.sha256) {
-        throw new StepFailed(step.id, host, `${action.from} has sha256 ${actual}, but ${action.sha256Source ?? 'the lab file'} pins ${action.sha256}`, 'download the file again from its upstream URL; a mismatch means a corrupt or different file');
+        throw new StepFailed(
+          step.id,
+          host,
+          `${action.from} has sha256 ${actual}, but ${action.sha256Source ?? 'the lab file'} pins ${action.sha256}`,
+          'download the file again from its upstream URL; a mismatch means a corrupt or different file',
+        );
       }
       return applyFile(ctx.executor, host, { ...action, content }, ctx.signal);
     }
@@ -140,7 +156,9 @@ async function runCommand(run: string, unless: string | undefined, step: Step, c
 
 async function applyUnit({ unit, enabled, state, noBlock }: UnitAction, restart: boolean, step: Step, ctx: StepContext): Promise<boolean> {
   // A queued start is already under way while the unit is "activating".
-  const running = noBlock ? sh`{ systemctl is-active -q ${unit} || [ "$(systemctl show -p ActiveState --value ${unit})" = activating ]; }` : sh`systemctl is-active -q ${unit}`;
+  const running = noBlock
+    ? sh`{ systemctl is-active -q ${unit} || [ "$(systemctl show -p ActiveState --value ${unit})" = activating ]; }`
+    : sh`systemctl is-active -q ${unit}`;
   const queue = noBlock ? 'systemctl --no-block' : 'systemctl';
   // One exec: reload definitions, converge enablement and state, print what changed.
   const script = [
@@ -157,7 +175,12 @@ async function applyUnit({ unit, enabled, state, noBlock }: UnitAction, restart:
   const result = await ctx.executor.exec(step.host, script, { signal: ctx.signal });
   if (result.code !== 0) {
     const journal = await ctx.executor.exec(step.host, sh`journalctl -u ${unit} -n 15 --no-pager`, { signal: ctx.signal });
-    throw new StepFailed(step.id, step.host, `${unit} could not be brought to ${state}:\n${tail(result.stderr)}\n${tail(journal.stdout, 15)}`, `look at \`journalctl -u ${unit}\` on ${step.host}, fix the unit or its configuration, then run again`);
+    throw new StepFailed(
+      step.id,
+      step.host,
+      `${unit} could not be brought to ${state}:\n${tail(result.stderr)}\n${tail(journal.stdout, 15)}`,
+      `look at \`journalctl -u ${unit}\` on ${step.host}, fix the unit or its configuration, then run again`,
+    );
   }
   return result.stdout.includes('changed');
 }

@@ -8,7 +8,8 @@ export function unpackDepth(members: string[]): number | { error: string } {
   const depths = new Set<number>();
   for (const member of members) {
     const parts = member.split('/');
-    if (posix.isAbsolute(member) || parts.some((p) => p === '' || p === '.' || p === '..')) return { error: `${JSON.stringify(member)} is not a plain relative path inside the archive` };
+    if (posix.isAbsolute(member) || parts.some((p) => p === '' || p === '.' || p === '..'))
+      return { error: `${JSON.stringify(member)} is not a plain relative path inside the archive` };
     depths.add(parts.length - 1);
   }
   if (depths.size > 1) return { error: `the members ${members.join(', ')} are not all at the same depth` };

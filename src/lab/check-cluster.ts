@@ -46,7 +46,11 @@ export function checkNodeNetworks(nodes: PerFamily<Cidr>, report: Reporter): voi
     const node = nodes[f]!;
     for (const [range, why] of NOT_A_MACHINE) {
       if (overlaps(node, cidr(range))) {
-        report.add(['networks', 'nodes', f], `node network ${formatCidr(node)} overlaps ${why}`, 'use a private range of your lab machines, e.g. 10.240.0.0/24 or fd00:10:240::/64');
+        report.add(
+          ['networks', 'nodes', f],
+          `node network ${formatCidr(node)} overlaps ${why}`,
+          'use a private range of your lab machines, e.g. 10.240.0.0/24 or fd00:10:240::/64',
+        );
         break;
       }
     }
@@ -60,7 +64,11 @@ export function checkClusterLimits(raw: RawLab, report: Reporter): void {
     const bits = (range.family === 4 ? 32 : 128) - range.length;
     if (bits > MAX_SERVICE_HOST_BITS) {
       const min = (range.family === 4 ? 32 : 128) - MAX_SERVICE_HOST_BITS;
-      report.add(['networks', 'services', f], `service network ${formatCidr(range)} is larger than kube-apiserver accepts (${f} prefixes of /${min} or longer)`, `use a /${min} or smaller range, e.g. ${f === 'ipv4' ? '10.32.0.0/24' : 'fd00:4:32::/112'}`);
+      report.add(
+        ['networks', 'services', f],
+        `service network ${formatCidr(range)} is larger than kube-apiserver accepts (${f} prefixes of /${min} or longer)`,
+        `use a /${min} or smaller range, e.g. ${f === 'ipv4' ? '10.32.0.0/24' : 'fd00:4:32::/112'}`,
+      );
     }
   }
 
@@ -68,7 +76,11 @@ export function checkClusterLimits(raw: RawLab, report: Reporter): void {
     for (const f of present(host.podCidr ?? {})) {
       const range = cidr(host.podCidr![f]!);
       if (range.length > MAX_POD_PREFIX[f]) {
-        report.add(['hosts', i, 'podCidr', f], `pod CIDR ${formatCidr(range)} of ${host.name} is too small: it must hold the bridge's gateway and at least one pod`, `give each worker a /${f === 'ipv4' ? 24 : 64}, or at most a /${MAX_POD_PREFIX[f]}`);
+        report.add(
+          ['hosts', i, 'podCidr', f],
+          `pod CIDR ${formatCidr(range)} of ${host.name} is too small: it must hold the bridge's gateway and at least one pod`,
+          `give each worker a /${f === 'ipv4' ? 24 : 64}, or at most a /${MAX_POD_PREFIX[f]}`,
+        );
       }
     }
   });
@@ -78,7 +90,8 @@ export function checkClusterLimits(raw: RawLab, report: Reporter): void {
   if (taken) report.add(['networks', 'api', 'port'], `API port ${port} is ${taken} on the controllers`, 'use 6443, the usual API server port');
   const controllers = raw.hosts.filter((h) => h.roles.includes('controller'));
   const sshClash = controllers.find((h) => h.ssh.port === port);
-  if (!taken && sshClash) report.add(['networks', 'api', 'port'], `API port ${port} is the SSH port of controller ${sshClash.name}`, 'use 6443, the usual API server port');
+  if (!taken && sshClash)
+    report.add(['networks', 'api', 'port'], `API port ${port} is the SSH port of controller ${sshClash.name}`, 'use 6443, the usual API server port');
 
   // Without a VIP, kubeconfigs reach the API by its name, which only /etc/hosts (chapter 03) resolves:
   // it must be a controller's FQDN. With a VIP, a host's FQDN would point the name at that one host.
@@ -90,7 +103,9 @@ export function checkClusterLimits(raw: RawLab, report: Reporter): void {
       net.api.vip !== undefined
         ? `API name ${api} is the name of host ${named.name}: it would resolve to that host, not to the VIP`
         : `API name ${api} is the name of host ${named.name}, which is not a controller`,
-      net.api.vip !== undefined ? 'give the API its own name, e.g. lab-k8s' : `use a controller's FQDN, e.g. ${controllers[0] ? `${controllers[0].name}.${raw.domain}` : `server.${raw.domain}`}`,
+      net.api.vip !== undefined
+        ? 'give the API its own name, e.g. lab-k8s'
+        : `use a controller's FQDN, e.g. ${controllers[0] ? `${controllers[0].name}.${raw.domain}` : `server.${raw.domain}`}`,
     );
   }
 
@@ -98,7 +113,11 @@ export function checkClusterLimits(raw: RawLab, report: Reporter): void {
   if (bgp) {
     raw.hosts.forEach((host, i) => {
       if (host.asn !== undefined && host.asn === bgp.clusterAsn) {
-        report.add(['hosts', i, 'asn'], `router ${host.name}'s asn ${host.asn} is the cluster's own AS (networks.bgp.clusterAsn)`, 'the router peers with the cluster over eBGP: give it another AS number, e.g. 65069');
+        report.add(
+          ['hosts', i, 'asn'],
+          `router ${host.name}'s asn ${host.asn} is the cluster's own AS (networks.bgp.clusterAsn)`,
+          'the router peers with the cluster over eBGP: give it another AS number, e.g. 65069',
+        );
       }
     });
   }

@@ -30,7 +30,12 @@ export function checkHosts(raw: RawLab, nodes: PerFamily<Cidr>, report: Reporter
       const node = nodes[f];
       const given = host.addresses[f];
       if (given === undefined) {
-        if (node) report.add(at('addresses'), `host ${host.name} has no ${f} address, but the node network has ${f}`, `add ${f}: with an address inside ${formatCidr(node)}`);
+        if (node)
+          report.add(
+            at('addresses'),
+            `host ${host.name} has no ${f} address, but the node network has ${f}`,
+            `add ${f}: with an address inside ${formatCidr(node)}`,
+          );
         continue;
       }
       const a = address(given);
@@ -48,7 +53,11 @@ export function checkHosts(raw: RawLab, nodes: PerFamily<Cidr>, report: Reporter
       const hostAddress = net.hostAddress[f];
       if (reserved) report.add(path, `host ${host.name}: address ${given} is ${reserved}`, 'pick another address of the node network');
       else if (hostAddress !== undefined && address(hostAddress).value === a.value) {
-        report.add(path, `host ${host.name}: address ${given} is the lab host's own address (networks.hostAddress)`, 'pick another address of the node network');
+        report.add(
+          path,
+          `host ${host.name}: address ${given} is the lab host's own address (networks.hostAddress)`,
+          'pick another address of the node network',
+        );
       } else if (vip && vip.family === a.family && vip.value === a.value) {
         report.add(path, `host ${host.name}: address ${given} is the API VIP`, 'the VIP floats between controllers: give the host its own address');
       } else if (used.has(canonical)) {
@@ -68,7 +77,8 @@ export function checkHosts(raw: RawLab, nodes: PerFamily<Cidr>, report: Reporter
         const given = host.podCidr[f];
         const pods = net.pods[f];
         if (given === undefined) {
-          if (pods !== undefined) report.add(at('podCidr'), `worker ${host.name} has no ${f} pod CIDR, but networks.pods has ${f}`, `add ${f}: with a range inside ${pods}`);
+          if (pods !== undefined)
+            report.add(at('podCidr'), `worker ${host.name} has no ${f} pod CIDR, but networks.pods has ${f}`, `add ${f}: with a range inside ${pods}`);
           continue;
         }
         const range = cidr(given);
@@ -78,7 +88,11 @@ export function checkHosts(raw: RawLab, nodes: PerFamily<Cidr>, report: Reporter
           continue;
         }
         if (!containsCidr(cidr(pods), range)) {
-          report.add(path, `pod CIDR ${given} of ${host.name} is outside the pod network ${formatCidr(cidr(pods))}`, `pick a range inside ${formatCidr(cidr(pods))}`);
+          report.add(
+            path,
+            `pod CIDR ${given} of ${host.name} is outside the pod network ${formatCidr(cidr(pods))}`,
+            `pick a range inside ${formatCidr(cidr(pods))}`,
+          );
           continue;
         }
         const clash = podRanges.find((other) => overlaps(other.range, range));
@@ -88,7 +102,8 @@ export function checkHosts(raw: RawLab, nodes: PerFamily<Cidr>, report: Reporter
     }
     const isRouter = host.roles.includes('router');
     if (isRouter && host.asn === undefined) report.add(at(), `router ${host.name} has no asn`, 'give it its BGP AS number, e.g. asn: 65069');
-    if (!isRouter && host.asn !== undefined) report.add(at('asn'), `host ${host.name} has an asn but is not a router`, 'remove asn, or add the router role', true);
+    if (!isRouter && host.asn !== undefined)
+      report.add(at('asn'), `host ${host.name} has an asn but is not a router`, 'remove asn, or add the router role', true);
   });
 }
 
@@ -100,7 +115,11 @@ export function checkRoles(raw: RawLab, report: Reporter): void {
   const jumpboxes = countRole(raw, 'jumpbox');
   if (jumpboxes.length === 0) report.add(['hosts'], 'no host has the jumpbox role', 'add the jumpbox role to exactly one host (the machine you work from)');
   for (const extra of jumpboxes.slice(1)) {
-    report.add(['hosts', raw.hosts.indexOf(extra), 'roles'], `host ${extra.name} is a second jumpbox (${jumpboxes[0]!.name} is one already)`, 'keep the jumpbox role on exactly one host');
+    report.add(
+      ['hosts', raw.hosts.indexOf(extra), 'roles'],
+      `host ${extra.name} is a second jumpbox (${jumpboxes[0]!.name} is one already)`,
+      'keep the jumpbox role on exactly one host',
+    );
   }
   const required: Array<[Role, string]> = [
     ['controller', 'no host has the controller role'],
@@ -115,7 +134,11 @@ export function checkRoles(raw: RawLab, report: Reporter): void {
     report.add(['hosts'], `track ipv6-ha needs an odd number of etcd hosts, not ${etcd}`, 'use 3 or 5 etcd members: an even count adds no fault tolerance');
   }
   if (raw.track === 'ipv6-ha' && countRole(raw, 'router').length > 0 && !raw.networks.bgp) {
-    report.add(['networks'], 'track ipv6-ha has routers but networks.bgp is missing', 'add bgp: { clusterAsn: 65004, holdTimeSeconds: 9, keepaliveSeconds: 3 } under networks');
+    report.add(
+      ['networks'],
+      'track ipv6-ha has routers but networks.bgp is missing',
+      'add bgp: { clusterAsn: 65004, holdTimeSeconds: 9, keepaliveSeconds: 3 } under networks',
+    );
   }
 }
 
@@ -126,11 +149,20 @@ export function checkJumps(hosts: RawHost[], report: Reporter): void {
     if (jump === undefined) return;
     const path = ['hosts', i, 'ssh', 'jump'];
     if (jump === host.name) return report.add(path, `host ${host.name} cannot jump through itself`, 'name another host of the lab, usually the jumpbox');
-    if (!byName.has(jump)) return report.add(path, `ssh jump host "${jump}" of ${host.name} is not a host of this lab`, `name one of: ${hosts.filter((h) => h !== host).map((h) => h.name).join(', ')}`);
+    if (!byName.has(jump))
+      return report.add(
+        path,
+        `ssh jump host "${jump}" of ${host.name} is not a host of this lab`,
+        `name one of: ${hosts
+          .filter((h) => h !== host)
+          .map((h) => h.name)
+          .join(', ')}`,
+      );
     const chain = [host.name];
     for (let next: string | undefined = jump; next !== undefined; next = byName.get(next)?.ssh.jump) {
       if (chain.includes(next)) {
-        if (next === host.name) report.add(path, `ssh jump hosts form a loop: ${[...chain, next].join(' → ')}`, 'let the chain end at a host reached directly (no ssh.jump)');
+        if (next === host.name)
+          report.add(path, `ssh jump hosts form a loop: ${[...chain, next].join(' → ')}`, 'let the chain end at a host reached directly (no ssh.jump)');
         return;
       }
       chain.push(next);

@@ -13,7 +13,8 @@ export function checkVersions(raw: RawLab, report: Reporter): void {
   // A misspelt component name (Etcd) is reported as such, not also as a missing component.
   const namesValid = Object.keys(raw.versions).every((name) => checkComponentName(name) === undefined);
   for (const [name, example] of REQUIRED_COMPONENTS) {
-    if (namesValid && !Object.hasOwn(raw.versions, name)) report.add(['versions'], `versions has no ${name} entry: chapter 07 installs etcd at that version`, `add ${example} under versions`, true);
+    if (namesValid && !Object.hasOwn(raw.versions, name))
+      report.add(['versions'], `versions has no ${name} entry: chapter 07 installs etcd at that version`, `add ${example} under versions`, true);
   }
   const valid: Array<{ component: string; version: string; urls: string[] }> = [];
   for (const [name, component] of Object.entries(raw.versions)) {
@@ -26,7 +27,11 @@ export function checkVersions(raw: RawLab, report: Reporter): void {
       continue;
     }
     if (name === 'etcd' && !/^v?\d+\.\d+\.\d+/.test(component.version)) {
-      report.add(at('version'), `etcd version ${quoted(component.version)} is not major.minor.patch: chapter 07 needs it to choose etcd's settings`, 'write it as etcd tags its releases, e.g. v3.5.16');
+      report.add(
+        at('version'),
+        `etcd version ${quoted(component.version)} is not major.minor.patch: chapter 07 needs it to choose etcd's settings`,
+        'write it as etcd tags its releases, e.g. v3.5.16',
+      );
     }
     const fileNames = new Set<string>();
     component.urls.forEach((url, u) => {
@@ -49,12 +54,20 @@ export function checkVersions(raw: RawLab, report: Reporter): void {
       const sumComplaint = checkSha256(sum, file);
       if (sumComplaint) report.add(at('sha256', file), sumComplaint.message, sumComplaint.fix);
       else if (fileNames.size > 0 && !fileNames.has(file)) {
-        report.add(at('sha256', file), `sha256 entry ${file} of ${name} matches none of its URLs' files (${[...fileNames].join(', ')})`, 'key each checksum by the file name its URL downloads', true);
+        report.add(
+          at('sha256', file),
+          `sha256 entry ${file} of ${name} matches none of its URLs' files (${[...fileNames].join(', ')})`,
+          'key each checksum by the file name its URL downloads',
+          true,
+        );
       }
     }
   }
   for (const clash of findDownloadClashes(valid, raw.arch)) {
-    report.add(['versions', clash.component, 'urls', clash.index], `two downloads would both be saved as downloads/${clash.file} (${clash.other} has a URL ending in it too)`, `make the URLs of ${clash.component} end in distinct file names`);
+    report.add(
+      ['versions', clash.component, 'urls', clash.index],
+      `two downloads would both be saved as downloads/${clash.file} (${clash.other} has a URL ending in it too)`,
+      `make the URLs of ${clash.component} end in distinct file names`,
+    );
   }
 }
-

@@ -39,20 +39,41 @@ export function importMachinesTxt(text: string, source: string): string {
     if (content.trim() === '') return;
     const fields = [...content.matchAll(/\S+/g)].map((m) => ({ text: m[0], column: m.index + 1 }));
     if (fields.length < 3 || fields.length > 4) {
-      return problem(line, fields[0]!.column, `line has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected IP FQDN HOST and, for workers, SUBNET`, FIELDS_FIX);
+      return problem(
+        line,
+        fields[0]!.column,
+        `line has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected IP FQDN HOST and, for workers, SUBNET`,
+        FIELDS_FIX,
+      );
     }
     const [ip, fqdn, host, subnet] = fields as [(typeof fields)[0], (typeof fields)[0], (typeof fields)[0], (typeof fields)[0] | undefined];
     const before = problems.length;
     const address = parseAddress(ip.text);
     if (!address || address.family !== 4) {
-      problem(line, ip.column, `${JSON.stringify(ip.text)} is not an IPv4 address`, address ? 'machines.txt is IPv4 as upstream; for IPv6 start from lab/ipv6-ha.yaml' : 'write the machine\'s IPv4 address, e.g. 10.240.0.20');
+      problem(
+        line,
+        ip.column,
+        `${JSON.stringify(ip.text)} is not an IPv4 address`,
+        address ? 'machines.txt is IPv4 as upstream; for IPv6 start from lab/ipv6-ha.yaml' : "write the machine's IPv4 address, e.g. 10.240.0.20",
+      );
     }
     const hostComplaint = checkLabel(host.text, 'host name');
     if (hostComplaint) problem(line, host.column, hostComplaint.message, hostComplaint.fix);
-    else if (host.text === 'jumpbox') problem(line, host.column, 'machines.txt lists a host named jumpbox; upstream leaves the jumpbox out and kthw adds it', 'remove the jumpbox line or rename that machine');
+    else if (host.text === 'jumpbox')
+      problem(
+        line,
+        host.column,
+        'machines.txt lists a host named jumpbox; upstream leaves the jumpbox out and kthw adds it',
+        'remove the jumpbox line or rename that machine',
+      );
     let domain = '';
     if (!fqdn.text.startsWith(`${host.text}.`)) {
-      problem(line, fqdn.column, `FQDN ${JSON.stringify(fqdn.text)} does not start with the host name ${JSON.stringify(host.text)} and a dot`, `write it as ${host.text}.kubernetes.local`);
+      problem(
+        line,
+        fqdn.column,
+        `FQDN ${JSON.stringify(fqdn.text)} does not start with the host name ${JSON.stringify(host.text)} and a dot`,
+        `write it as ${host.text}.kubernetes.local`,
+      );
     } else {
       domain = fqdn.text.slice(host.text.length + 1);
       const domainComplaint = checkSubdomain(domain, 'domain');
@@ -61,12 +82,22 @@ export function importMachinesTxt(text: string, source: string): string {
     let subnetCidr: Cidr | undefined;
     if (subnet) {
       const parsed = parseCidr(subnet.text);
-      if (!parsed.ok) problem(line, subnet.column, `pod subnet ${JSON.stringify(subnet.text)} ${parsed.reason}`, 'write it as ADDRESS/LENGTH, e.g. 10.200.0.0/24');
+      if (!parsed.ok)
+        problem(line, subnet.column, `pod subnet ${JSON.stringify(subnet.text)} ${parsed.reason}`, 'write it as ADDRESS/LENGTH, e.g. 10.200.0.0/24');
       else if (parsed.cidr.family !== 4) problem(line, subnet.column, `pod subnet ${subnet.text} is not IPv4`, 'machines.txt is IPv4 as upstream');
       else subnetCidr = parsed.cidr;
     }
     if (problems.length === before && address) {
-      machines.push({ line, address, host: host.text, domain, ipColumn: ip.column, hostColumn: host.column, subnetColumn: subnet?.column ?? 0, ...(subnetCidr ? { subnet: subnetCidr } : {}) });
+      machines.push({
+        line,
+        address,
+        host: host.text,
+        domain,
+        ipColumn: ip.column,
+        hostColumn: host.column,
+        subnetColumn: subnet?.column ?? 0,
+        ...(subnetCidr ? { subnet: subnetCidr } : {}),
+      });
     }
   });
 
@@ -77,7 +108,11 @@ export function importMachinesTxt(text: string, source: string): string {
     parseLab(yaml, `${source} (imported)`);
   } catch (error) {
     const detail = error instanceof LabError ? error.problems.map((p) => p.message).join('; ') : String(error);
-    throw new UsageError(`the machines in ${source} do not make a valid lab: ${detail}`, { where: source, fix: 'fix the machine list, or write the lab file by hand from lab/classic.yaml', cause: error });
+    throw new UsageError(`the machines in ${source} do not make a valid lab: ${detail}`, {
+      where: source,
+      fix: 'fix the machine list, or write the lab file by hand from lab/classic.yaml',
+      cause: error,
+    });
   }
   return yaml;
 }
@@ -94,30 +129,62 @@ function checkTogether(machines: Machine[], problem: Report, source: string): vo
   const seenHosts = new Map<string, number>();
   const seenAddresses = new Map<bigint, number>();
   for (const m of machines) {
-    if (m.domain !== first.domain) problem(m.line, m.ipColumn, `domain ${m.domain} differs from line ${first.line}'s ${first.domain}`, 'use one domain for every machine');
+    if (m.domain !== first.domain)
+      problem(m.line, m.ipColumn, `domain ${m.domain} differs from line ${first.line}'s ${first.domain}`, 'use one domain for every machine');
     if (!containsAddress(nodes, m.address)) {
-      problem(m.line, m.ipColumn, `${formatAddress(m.address)} is not in ${formatCidr(nodes)}, the /24 of line ${first.line}'s address`, 'put every machine on one /24 network');
+      problem(
+        m.line,
+        m.ipColumn,
+        `${formatAddress(m.address)} is not in ${formatCidr(nodes)}, the /24 of line ${first.line}'s address`,
+        'put every machine on one /24 network',
+      );
     } else if (m.address.value === nodes.base || m.address.value === nodes.base + 255n) {
-      problem(m.line, m.ipColumn, `${formatAddress(m.address)} is the ${m.address.value === nodes.base ? 'network' : 'broadcast'} address of ${formatCidr(nodes)}`, 'give the machine a host address');
+      problem(
+        m.line,
+        m.ipColumn,
+        `${formatAddress(m.address)} is the ${m.address.value === nodes.base ? 'network' : 'broadcast'} address of ${formatCidr(nodes)}`,
+        'give the machine a host address',
+      );
     }
     const hostLine = seenHosts.get(m.host);
     if (hostLine !== undefined) problem(m.line, m.hostColumn, `host ${m.host} is already listed on line ${hostLine}`, 'list each machine once');
     else seenHosts.set(m.host, m.line);
     const addressLine = seenAddresses.get(m.address.value);
-    if (addressLine !== undefined) problem(m.line, m.ipColumn, `address ${formatAddress(m.address)} is already used on line ${addressLine}`, 'give every machine its own address');
+    if (addressLine !== undefined)
+      problem(m.line, m.ipColumn, `address ${formatAddress(m.address)} is already used on line ${addressLine}`, 'give every machine its own address');
     else seenAddresses.set(m.address.value, m.line);
   }
   const workers = machines.filter((m) => m.subnet);
-  if (!machines.some((m) => !m.subnet)) problem(first.line, 1, 'no server: every line has a pod SUBNET, so none is the control plane', 'leave SUBNET off the server\'s line');
-  if (workers.length === 0) problem(first.line, 1, 'no worker: no line has a pod SUBNET', 'end each worker\'s line with its pod range, e.g. 10.200.0.0/24');
+  if (!machines.some((m) => !m.subnet))
+    problem(first.line, 1, 'no server: every line has a pod SUBNET, so none is the control plane', "leave SUBNET off the server's line");
+  if (workers.length === 0) problem(first.line, 1, 'no worker: no line has a pod SUBNET', "end each worker's line with its pod range, e.g. 10.200.0.0/24");
   const services = (parseCidr(SERVICES) as { ok: true; cidr: Cidr }).cidr;
   workers.forEach((w, i) => {
     const clash = workers.slice(0, i).find((other) => overlaps(other.subnet!, w.subnet!));
-    if (clash) problem(w.line, w.subnetColumn, `pod subnet ${formatCidr(w.subnet!)} of ${w.host} overlaps ${clash.host}'s ${formatCidr(clash.subnet!)} (line ${clash.line})`, 'give each worker its own range');
-    else if (overlaps(w.subnet!, nodes)) problem(w.line, w.subnetColumn, `pod subnet ${formatCidr(w.subnet!)} of ${w.host} overlaps the node network ${formatCidr(nodes)}`, 'pick pod ranges outside the machines\' network');
-    else if (overlaps(w.subnet!, services)) problem(w.line, w.subnetColumn, `pod subnet ${formatCidr(w.subnet!)} of ${w.host} overlaps the service network ${SERVICES}`, 'pick pod ranges outside 10.32.0.0/24');
+    if (clash)
+      problem(
+        w.line,
+        w.subnetColumn,
+        `pod subnet ${formatCidr(w.subnet!)} of ${w.host} overlaps ${clash.host}'s ${formatCidr(clash.subnet!)} (line ${clash.line})`,
+        'give each worker its own range',
+      );
+    else if (overlaps(w.subnet!, nodes))
+      problem(
+        w.line,
+        w.subnetColumn,
+        `pod subnet ${formatCidr(w.subnet!)} of ${w.host} overlaps the node network ${formatCidr(nodes)}`,
+        "pick pod ranges outside the machines' network",
+      );
+    else if (overlaps(w.subnet!, services))
+      problem(
+        w.line,
+        w.subnetColumn,
+        `pod subnet ${formatCidr(w.subnet!)} of ${w.host} overlaps the service network ${SERVICES}`,
+        'pick pod ranges outside 10.32.0.0/24',
+      );
   });
-  if (firstFree(nodes, machines, 2) === undefined) problem(first.line, 1, `${formatCidr(nodes)} has no free address left for the jumpbox and the lab host`, 'free two addresses of the network');
+  if (firstFree(nodes, machines, 2) === undefined)
+    problem(first.line, 1, `${formatCidr(nodes)} has no free address left for the jumpbox and the lab host`, 'free two addresses of the network');
 }
 
 function slash24(a: IpAddress): Cidr {
@@ -158,9 +225,9 @@ function labYaml(machines: Machine[]): string {
   const servers = machines.filter((m) => !m.subnet);
   const workers = machines.filter((m) => m.subnet);
   const lines = [
-    '# Imported from upstream\'s machines.txt by `kthw lab import`.',
+    "# Imported from upstream's machines.txt by `kthw lab import`.",
     '# machines.txt does not list the jumpbox: kthw placed it at the first free address below;',
-    '# change it to your jumpbox\'s real address (and hostAddress is only used by the local lab).',
+    "# change it to your jumpbox's real address (and hostAddress is only used by the local lab).",
     'name: imported',
     'track: classic',
     `domain: ${domain}`,
@@ -186,7 +253,7 @@ function labYaml(machines: Machine[]): string {
     lines.push(`    addresses: { ipv4: ${formatAddress(m.address)} }`);
     if (m.subnet) lines.push(`    podCidr: { ipv4: ${formatCidr(m.subnet)} }`);
   }
-  lines.push('', '# Upstream\'s component versions and download URLs, as in kthw\'s classic lab.');
+  lines.push('', "# Upstream's component versions and download URLs, as in kthw's classic lab.");
   return `${lines.join('\n')}\n${stringify({ versions: classicVersions() })}`;
 }
 

@@ -39,13 +39,25 @@ export async function readLabText(path: string): Promise<string> {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw refuse(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error), undefined, error);
+    throw refuse(
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error),
+      undefined,
+      error,
+    );
   }
   try {
     const info = await handle.stat();
     if (info.isDirectory()) throw refuse('it is a directory');
-    if (!info.isFile()) throw refuse(`it is not a regular file (${info.isFIFO() ? 'a FIFO' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'a special file'})`, 'give a lab YAML file saved on disk; to use generated text, write it to a file first');
-    const tooBig = () => refuse(`it is larger than ${MAX_LAB_FILE_BYTES / 1024 / 1024} MiB, far more than a lab file (a few KB)`, 'check the path: a lab file lists a few hosts, networks and versions');
+    if (!info.isFile())
+      throw refuse(
+        `it is not a regular file (${info.isFIFO() ? 'a FIFO' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'a special file'})`,
+        'give a lab YAML file saved on disk; to use generated text, write it to a file first',
+      );
+    const tooBig = () =>
+      refuse(
+        `it is larger than ${MAX_LAB_FILE_BYTES / 1024 / 1024} MiB, far more than a lab file (a few KB)`,
+        'check the path: a lab file lists a few hosts, networks and versions',
+      );
     if (info.size > MAX_LAB_FILE_BYTES) throw tooBig();
     const buffer = Buffer.alloc(MAX_LAB_FILE_BYTES + 1);
     let length = 0;
@@ -71,7 +83,16 @@ export function parseLab(text: string, source: string): Lab {
   } catch (error) {
     // Deeply nested lists or aliases exhaust the stack of the walks over them ("Maximum call stack size exceeded").
     if (error instanceof RangeError) {
-      throw new LabError([{ source, line: 1, column: 1, path: '', message: 'the lab file nests lists, mappings or aliases too deeply to read', fix: 'a lab file is a few levels deep: start from a copy of lab/classic.yaml' }]);
+      throw new LabError([
+        {
+          source,
+          line: 1,
+          column: 1,
+          path: '',
+          message: 'the lab file nests lists, mappings or aliases too deeply to read',
+          fix: 'a lab file is a few levels deep: start from a copy of lab/classic.yaml',
+        },
+      ]);
     }
     throw error;
   }
@@ -90,7 +111,16 @@ function parseLabText(text: string, source: string): Lab {
   } catch (error) {
     if (error instanceof RangeError) throw error;
     // The other way toJS fails on a document that parsed: aliases expanding beyond the limit.
-    throw new LabError([{ source, line: 1, column: 1, path: '', message: 'YAML: the file expands aliases (*name) too many times', fix: 'write the values out instead of through so many aliases (*name)' }]);
+    throw new LabError([
+      {
+        source,
+        line: 1,
+        column: 1,
+        path: '',
+        message: 'YAML: the file expands aliases (*name) too many times',
+        fix: 'write the values out instead of through so many aliases (*name)',
+      },
+    ]);
   }
   const shape = labSchema.safeParse(data);
   if (!shape.success) throw new LabError(shapeProblems(shape.error.issues, yaml));

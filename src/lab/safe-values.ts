@@ -112,7 +112,7 @@ export function checkFileName(value: string, component: string): Complaint | und
   if (FILE_NAME.test(value) && value.length <= 255) return undefined;
   return {
     message: `sha256 entry ${shown(value)} of ${component} is not a plain file name (letters, digits and _ . + -)`,
-    fix: "key each checksum by the file name the URL downloads, e.g. kubectl or etcd-v3.6.0-rc.3-linux-amd64.tar.gz",
+    fix: 'key each checksum by the file name the URL downloads, e.g. kubectl or etcd-v3.6.0-rc.3-linux-amd64.tar.gz',
   };
 }
 

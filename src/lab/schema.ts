@@ -7,13 +7,7 @@ import * as z from 'zod';
 import './zod-jitless.js';
 import { parseAddress, parseCidr, type IpFamily } from './cidr.js';
 import { quoted } from './lab-error.js';
-import {
-  checkIdentity,
-  checkLabel,
-  checkSubdomain,
-  checkUser,
-  type Complaint,
-} from './safe-values.js';
+import { checkIdentity, checkLabel, checkSubdomain, checkUser, type Complaint } from './safe-values.js';
 
 function checked(check: (value: string) => Complaint | undefined) {
   return z.string().superRefine((value, ctx) => {
@@ -25,7 +19,11 @@ function checked(check: (value: string) => Complaint | undefined) {
 function wholeNumber(what: string, min: number, max: number) {
   return z.number().superRefine((value, ctx) => {
     if (!Number.isInteger(value) || value < min || value > max) {
-      ctx.addIssue({ code: 'custom', message: `${what} must be a whole number from ${min} to ${max}, not ${value}`, params: { fix: `give a value from ${min} to ${max}` } });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${what} must be a whole number from ${min} to ${max}, not ${value}`,
+        params: { fix: `give a value from ${min} to ${max}` },
+      });
     }
   });
 }
@@ -35,7 +33,8 @@ const familyName = (family: IpFamily) => (family === 4 ? 'IPv4' : 'IPv6');
 function addressOf(family: IpFamily | undefined, what: string) {
   return checked((value) => {
     const address = parseAddress(value);
-    if (!address) return { message: `${what} ${quoted(value)} is not an IP address`, fix: 'write a plain address without a /length, e.g. 10.240.0.20 or fd00:4::20' };
+    if (!address)
+      return { message: `${what} ${quoted(value)} is not an IP address`, fix: 'write a plain address without a /length, e.g. 10.240.0.20 or fd00:4::20' };
     if (family && address.family !== family) {
       return { message: `${what} ${quoted(value)} is not an ${familyName(family)} address`, fix: `put it under ${address.family === 4 ? 'ipv4' : 'ipv6'}:` };
     }
@@ -46,7 +45,11 @@ function addressOf(family: IpFamily | undefined, what: string) {
 function cidrOf(family: IpFamily, what: string) {
   return checked((value) => {
     const parsed = parseCidr(value);
-    if (!parsed.ok) return { message: `${what} ${quoted(value)} is not a prefix: it ${parsed.reason}`, fix: 'write it as ADDRESS/LENGTH with the host bits zero, e.g. 10.240.0.0/24' };
+    if (!parsed.ok)
+      return {
+        message: `${what} ${quoted(value)} is not a prefix: it ${parsed.reason}`,
+        fix: 'write it as ADDRESS/LENGTH with the host bits zero, e.g. 10.240.0.0/24',
+      };
     if (parsed.cidr.family !== family) {
       return { message: `${what} ${quoted(value)} is not an ${familyName(family)} prefix`, fix: `put it under ${parsed.cidr.family === 4 ? 'ipv4' : 'ipv6'}:` };
     }
@@ -118,7 +121,8 @@ export const labSchema = z.strictObject({
       .optional(),
   }),
   hosts: z.array(host).superRefine((hosts, ctx) => {
-    if (hosts.length === 0) ctx.addIssue({ code: 'custom', message: 'hosts is empty', params: { fix: 'list the lab machines: a jumpbox, controllers and workers' } });
+    if (hosts.length === 0)
+      ctx.addIssue({ code: 'custom', message: 'hosts is empty', params: { fix: 'list the lab machines: a jumpbox, controllers and workers' } });
   }),
   versions: z.record(z.string(), component),
 });

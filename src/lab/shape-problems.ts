@@ -24,7 +24,10 @@ function withoutTypoEchoes(issues: readonly Issue[], yaml: YamlSource): Issue[] 
     if (issue.code !== 'unrecognized_keys') continue;
     const path = plainPath(issue.path);
     const allowed = allowedKeysAt(path);
-    unknownAt.set(pathText(path), issue.keys.map((key) => closest(key, allowed) ?? ''));
+    unknownAt.set(
+      pathText(path),
+      issue.keys.map((key) => closest(key, allowed) ?? ''),
+    );
   }
   return issues.filter((issue) => {
     if (issue.code === 'unrecognized_keys') return true;
@@ -62,8 +65,14 @@ function problemsOf(issue: Issue, yaml: YamlSource): LabProblem[] {
       const key = path[path.length - 1];
       if (found.missing) return [missingKey(yaml, path)];
       const value = found.value ?? found.node;
-      const written = isScalar(value) && (typeof value.value === 'number' || typeof value.value === 'boolean') && value.range ? yaml.text.slice(value.range[0], value.range[1]) : undefined;
-      const fix = issue.expected === 'string' && written !== undefined ? `quote it: ${String(key)}: "${written.replace(/"/g, '\\"')}"` : `write ${expectedText(issue.expected)} there`;
+      const written =
+        isScalar(value) && (typeof value.value === 'number' || typeof value.value === 'boolean') && value.range
+          ? yaml.text.slice(value.range[0], value.range[1])
+          : undefined;
+      const fix =
+        issue.expected === 'string' && written !== undefined
+          ? `quote it: ${String(key)}: "${written.replace(/"/g, '\\"')}"`
+          : `write ${expectedText(issue.expected)} there`;
       return [problemAt(yaml, { path, message: `${where} must be ${expectedText(issue.expected)}, not ${describeNode(found.value ?? found.node)}`, fix })];
     }
     case 'invalid_value': {
@@ -125,7 +134,14 @@ function describeNode(node: Node | undefined): string {
   return 'something else';
 }
 
-type Def = { type: string; shape?: Record<string, { _zod: { def: Def } }>; element?: { _zod: { def: Def } }; valueType?: { _zod: { def: Def } }; innerType?: { _zod: { def: Def } }; in?: { _zod: { def: Def } } };
+type Def = {
+  type: string;
+  shape?: Record<string, { _zod: { def: Def } }>;
+  element?: { _zod: { def: Def } };
+  valueType?: { _zod: { def: Def } };
+  innerType?: { _zod: { def: Def } };
+  in?: { _zod: { def: Def } };
+};
 
 /** The keys the schema allows for the object at `path` (for "did you mean"). */
 function allowedKeysAt(path: DocPath): string[] {

@@ -47,11 +47,22 @@ function keyProblems(yaml: YamlSource): LabProblem[] {
       const key = pair.key as Node | null;
       const plain = isScalar(key) && (typeof key.value === 'string' || typeof key.value === 'number');
       if (plain && key.value === '<<') {
-        problems.push({ source: yaml.source, ...positionOf(yaml, key), path: '', message: 'YAML merge keys (<<) are not supported in lab files', fix: 'write the keys out in full where the merge would put them' });
+        problems.push({
+          source: yaml.source,
+          ...positionOf(yaml, key),
+          path: '',
+          message: 'YAML merge keys (<<) are not supported in lab files',
+          fix: 'write the keys out in full where the merge would put them',
+        });
         return;
       }
-      const message = !plain ? 'a key must be a plain name, not a list, a mapping or an empty key' : key.value === '__proto__' ? 'the key "__proto__" is not allowed' : undefined;
-      if (message) problems.push({ source: yaml.source, ...positionOf(yaml, key ?? undefined), path: '', message, fix: 'use the key names lab/classic.yaml shows' });
+      const message = !plain
+        ? 'a key must be a plain name, not a list, a mapping or an empty key'
+        : key.value === '__proto__'
+          ? 'the key "__proto__" is not allowed'
+          : undefined;
+      if (message)
+        problems.push({ source: yaml.source, ...positionOf(yaml, key ?? undefined), path: '', message, fix: 'use the key names lab/classic.yaml shows' });
     },
   });
   return problems;

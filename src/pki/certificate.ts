@@ -1,8 +1,26 @@
 import { createHash, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { UsageError } from '../util/errors.js';
 import {
-  bitString, boolean, decode, encode, explicit, implicitBytes, namedBits, nullValue, octetString, oid,
-  pem, printableString, sequence, set, time, unsignedInteger, utf8String, children, contentBytes, type Asn1,
+  bitString,
+  boolean,
+  decode,
+  encode,
+  explicit,
+  implicitBytes,
+  namedBits,
+  nullValue,
+  octetString,
+  oid,
+  pem,
+  printableString,
+  sequence,
+  set,
+  time,
+  unsignedInteger,
+  utf8String,
+  children,
+  contentBytes,
+  type Asn1,
 } from './der.js';
 import { ipToBytes } from '../lab/cidr.js';
 import type { CertProfile, ExtKeyUsage, KeyUsage, SubjectAttributeName } from './types.js';
@@ -38,11 +56,7 @@ const backdateMs = 5 * 60_000;
 
 export function nameOf(profile: CertProfile): Asn1 {
   // C must be a PrintableString (RFC 5280 appendix A); everything else UTF8String.
-  return sequence(
-    ...profile.subject.map((a) =>
-      set(sequence(oid(attributeOids[a.name]), a.name === 'C' ? printableString(a.value) : utf8String(a.value))),
-    ),
-  );
+  return sequence(...profile.subject.map((a) => set(sequence(oid(attributeOids[a.name]), a.name === 'C' ? printableString(a.value) : utf8String(a.value)))));
 }
 
 /** RFC 5280 4.2.1.2 method 1 (what `openssl ... subjectKeyIdentifier=hash` computes): SHA-1 of the key bits. */
@@ -107,8 +121,7 @@ export async function issueCertificate(
 ): Promise<string> {
   const subjectName = nameOf(profile);
   const subjectKeyId = keyIdentifier(publicKey);
-  const issuer: Issuer =
-    'issuer' in signer ? signer.issuer : { name: subjectName, keyId: subjectKeyId, privateKey: signer.selfKey };
+  const issuer: Issuer = 'issuer' in signer ? signer.issuer : { name: subjectName, keyId: subjectKeyId, privateKey: signer.selfKey };
   const algorithm = signatureAlgorithm(issuer.privateKey);
   const notBefore = new Date(now.getTime() - backdateMs);
   const notAfter = new Date(now.getTime() + profile.validityDays * 86_400_000);

@@ -20,14 +20,11 @@ export function decode(der: Buffer): Asn1 {
 
 export const sequence = (...items: Asn1[]): Asn1 => asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, items);
 export const set = (...items: Asn1[]): Asn1 => asn1.create(Class.UNIVERSAL, Type.SET, true, items);
-export const oid = (dotted: string): Asn1 =>
-  asn1.create(Class.UNIVERSAL, Type.OID, false, asn1.oidToDer(dotted).getBytes());
+export const oid = (dotted: string): Asn1 => asn1.create(Class.UNIVERSAL, Type.OID, false, asn1.oidToDer(dotted).getBytes());
 export const nullValue = (): Asn1 => asn1.create(Class.UNIVERSAL, Type.NULL, false, '');
-export const boolean = (value: boolean): Asn1 =>
-  asn1.create(Class.UNIVERSAL, Type.BOOLEAN, false, value ? '\xff' : '\x00');
+export const boolean = (value: boolean): Asn1 => asn1.create(Class.UNIVERSAL, Type.BOOLEAN, false, value ? '\xff' : '\x00');
 export const octetString = (bytes: Buffer): Asn1 => asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, toBinary(bytes));
-export const utf8String = (text: string): Asn1 =>
-  asn1.create(Class.UNIVERSAL, Type.UTF8, false, toBinary(Buffer.from(text, 'utf8')));
+export const utf8String = (text: string): Asn1 => asn1.create(Class.UNIVERSAL, Type.UTF8, false, toBinary(Buffer.from(text, 'utf8')));
 export const printableString = (text: string): Asn1 => asn1.create(Class.UNIVERSAL, Type.PRINTABLESTRING, false, text);
 
 /** A BIT STRING whose content is whole bytes (signatures, keys): no unused bits. */
@@ -61,8 +58,7 @@ export function time(date: Date): Asn1 {
 /** [n] EXPLICIT: a context tag wrapping a whole element. */
 export const explicit = (tag: number, inner: Asn1): Asn1 => asn1.create(Class.CONTEXT_SPECIFIC, tag, true, [inner]);
 /** [n] IMPLICIT primitive: a context tag replacing the element's own tag. */
-export const implicitBytes = (tag: number, bytes: Buffer): Asn1 =>
-  asn1.create(Class.CONTEXT_SPECIFIC, tag, false, toBinary(bytes));
+export const implicitBytes = (tag: number, bytes: Buffer): Asn1 => asn1.create(Class.CONTEXT_SPECIFIC, tag, false, toBinary(bytes));
 
 /** The tag number; in the context-specific class it is not one of forge's universal types. */
 export function tagOf(node: Asn1): number {

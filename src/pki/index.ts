@@ -1,6 +1,4 @@
-export type {
-  CertProfile, Destination, ExtKeyUsage, KeyAlgorithm, KeyUsage, PemPair, PkiResult, SubjectAttribute, SubjectAttributeName,
-} from './types.js';
+export type { CertProfile, Destination, ExtKeyUsage, KeyAlgorithm, KeyUsage, PemPair, PkiResult, SubjectAttribute, SubjectAttributeName } from './types.js';
 export { certificateProfiles, defaultKeyAlgorithm, upstreamValidityDays, type ProfileOptions } from './profiles.js';
 export { generatePki, generateFromProfiles, type GenerateOptions } from './generate.js';
 export { writePki, readCa } from './write.js';

@@ -9,8 +9,7 @@ export interface KeyPair {
 /** Generates on libuv's threadpool, so many keys started together are made in parallel. */
 export function generateKey(algorithm: KeyAlgorithm): Promise<KeyPair> {
   return new Promise((resolve, reject) => {
-    const done = (error: Error | null, publicKey: KeyObject, privateKey: KeyObject) =>
-      error ? reject(error) : resolve({ publicKey, privateKey });
+    const done = (error: Error | null, publicKey: KeyObject, privateKey: KeyObject) => (error ? reject(error) : resolve({ publicKey, privateKey }));
     if (algorithm.type === 'rsa') generateKeyPair('rsa', { modulusLength: algorithm.bits }, done);
     else generateKeyPair('ec', { namedCurve: algorithm.curve }, done);
   });

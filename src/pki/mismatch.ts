@@ -41,7 +41,7 @@ export function certificateMismatch(profile: CertProfile, certPem: string, caCer
   }
   const keyType = profile.keyAlgorithm.type === 'ecdsa' ? 'ec' : 'rsa';
   if (cert.publicKey.asymmetricKeyType !== keyType) return `its key is ${cert.publicKey.asymmetricKeyType}, the lab now wants ${profile.keyAlgorithm.type}`;
-  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return 'it was not signed by the lab\'s CA (pki/ca.crt)';
+  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return "it was not signed by the lab's CA (pki/ca.crt)";
   if (Date.parse(cert.validTo) - now.getTime() < 24 * 3600 * 1000) return `it expires ${cert.validTo}`;
   return undefined;
 }

@@ -57,12 +57,32 @@ export function opensslCommands(profile: CertProfile, configFile: string): strin
   const days = String(profile.validityDays);
   const genkey = ['openssl', 'genpkey', ...keyArgs(profile.keyAlgorithm), '-out', `${id}.key`];
   if (profile.isCA) {
-    return [genkey, ['openssl', 'req', '-x509', '-new', '-key', `${id}.key`, '-sha256', '-days', days, '-config', configFile, '-section', id, '-out', `${id}.crt`]];
+    return [
+      genkey,
+      ['openssl', 'req', '-x509', '-new', '-key', `${id}.key`, '-sha256', '-days', days, '-config', configFile, '-section', id, '-out', `${id}.crt`],
+    ];
   }
   return [
     genkey,
     ['openssl', 'req', '-new', '-key', `${id}.key`, '-sha256', '-config', configFile, '-section', id, '-out', `${id}.csr`],
-    ['openssl', 'x509', '-req', '-in', `${id}.csr`, '-days', days, '-copy_extensions', 'copyall', '-sha256',
-      '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${id}.crt`],
+    [
+      'openssl',
+      'x509',
+      '-req',
+      '-in',
+      `${id}.csr`,
+      '-days',
+      days,
+      '-copy_extensions',
+      'copyall',
+      '-sha256',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${id}.crt`,
+    ],
   ];
 }

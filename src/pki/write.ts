@@ -30,10 +30,11 @@ export async function writePki(dir: string, result: PkiResult): Promise<void> {
 
 /** The CA an earlier `writePki` left in `dir`, to sign new certificates with; undefined if none. */
 export async function readCa(dir: string): Promise<PemPair | undefined> {
-  const read = (name: string) => readFile(join(dir, name), 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return undefined;
-    throw e;
-  });
+  const read = (name: string) =>
+    readFile(join(dir, name), 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined;
+      throw e;
+    });
   const [certPem, keyPem] = await Promise.all([read('ca.crt'), read('ca.key')]);
   if (certPem === undefined && keyPem === undefined) return undefined;
   if (certPem === undefined || keyPem === undefined) {

@@ -43,17 +43,25 @@ export function hostKeyCheck(hostName: string, label: string, address: string, p
     const verdict = judgeHostKey(entries, name, keyBlob);
     if (verdict.status === 'trusted') return true;
     if (verdict.status === 'revoked') {
-      refused = new SshHostKeyRefused(hostName, 'revoked', fingerprint,
+      refused = new SshHostKeyRefused(
+        hostName,
+        'revoked',
+        fingerprint,
         `host ${label} offered a REVOKED ${keyBlobType(keyBlob)} key ${fingerprint} (revoked at ${verdict.where})`,
-        `do not connect: this key was revoked on purpose; give ${label} a new host key and record it in known_hosts`);
+        `do not connect: this key was revoked on purpose; give ${label} a new host key and record it in known_hosts`,
+      );
       return false;
     }
     if (verdict.status === 'changed') {
       const known = verdict.known.map((e) => `${sha256Fingerprint(e.keyBlob)} (${e.where})`).join(', ');
-      refused = new SshHostKeyRefused(hostName, 'changed', fingerprint,
+      refused = new SshHostKeyRefused(
+        hostName,
+        'changed',
+        fingerprint,
         `HOST KEY CHANGED for ${label}: it offered ${keyBlobType(keyBlob)} key ${fingerprint}, but known_hosts expects ${known}. ` +
           'Someone may be intercepting the connection, or the machine was rebuilt.',
-        `if and only if you know ${label} was re-installed, check ${fingerprint} on the machine (ssh-keygen -lf /etc/ssh/ssh_host_${shortType(keyBlob)}_key.pub) and replace the old line (ssh-keygen -R ${shq(name)} -f ${shq(fileOf(verdict.known[0]!.where))})`);
+        `if and only if you know ${label} was re-installed, check ${fingerprint} on the machine (ssh-keygen -lf /etc/ssh/ssh_host_${shortType(keyBlob)}_key.pub) and replace the old line (ssh-keygen -R ${shq(name)} -f ${shq(fileOf(verdict.known[0]!.where))})`,
+      );
       return false;
     }
     if (policy.acceptNewInto !== undefined) {
@@ -62,9 +70,13 @@ export function hostKeyCheck(hostName: string, label: string, address: string, p
       return true;
     }
     const others = verdict.knownTypes.length > 0 ? ` (known_hosts has only ${verdict.knownTypes.join(', ')} keys for it)` : '';
-    refused = new SshHostKeyRefused(hostName, 'unknown', fingerprint,
+    refused = new SshHostKeyRefused(
+      hostName,
+      'unknown',
+      fingerprint,
       `unknown host key for ${label}: it offered ${keyBlobType(keyBlob)} key ${fingerprint}, which is not in ${files}${others}`,
-      `check ${fingerprint} on the machine itself (ssh-keygen -lf /etc/ssh/ssh_host_${shortType(keyBlob)}_key.pub); if it matches, add this line to ${policy.knownHostsFiles[0] ?? '~/.ssh/known_hosts'}: ${knownHostsLine(name, keyBlob)}`);
+      `check ${fingerprint} on the machine itself (ssh-keygen -lf /etc/ssh/ssh_host_${shortType(keyBlob)}_key.pub); if it matches, add this line to ${policy.knownHostsFiles[0] ?? '~/.ssh/known_hosts'}: ${knownHostsLine(name, keyBlob)}`,
+    );
     return false;
   };
 

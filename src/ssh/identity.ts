@@ -14,7 +14,12 @@ export function loadIdentity(path: string): Buffer {
   try {
     mode = statSync(path).mode;
   } catch (error) {
-    throw new SshIdentityError(`cannot read the SSH identity file ${path}: ${(error as Error).message}`, path, 'point the host\'s identity at an existing private key file', error);
+    throw new SshIdentityError(
+      `cannot read the SSH identity file ${path}: ${(error as Error).message}`,
+      path,
+      "point the host's identity at an existing private key file",
+      error,
+    );
   }
   if ((mode & 0o077) !== 0) {
     const octal = (mode & 0o777).toString(8).padStart(4, '0');
@@ -31,7 +36,9 @@ export function loadIdentity(path: string): Buffer {
     throw new SshIdentityError(
       encrypted ? `the SSH identity file ${path} is protected by a passphrase` : `${path} is not a private key ssh2 can read (${parsed.message})`,
       path,
-      encrypted ? 'load the key into ssh-agent (ssh-add) and leave the identity unset, so kthw uses the agent' : 'use an OpenSSH or PEM private key (ed25519, ecdsa or rsa)',
+      encrypted
+        ? 'load the key into ssh-agent (ssh-add) and leave the identity unset, so kthw uses the agent'
+        : 'use an OpenSSH or PEM private key (ed25519, ecdsa or rsa)',
       parsed,
     );
   }
@@ -42,6 +49,9 @@ export function loadIdentity(path: string): Buffer {
 export function credentialsFor(host: string, identity: string | undefined, agentSocket: string | undefined): Credentials {
   if (identity !== undefined) return { privateKey: loadIdentity(identity) };
   if (agentSocket) return { agent: agentSocket };
-  throw new SshConnectError(host, `no way to authenticate to ${host}: it has no identity file and SSH_AUTH_SOCK is not set`,
-    'give the host an identity file in the lab file (ssh.identity), or start ssh-agent and ssh-add your key');
+  throw new SshConnectError(
+    host,
+    `no way to authenticate to ${host}: it has no identity file and SSH_AUTH_SOCK is not set`,
+    'give the host an identity file in the lab file (ssh.identity), or start ssh-agent and ssh-add your key',
+  );
 }

@@ -19,8 +19,14 @@ function forwardThrough(jump: Connection, host: SshHost): Promise<Duplex> {
       jump.client.forwardOut('127.0.0.1', 0, host.address, host.port, (error, stream) => {
         untrack();
         if (error) {
-          reject(new SshConnectError(host.name, `jump host ${jump.host.name} could not open a connection to ${describe(host)}: ${error.message}`,
-            `check that ${jump.host.name} can reach ${host.address} port ${host.port} and that its sshd allows TCP forwarding (AllowTcpForwarding)`, error));
+          reject(
+            new SshConnectError(
+              host.name,
+              `jump host ${jump.host.name} could not open a connection to ${describe(host)}: ${error.message}`,
+              `check that ${jump.host.name} can reach ${host.address} port ${host.port} and that its sshd allows TCP forwarding (AllowTcpForwarding)`,
+              error,
+            ),
+          );
           return;
         }
         resolve(stream);
@@ -51,8 +57,14 @@ export async function openConnection(host: SshHost, jump: Connection | undefined
       reject(error);
     };
     const timer = setTimeout(
-      () => fail(new SshConnectError(host.name, `timed out after ${settings.connectTimeoutMs} ms connecting to ${describe(host)}`,
-        `check that ${host.name} is up and sshd listens on port ${host.port}`)),
+      () =>
+        fail(
+          new SshConnectError(
+            host.name,
+            `timed out after ${settings.connectTimeoutMs} ms connecting to ${describe(host)}`,
+            `check that ${host.name} is up and sshd listens on port ${host.port}`,
+          ),
+        ),
       settings.connectTimeoutMs,
     );
     client.once('ready', () => {
@@ -65,13 +77,27 @@ export async function openConnection(host: SshHost, jump: Connection | undefined
       const refusal = check.refusal();
       if (refusal) return fail(refusal);
       if (error.level === 'client-authentication') {
-        return fail(new SshConnectError(host.name, `${describe(host)} refused authentication as ${host.user} with ${'agent' in credentials ? 'the keys in ssh-agent' : host.identity}`,
-          `make sure the public key is in ~${host.user}/.ssh/authorized_keys on ${host.name}`, error));
+        return fail(
+          new SshConnectError(
+            host.name,
+            `${describe(host)} refused authentication as ${host.user} with ${'agent' in credentials ? 'the keys in ssh-agent' : host.identity}`,
+            `make sure the public key is in ~${host.user}/.ssh/authorized_keys on ${host.name}`,
+            error,
+          ),
+        );
       }
-      fail(new SshConnectError(host.name, `cannot connect to ${describe(host)}: ${error.message}`,
-        `check that ${host.name} is up, reachable and sshd listens on port ${host.port}`, error));
+      fail(
+        new SshConnectError(
+          host.name,
+          `cannot connect to ${describe(host)}: ${error.message}`,
+          `check that ${host.name} is up, reachable and sshd listens on port ${host.port}`,
+          error,
+        ),
+      );
     });
-    client.once('close', () => fail(new SshConnectError(host.name, `${describe(host)} closed the connection during the handshake`, `check sshd's log on ${host.name}`)));
+    client.once('close', () =>
+      fail(new SshConnectError(host.name, `${describe(host)} closed the connection during the handshake`, `check sshd's log on ${host.name}`)),
+    );
     client.connect({
       sock,
       username: host.user,

@@ -89,7 +89,10 @@ export class SshPool {
       return host;
     }
     const known = this.hosts.get(host);
-    if (!known) throw new UsageError(`no SSH host named ${JSON.stringify(host)}`, { fix: this.hosts.size > 0 ? `use one of: ${[...this.hosts.keys()].join(', ')}` : 'give the pool its hosts' });
+    if (!known)
+      throw new UsageError(`no SSH host named ${JSON.stringify(host)}`, {
+        fix: this.hosts.size > 0 ? `use one of: ${[...this.hosts.keys()].join(', ')}` : 'give the pool its hosts',
+      });
     checkSshHost(known);
     return known;
   }

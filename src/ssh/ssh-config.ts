@@ -75,9 +75,7 @@ function blockApplies(block: Block, alias: string): boolean {
 function expand(value: string, alias: string, hostName: string, user: string): string {
   const home = homedir();
   const tilde = value === '~' ? home : value.startsWith('~/') ? join(home, value.slice(2)) : value;
-  return tilde.replace(/%([%dhnru])/g, (_, token: string) =>
-    ({ '%': '%', d: home, h: hostName, n: alias, r: user, u: userInfo().username })[token]!,
-  );
+  return tilde.replace(/%([%dhnru])/g, (_, token: string) => ({ '%': '%', d: home, h: hostName, n: alias, r: user, u: userInfo().username })[token]!);
 }
 
 /** The SshHost an alias stands for under `config` (what `ssh ALIAS` would connect to). */

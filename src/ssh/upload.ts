@@ -38,7 +38,10 @@ function sftpCall<T>(connection: Connection, call: (done: (error: Error | null |
  */
 export async function uploadOn(connection: Connection, remotePath: string, content: Buffer | string, options: SshUploadOptions): Promise<void> {
   if (!posix.isAbsolute(remotePath) || remotePath.includes('\0') || remotePath.endsWith('/')) {
-    throw new UsageError(`upload target ${JSON.stringify(remotePath)} is not an absolute file path`, { where: connection.host.name, fix: 'give the full path of the file on the host, e.g. /etc/kubernetes/pki/ca.crt' });
+    throw new UsageError(`upload target ${JSON.stringify(remotePath)} is not an absolute file path`, {
+      where: connection.host.name,
+      fix: 'give the full path of the file on the host, e.g. /etc/kubernetes/pki/ca.crt',
+    });
   }
   const mode = parseMode(options.mode);
   const temp = posix.join(posix.dirname(remotePath), `.${posix.basename(remotePath)}.kthw-${randomBytes(6).toString('hex')}.tmp`);
@@ -53,12 +56,19 @@ export async function uploadOn(connection: Connection, remotePath: string, conte
     // The server's umask applied at open; set the exact mode now.
     await sftpCall<void>(connection, (done) => session.chmod(temp, mode, done));
     if (options.owner !== undefined || options.group !== undefined) {
-      const command = options.owner !== undefined ? sh`chown ${options.group === undefined ? options.owner : `${options.owner}:${options.group}`} ${temp}` : sh`chgrp ${options.group!} ${temp}`;
+      const command =
+        options.owner !== undefined
+          ? sh`chown ${options.group === undefined ? options.owner : `${options.owner}:${options.group}`} ${temp}`
+          : sh`chgrp ${options.group!} ${temp}`;
       const result = await execOn(connection, command);
       if (result.code !== 0) {
-        throw new EnvironmentError(`cannot set owner of ${where} to ${[options.owner, options.group].filter(Boolean).join(":")}: exit ${result.code ?? result.signal ?? "status missing"}${result.stderr.trim() ? `: ${result.stderr.trim()}` : ""}`, {
-          where, fix: 'check that the user and group exist on the host (the chapter that creates them must run first)',
-        });
+        throw new EnvironmentError(
+          `cannot set owner of ${where} to ${[options.owner, options.group].filter(Boolean).join(':')}: exit ${result.code ?? result.signal ?? 'status missing'}${result.stderr.trim() ? `: ${result.stderr.trim()}` : ''}`,
+          {
+            where,
+            fix: 'check that the user and group exist on the host (the chapter that creates them must run first)',
+          },
+        );
       }
     }
     await sftpCall<void>(connection, (done) => session.ext_openssh_rename(temp, remotePath, done));
@@ -67,7 +77,9 @@ export async function uploadOn(connection: Connection, remotePath: string, conte
     if (error instanceof SshConnectionLost || error instanceof EnvironmentError) throw error;
     if (await connection.endsWithin(250)) throw connection.lostError(error);
     throw new EnvironmentError(`cannot upload ${where}: ${(error as Error).message}`, {
-      where, fix: `check that the directory ${posix.dirname(remotePath)} exists on ${connection.host.name} and is writable by the SSH user`, cause: error,
+      where,
+      fix: `check that the directory ${posix.dirname(remotePath)} exists on ${connection.host.name} and is writable by the SSH user`,
+      cause: error,
     });
   } finally {
     if (written && sftp && connection.alive) {

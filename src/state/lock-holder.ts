@@ -49,7 +49,8 @@ function printable(text: string): string {
 export function parseHolder(text: string): LockHolder | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockHolder>;
-    if (typeof value.pid !== 'number' || typeof value.hostname !== 'string' || typeof value.startedAt !== 'string' || typeof value.command !== 'string') return undefined;
+    if (typeof value.pid !== 'number' || typeof value.hostname !== 'string' || typeof value.startedAt !== 'string' || typeof value.command !== 'string')
+      return undefined;
     return { ...value, hostname: printable(value.hostname), command: printable(value.command), startedAt: printable(value.startedAt) } as LockHolder;
   } catch {
     return undefined;

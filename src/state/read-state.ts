@@ -40,7 +40,10 @@ export function parseStateText(text: string, file: string): LoadedState {
   }
   const forbidden = forbiddenKeyPath(document);
   if (forbidden !== undefined) {
-    throw new UsageError(`the state file ${file} holds the key "__proto__" (at ${forbidden}): kthw refuses it rather than drop it silently`, { where: file, fix: moveAsideFix(file) });
+    throw new UsageError(`the state file ${file} holds the key "__proto__" (at ${forbidden}): kthw refuses it rather than drop it silently`, {
+      where: file,
+      fix: moveAsideFix(file),
+    });
   }
   const version = typeof document === 'object' && document !== null && !Array.isArray(document) ? (document as { version?: unknown }).version : undefined;
   if (typeof version !== 'number' || !Number.isInteger(version)) {
@@ -117,7 +120,10 @@ export const MAX_STATE_FILE_BYTES = 16 * 1024 * 1024;
  */
 export async function readStateBytes(file: string): Promise<Buffer | undefined> {
   const damaged = (what: string) =>
-    new UsageError(`the state file ${file} is ${what}, not a regular file`, { where: file, fix: `move it aside (mv ${file} ${file}.broken): kthw writes state.json itself` });
+    new UsageError(`the state file ${file} is ${what}, not a regular file`, {
+      where: file,
+      fix: `move it aside (mv ${file} ${file}.broken): kthw writes state.json itself`,
+    });
   let handle;
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -126,21 +132,32 @@ export async function readStateBytes(file: string): Promise<Buffer | undefined> 
     if (code === 'ENOENT') return undefined;
     if (code === 'ELOOP') throw damaged('a symbolic link');
     if (code === 'EISDIR') throw damaged('a directory');
-    throw new EnvironmentError(`cannot read the state file ${file} (${code ?? String(error)})`, { where: file, fix: `make ${file} readable by this user`, cause: error });
+    throw new EnvironmentError(`cannot read the state file ${file} (${code ?? String(error)})`, {
+      where: file,
+      fix: `make ${file} readable by this user`,
+      cause: error,
+    });
   }
   try {
     const info = await handle.stat();
     if (info.isDirectory()) throw damaged('a directory');
     if (!info.isFile()) throw damaged(info.isFIFO() ? 'a FIFO' : 'a special file');
     if (info.size > MAX_STATE_FILE_BYTES) {
-      throw new UsageError(`the state file ${file} is ${Math.round(info.size / 1024 / 1024)} MiB, far larger than any state kthw writes`, { where: file, fix: moveAsideFix(file) });
+      throw new UsageError(`the state file ${file} is ${Math.round(info.size / 1024 / 1024)} MiB, far larger than any state kthw writes`, {
+        where: file,
+        fix: moveAsideFix(file),
+      });
     }
     return await handle.readFile();
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') throw damaged('a directory');
-    throw new EnvironmentError(`cannot read the state file ${file} (${code ?? String(error)})`, { where: file, fix: `make ${file} readable by this user`, cause: error });
+    throw new EnvironmentError(`cannot read the state file ${file} (${code ?? String(error)})`, {
+      where: file,
+      fix: `make ${file} readable by this user`,
+      cause: error,
+    });
   } finally {
     await handle.close();
   }

@@ -14,7 +14,8 @@ export interface StepOutcome {
 }
 
 function assertId(kind: string, id: string): void {
-  if (!idSchema.safeParse(id).success) throw new UsageError(`${JSON.stringify(id)} is not a valid ${kind} id`, { fix: 'ids are kebab-case: lower-case letters, digits and dashes' });
+  if (!idSchema.safeParse(id).success)
+    throw new UsageError(`${JSON.stringify(id)} is not a valid ${kind} id`, { fix: 'ids are kebab-case: lower-case letters, digits and dashes' });
 }
 
 function chapter(state: LabState, chapterId: string): ChapterRecord {

@@ -32,10 +32,7 @@ export const checkRecordSchema = z
     host: z.string().min(1),
     ok: z.boolean(),
     message: z.string(),
-    diagnosis: z
-      .object({ found: z.string(), where: z.string(), why: z.string().optional(), fix: z.string().optional() })
-      .strict()
-      .optional(),
+    diagnosis: z.object({ found: z.string(), where: z.string(), why: z.string().optional(), fix: z.string().optional() }).strict().optional(),
     at: isoTime,
   })
   .strict();

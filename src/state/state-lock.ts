@@ -29,7 +29,10 @@ export class StateLockedError extends EnvironmentError {
     readonly lockFile: string,
     readonly holder: LockHolder | undefined,
   ) {
-    const who = holder === undefined ? 'another kthw process (its lock file is being written or damaged)' : `kthw process ${holder.pid} (\`${holder.command}\`, since ${holder.startedAt}, on host ${holder.hostname})`;
+    const who =
+      holder === undefined
+        ? 'another kthw process (its lock file is being written or damaged)'
+        : `kthw process ${holder.pid} (\`${holder.command}\`, since ${holder.startedAt}, on host ${holder.hostname})`;
     super(`this lab's state is in use by ${who}`, {
       where: lockFile,
       fix:

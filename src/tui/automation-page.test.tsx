@@ -141,22 +141,35 @@ describe('the closing page of a lesson: what you did, as automation', () => {
 describe('automationPage', () => {
   const meta = { id: 'chapter-9', number: 9, slug: '09-made-up', title: 'Made up', summary: '', tracks: ['classic' as const] };
   const role = (over: Partial<ChapterAutomation>): ChapterAutomation => ({
-    chapter: 'chapter-9', role: 'made_up', files: [], hosts: [], restarts: [], templates: [], localSteps: [], secrets: [], stepBlocks: 0, ...over,
+    chapter: 'chapter-9',
+    role: 'made_up',
+    files: [],
+    hosts: [],
+    restarts: [],
+    templates: [],
+    localSteps: [],
+    secrets: [],
+    stepBlocks: 0,
+    ...over,
   });
 
   it('shows a short template whole and names a long one; a file with a fence inside cannot close its block', () => {
     const long = Array.from({ length: 40 }, (_, i) => `line ${i}`).join('\n');
-    const page = automationPage(meta, role({
-      stepBlocks: 1,
-      hosts: ['server'],
-      files: [
-        { path: 'roles/made_up/tasks/main.yml', text: '---\n- name: Write ```a``` fence\n' },
-        { path: 'roles/made_up/templates/short.service.j2', text: '[Unit]\nDescription={{ x }}\n' },
-        { path: 'roles/made_up/templates/long.conf.j2', text: long },
-        { path: 'roles/made_up/meta/main.yml', text: '---\n' },
-        { path: 'verify/09-made-up.yml', text: '---\n' },
-      ],
-    }), classicLab);
+    const page = automationPage(
+      meta,
+      role({
+        stepBlocks: 1,
+        hosts: ['server'],
+        files: [
+          { path: 'roles/made_up/tasks/main.yml', text: '---\n- name: Write ```a``` fence\n' },
+          { path: 'roles/made_up/templates/short.service.j2', text: '[Unit]\nDescription={{ x }}\n' },
+          { path: 'roles/made_up/templates/long.conf.j2', text: long },
+          { path: 'roles/made_up/meta/main.yml', text: '---\n' },
+          { path: 'verify/09-made-up.yml', text: '---\n' },
+        ],
+      }),
+      classicLab,
+    );
     expect(page).toContain('````yaml\n---\n- name: Write ```a``` fence\n````');
     expect(page).toContain('```ini\n[Unit]\nDescription={{ x }}\n```');
     expect(page).not.toContain('line 39');

@@ -64,7 +64,8 @@ export function automationPage(meta: ChapterMeta, automation: ChapterAutomation,
       ? `**Secrets come from the vault.** ${list(automation.secrets)} never appear in the role: tasks read them from variables that the whole export keeps in ${code('group_vars/all/vault.yml')}, encrypted with ansible-vault; the password stays in your lab directory.`
       : `**Secrets come from the vault.** This role reads none; the chapters that do read keys from ${code('group_vars/all/vault.yml')}, encrypted with ansible-vault, whose password stays in your lab directory.`,
   );
-  if (automation.localSteps.length > 0) points.push(`**Done by kthw, not by the role:** ${automation.localSteps.join('; ')}. Its results reach the machines through the variables above.`);
+  if (automation.localSteps.length > 0)
+    points.push(`**Done by kthw, not by the role:** ${automation.localSteps.join('; ')}. Its results reach the machines through the variables above.`);
   const run = [
     'Export the whole lab, every chapter one role, and run it:',
     '',
@@ -72,7 +73,7 @@ export function automationPage(meta: ChapterMeta, automation: ChapterAutomation,
     'kthw export ansible DIR',
     'cd DIR',
     'ansible-playbook site.yml     # the roles, chapter by chapter',
-    'ansible-playbook verify.yml   # the chapters\' checks, as assert tasks',
+    "ansible-playbook verify.yml   # the chapters' checks, as assert tasks",
     '```',
     '',
     `${code(`kthw export ansible --chapter ${meta.id} --print`)} prints the files below.`,

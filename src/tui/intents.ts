@@ -71,8 +71,14 @@ export function createIntents(session: LearnerSession, store: TutorStore, hooks:
   async function openChapter(chapterId: string, target: { screen: 'lesson' | 'step'; step?: string; automation?: boolean }): Promise<void> {
     const plan = await session.plan(chapterId);
     const markdown = composeLesson(await session.lesson(chapterId), plan);
-    const stepIndex = Math.max(0, plan.steps.findIndex((s) => s.id === target.step));
-    const chapterCursor = Math.max(0, get().chapters.findIndex((c) => c.meta.id === chapterId));
+    const stepIndex = Math.max(
+      0,
+      plan.steps.findIndex((s) => s.id === target.step),
+    );
+    const chapterCursor = Math.max(
+      0,
+      get().chapters.findIndex((c) => c.meta.id === chapterId),
+    );
     set({
       chapterId,
       chapterCursor,
@@ -112,7 +118,11 @@ export function createIntents(session: LearnerSession, store: TutorStore, hooks:
   function showAutomation(): void {
     const state = get();
     const chapterId =
-      state.screen === 'chapters' ? state.chapters[state.chapterCursor]?.meta.id : state.screen === 'checks' ? (state.checks?.chapter ?? state.chapterId) : state.chapterId;
+      state.screen === 'chapters'
+        ? state.chapters[state.chapterCursor]?.meta.id
+        : state.screen === 'checks'
+          ? (state.checks?.chapter ?? state.chapterId)
+          : state.chapterId;
     if (!chapterId) return;
     if (state.lesson?.chapter !== chapterId) return open(chapterId, { screen: 'lesson', automation: true });
     if (state.screen === 'lesson' && state.lessonAnchor !== undefined) return set({ scroll: Math.min(state.lessonAnchor, state.scrollMax), notice: undefined });
@@ -144,7 +154,12 @@ export function createIntents(session: LearnerSession, store: TutorStore, hooks:
     const chapter = state.chapterId;
     if (state.screen !== 'step' || !step || !chapter) return;
     work(async (signal) => {
-      set({ panel: 'run', scroll: 0, notice: undefined, run: { chapter, step: step.id, status: 'running', cancelRequested: false, startedAt: Date.now(), output: [], partial: '', actions: [] } });
+      set({
+        panel: 'run',
+        scroll: 0,
+        notice: undefined,
+        run: { chapter, step: step.id, status: 'running', cancelRequested: false, startedAt: Date.now(), output: [], partial: '', actions: [] },
+      });
       const options = mode === 'step' ? { onlyStep: step.id } : { fromStep: step.id };
       try {
         const result = await session.run(chapter, { ...options, signal, emit: (event) => applyEngineEvent(store, event) });
@@ -246,7 +261,10 @@ export function createIntents(session: LearnerSession, store: TutorStore, hooks:
       }
       case 'lesson': {
         const progress = state.chapters.find((c) => c.meta.id === state.chapterId);
-        const index = Math.max(0, state.steps.findIndex((s) => s.id === progress?.nextStep));
+        const index = Math.max(
+          0,
+          state.steps.findIndex((s) => s.id === progress?.nextStep),
+        );
         return set({ screen: 'step', stepIndex: index, panel: 'menu', scroll: 0, scrollMax: 0 });
       }
       case 'step':

@@ -9,7 +9,20 @@ describe('keyToIntent', () => {
     expect(keyToIntent('k', {})).toEqual({ type: 'move', delta: -1 });
     expect(keyToIntent('', { return: true })).toEqual({ type: 'select' });
     expect(keyToIntent('', { escape: true })).toEqual({ type: 'back' });
-    for (const [input, type] of [['r', 'run'], ['R', 'run-rest'], ['t', 'type'], ['e', 'explain'], ['c', 'check'], ['n', 'next'], ['p', 'previous'], ['?', 'help'], ['q', 'quit'], ['m', 'topology'], ['a', 'automation'], ['x', 'reset']] as const) {
+    for (const [input, type] of [
+      ['r', 'run'],
+      ['R', 'run-rest'],
+      ['t', 'type'],
+      ['e', 'explain'],
+      ['c', 'check'],
+      ['n', 'next'],
+      ['p', 'previous'],
+      ['?', 'help'],
+      ['q', 'quit'],
+      ['m', 'topology'],
+      ['a', 'automation'],
+      ['x', 'reset'],
+    ] as const) {
       expect(keyToIntent(input, {})).toEqual({ type });
     }
   });

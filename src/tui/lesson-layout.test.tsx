@@ -43,7 +43,10 @@ describe('lesson tables fit the terminal', () => {
         expect(row).toMatch(/^[┌├│└].*[┐┤│┘]\s*$/);
         expect(row.trimEnd().length).toBe(table[0]!.trimEnd().length);
       }
-      const text = table.join(' ').replace(/[│┌┐└┘├┤┬┴┼─]/g, ' ').replace(/\s+/g, ' ');
+      const text = table
+        .join(' ')
+        .replace(/[│┌┐└┘├┤┬┴┼─]/g, ' ')
+        .replace(/\s+/g, ' ');
       for (const word of ['certificate', 'CN (user)', 'system:masters', 'kube-controller-manager', 'recognises', 'service-accounts']) {
         expect(text.replace(/- /g, '-'), word).toContain(word);
       }
@@ -52,7 +55,15 @@ describe('lesson tables fit the terminal', () => {
   }
 
   it('columns keep their natural width when the table fits; the widest gives way first otherwise', () => {
-    expect(columnWidths([['a', 'bb'], ['ccc', 'd']], 80)).toEqual([3, 2]);
+    expect(
+      columnWidths(
+        [
+          ['a', 'bb'],
+          ['ccc', 'd'],
+        ],
+        80,
+      ),
+    ).toEqual([3, 2]);
     const widths = columnWidths([['short', 'a much longer cell with many words in it to wrap']], 30);
     expect(widths[0]).toBe(5);
     expect(3 * 2 + 1 + widths[0]! + widths[1]!).toBeLessThanOrEqual(30);
@@ -74,7 +85,8 @@ describe('inline code at 80 columns', () => {
     // No line anywhere in the lesson's lists is a lone word that the line before had room for.
     for (const [i, line] of lines.entries()) {
       const previous = lines[i - 1] ?? '';
-      if (/^ {4}\S+$/.test(line) && /^ {2}\* |^ {4}\S/.test(previous)) expect(previous.length + 1 + line.trim().length, `${previous}\n${line}`).toBeGreaterThan(79);
+      if (/^ {4}\S+$/.test(line) && /^ {2}\* |^ {4}\S/.test(previous))
+        expect(previous.length + 1 + line.trim().length, `${previous}\n${line}`).toBeGreaterThan(79);
     }
   });
 });

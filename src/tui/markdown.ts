@@ -18,14 +18,21 @@ export function loadMarkdownRenderer(): Promise<Render> {
       const key = String(width);
       let marked = cache.get(key);
       if (!marked) {
-        marked = new Marked().use(markedTerminal({ width, reflowText: true, tab: 2, emoji: false, showSectionPrefix: false }), inlineInListItems, tablesFitting(width));
+        marked = new Marked().use(
+          markedTerminal({ width, reflowText: true, tab: 2, emoji: false, showSectionPrefix: false }),
+          inlineInListItems,
+          tablesFitting(width),
+        );
         cache.set(key, marked);
       }
       return marked;
     };
     return (markdown, width, color) => {
       const text = instance(Math.max(20, width)).parse(markdown, { async: false });
-      const lines = text.replace(/\n+$/, '').split('\n').flatMap((line) => wrapAnsiLine(line, width));
+      const lines = text
+        .replace(/\n+$/, '')
+        .split('\n')
+        .flatMap((line) => wrapAnsiLine(line, width));
       return color ? lines : lines.map(stripAnsi);
     };
   })();
@@ -63,7 +70,12 @@ const tablesFitting = (width: number) => ({
       // marked-terminal hides colons from its emoji pass as *#COLON|* and restores them only in its own blocks.
       const inline = (cell: { tokens: unknown[] }) => this.parser.parseInline(cell.tokens).replaceAll('*#COLON|*', ':').replace(/\s+/g, ' ').trim();
       const bold = (text: string) => `\u001b[1m${text}\u001b[22m`;
-      return `${layoutTable(header.map(inline), rows.map((row) => row.map(inline)), width, bold).join('\n')}\n\n`;
+      return `${layoutTable(
+        header.map(inline),
+        rows.map((row) => row.map(inline)),
+        width,
+        bold,
+      ).join('\n')}\n\n`;
     },
   },
 });

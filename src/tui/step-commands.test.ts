@@ -22,7 +22,13 @@ describe('stepLines', () => {
 
   it('a copied file: where it comes from, its checksum verified, its mode', () => {
     const path = join(dir, 'kubelet');
-    const lines = actionLines({ kind: 'copy', from: '/mirror/kubelet', path, mode: '0755', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' });
+    const lines = actionLines({
+      kind: 'copy',
+      from: '/mirror/kubelet',
+      path,
+      mode: '0755',
+      sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    });
     expect(lines[0]).toContain('/mirror/kubelet');
     execFileSync('bash', ['-c', `touch ${path}`]);
     // The learner's check line passes for the right file (empty here) and fails for another.
@@ -35,7 +41,11 @@ describe('stepLines', () => {
   it('shows commands as the chapter wrote them and units as systemctl lines', () => {
     expect(actionLines({ kind: 'command', run: 'echo a\necho b' })).toEqual(['echo a', 'echo b']);
     expect(actionLines({ kind: 'unit', unit: 'etcd', enabled: true, state: 'started' })).toEqual(['systemctl daemon-reload', 'systemctl enable --now etcd']);
-    expect(actionLines({ kind: 'unit', unit: 'etcd', enabled: false, state: 'stopped' })).toEqual(['systemctl daemon-reload', 'systemctl disable etcd', 'systemctl stop etcd']);
+    expect(actionLines({ kind: 'unit', unit: 'etcd', enabled: false, state: 'stopped' })).toEqual([
+      'systemctl daemon-reload',
+      'systemctl disable etcd',
+      'systemctl stop etcd',
+    ]);
     expect(actionLines({ kind: 'secret-file', path: '/var/lib/k/ca.key', mode: '0600', secret: 'pki/ca.key', owner: 'root' })).toEqual([
       '# copy pki/ca.key from your lab directory to /var/lib/k/ca.key',
       'chmod 0600 /var/lib/k/ca.key',

@@ -17,7 +17,8 @@ const started = () => {
 describe('applyEngineEvent', () => {
   it('joins streamed chunks into lines, keeping the unfinished one apart', () => {
     const store = started();
-    for (const text of ['hel', 'lo\nwor', 'ld\r\nand']) applyEngineEvent(store, { type: 'output', chapter: 'c1', step: 'a', host: 'local', stream: 'stdout', text });
+    for (const text of ['hel', 'lo\nwor', 'ld\r\nand'])
+      applyEngineEvent(store, { type: 'output', chapter: 'c1', step: 'a', host: 'local', stream: 'stdout', text });
     expect(store.getState().run).toMatchObject({ output: ['hello', 'world'], partial: 'and' });
   });
 

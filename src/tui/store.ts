@@ -153,7 +153,6 @@ function flush(run: RunState): RunState {
 
 export const currentStep = (state: TutorState): Step | undefined => state.steps[state.stepIndex];
 
-export const currentChapter = (state: TutorState): ChapterProgress | undefined =>
-  state.chapters.find((c) => c.meta.id === state.chapterId);
+export const currentChapter = (state: TutorState): ChapterProgress | undefined => state.chapters.find((c) => c.meta.id === state.chapterId);
 
 export const isRunning = (state: TutorState): boolean => state.run?.status === 'running';

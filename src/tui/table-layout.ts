@@ -39,7 +39,16 @@ export function wrapCell(text: string, width: number): string[] {
 export function columnWidths(cells: string[][], width: number): number[] {
   const columns = Math.max(...cells.map((r) => r.length));
   const natural = Array.from({ length: columns }, (_, i) => Math.max(1, ...cells.map((r) => visible(r[i] ?? ''))));
-  const longestWord = Array.from({ length: columns }, (_, i) => Math.max(1, ...cells.flatMap((r) => stripVTControlCharacters(r[i] ?? '').split(' ').map((w) => w.length))));
+  const longestWord = Array.from({ length: columns }, (_, i) =>
+    Math.max(
+      1,
+      ...cells.flatMap((r) =>
+        stripVTControlCharacters(r[i] ?? '')
+          .split(' ')
+          .map((w) => w.length),
+      ),
+    ),
+  );
   const room = width - (3 * columns + 1);
   const widths = [...natural];
   const total = () => widths.reduce((a, b) => a + b, 0);
@@ -63,10 +72,16 @@ export function layoutTable(head: string[], body: string[][], width: number, bol
   const rows = (cells: string[], style: (text: string) => string) => {
     const wrapped = widths.map((w, i) => wrapCell(cells[i] ?? '', w));
     const height = Math.max(...wrapped.map((c) => c.length));
-    return Array.from({ length: height }, (_, line) => `│ ${wrapped.map((c, i) => {
-      const text = c[line] ?? '';
-      return (text ? style(text) : '') + ' '.repeat(widths[i]! - visible(text));
-    }).join(' │ ')} │`);
+    return Array.from(
+      { length: height },
+      (_, line) =>
+        `│ ${wrapped
+          .map((c, i) => {
+            const text = c[line] ?? '';
+            return (text ? style(text) : '') + ' '.repeat(widths[i]! - visible(text));
+          })
+          .join(' │ ')} │`,
+    );
   };
   const lines = [rule('┌', '┬', '┐'), ...rows(head, bold), rule('├', '┼', '┤')];
   body.forEach((cells, i) => {

@@ -54,7 +54,7 @@ export function installCrashGuards(cleanup: () => void, stderr: NodeJS.WriteStre
   };
   const crash = (error: unknown) => {
     safeCleanup();
-    const text = error instanceof Error ? (process.env.KTHW_DEBUG === '1' ? error.stack ?? error.message : error.message) : String(error);
+    const text = error instanceof Error ? (process.env.KTHW_DEBUG === '1' ? (error.stack ?? error.message) : error.message) : String(error);
     stderr.write(`error: internal error in kthw learn: ${text}\n  fix:   this is a bug in kthw; run again with KTHW_DEBUG=1 and report the stack trace\n`);
     process.exit(4);
   };

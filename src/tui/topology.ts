@@ -11,10 +11,26 @@ export function topologyLines(lab: Lab): Line[] {
   const rolesWidth = Math.max(...lab.hosts.map((h) => h.roles.join(', ').length), 5);
   const api = lab.networks.api;
   const lines: Line[] = [
-    [{ text: `lab ${lab.name}`, bold: true }, { text: ` · track ${lab.track} · ${families.join(' + ')} · domain ${lab.domain}`, dim: true }],
-    [{ text: 'API  ', dim: true }, { text: `${api.name}:${api.port}` }, { text: api.vip ? ` → VIP ${api.vip}` : ` → ${hostsWithRole(lab, 'controller').map((h) => h.name).join(', ')}` }],
+    [
+      { text: `lab ${lab.name}`, bold: true },
+      { text: ` · track ${lab.track} · ${families.join(' + ')} · domain ${lab.domain}`, dim: true },
+    ],
+    [
+      { text: 'API  ', dim: true },
+      { text: `${api.name}:${api.port}` },
+      {
+        text: api.vip
+          ? ` → VIP ${api.vip}`
+          : ` → ${hostsWithRole(lab, 'controller')
+              .map((h) => h.name)
+              .join(', ')}`,
+      },
+    ],
     '',
-    [{ text: `  node network ${both(lab.networks.nodes)} `, color: 'cyan', bold: true }, { text: '─'.repeat(24), color: 'cyan' }],
+    [
+      { text: `  node network ${both(lab.networks.nodes)} `, color: 'cyan', bold: true },
+      { text: '─'.repeat(24), color: 'cyan' },
+    ],
     [{ text: '   │', color: 'cyan' }],
   ];
   lab.hosts.forEach((host, i) => lines.push(hostLine(host, i === lab.hosts.length - 1, nameWidth, rolesWidth)));
@@ -42,13 +58,22 @@ function bgpLines(lab: Lab): Line[] {
   const bgp = lab.networks.bgp;
   const routers = hostsWithRole(lab, 'router');
   if (!bgp || routers.length === 0) return [];
-  const controllers = hostsWithRole(lab, 'controller').map((h) => h.name).join(', ');
-  const workers = hostsWithRole(lab, 'worker').map((h) => h.name).join(', ');
+  const controllers = hostsWithRole(lab, 'controller')
+    .map((h) => h.name)
+    .join(', ');
+  const workers = hostsWithRole(lab, 'worker')
+    .map((h) => h.name)
+    .join(', ');
   const lines: Line[] = ['', [{ text: `BGP: cluster AS ${bgp.clusterAsn} · hold ${bgp.holdTimeSeconds} s · keepalive ${bgp.keepaliveSeconds} s`, bold: true }]];
   for (const router of routers) {
     const label = `  ${router.name} (AS ${router.asn ?? '?'}) `;
     if (controllers) lines.push([{ text: label, color: 'magenta' }, { text: `⇄ ${controllers}` }, { text: '  kube-vip: the API VIP', dim: true }]);
-    if (workers) lines.push([{ text: controllers ? ' '.repeat(label.length) : label, color: 'magenta' }, { text: `⇄ ${workers}` }, { text: '  Cilium: pod ranges', dim: true }]);
+    if (workers)
+      lines.push([
+        { text: controllers ? ' '.repeat(label.length) : label, color: 'magenta' },
+        { text: `⇄ ${workers}` },
+        { text: '  Cilium: pod ranges', dim: true },
+      ]);
   }
   return lines;
 }

@@ -53,7 +53,9 @@ describe('the release mirror built from source', () => {
     for (const name of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'kubelet']) {
       expect(execFileSync(join(mirror.dir, name), ['--version'], { encoding: 'utf8' }).trim(), name).toBe(`Kubernetes ${kubernetes}`);
     }
-    const client = JSON.parse(execFileSync(join(mirror.dir, 'kubectl'), ['version', '--client', '-o', 'json'], { encoding: 'utf8' })).clientVersion;
+    const { clientVersion: client } = JSON.parse(execFileSync(join(mirror.dir, 'kubectl'), ['version', '--client', '-o', 'json'], { encoding: 'utf8' })) as {
+      clientVersion: Record<string, string>;
+    };
     expect(client).toMatchObject({ gitVersion: kubernetes, major: '1', minor: kubernetes.split('.')[1], gitTreeState: 'archive' });
   });
 
@@ -61,7 +63,9 @@ describe('the release mirror built from source', () => {
     const { etcd, crictl } = mirror.versions;
     const etcdDir = `etcd-${etcd}-linux-amd64`;
     const etcdTar = join(mirror.dir, `${etcdDir}.tar.gz`);
-    expect(tarList(etcdTar)).toEqual([`${etcdDir}/`, ...['README-etcdctl.md', 'README-etcdutl.md', 'etcd', 'etcdctl', 'etcdutl'].map((f) => `${etcdDir}/${f}`)].sort());
+    expect(tarList(etcdTar)).toEqual(
+      [`${etcdDir}/`, ...['README-etcdctl.md', 'README-etcdutl.md', 'etcd', 'etcdctl', 'etcdutl'].map((f) => `${etcdDir}/${f}`)].sort(),
+    );
     const crictlTar = join(mirror.dir, `crictl-${crictl}-linux-amd64.tar.gz`);
     expect(tarList(crictlTar)).toEqual(['crictl']);
     const out = mkdtempSync(join(tmpdir(), 'kthw-unpack-'));
@@ -69,7 +73,9 @@ describe('the release mirror built from source', () => {
     execFileSync('tar', ['-xzf', etcdTar, '-C', out]);
     execFileSync('tar', ['-xzf', crictlTar, '-C', out]);
     const bare = etcd.replace(/^v/, '');
-    expect(execFileSync(join(out, etcdDir, 'etcd'), ['--version'], { encoding: 'utf8' })).toMatch(new RegExp(`^etcd Version: ${bare}\\n(.|\\n)*Git SHA: GitNotFound`));
+    expect(execFileSync(join(out, etcdDir, 'etcd'), ['--version'], { encoding: 'utf8' })).toMatch(
+      new RegExp(`^etcd Version: ${bare}\\n(.|\\n)*Git SHA: GitNotFound`),
+    );
     expect(execFileSync(join(out, etcdDir, 'etcdctl'), ['version'], { encoding: 'utf8' })).toContain(`etcdctl version: ${bare}`);
     expect(execFileSync(join(out, etcdDir, 'etcdutl'), ['version'], { encoding: 'utf8' })).toContain(`etcdutl version: ${bare}`);
     expect(execFileSync(join(out, 'crictl'), ['--version'], { encoding: 'utf8' }).trim()).toBe(`crictl version ${crictl.replace(/^v/, '')}`);
@@ -102,11 +108,16 @@ describe('chapter 02 on the classic lab with the built mirror', () => {
     await ssh('jumpbox', 'printf broken >> /root/kubernetes-the-hard-way/downloads/kubelet');
     const verify = kthw(['verify', 'chapter-2', '--json']);
     expect(verify.code).toBe(1);
-    const checks = (JSON.parse(verify.stdout) as { chapters: Array<{ checks: Array<{ id: string; ok: boolean; observed: string }> }> }).chapters.flatMap((c) => c.checks);
+    const checks = (JSON.parse(verify.stdout) as { chapters: Array<{ checks: Array<{ id: string; ok: boolean; observed: string }> }> }).chapters.flatMap(
+      (c) => c.checks,
+    );
     const bad = checks.filter((c) => !c.ok);
     expect(bad.map((c) => c.id)).toEqual(['downloads']);
     expect(bad[0]!.observed).toContain(`downloads: ${mirror.files.length} of ${mirror.files.length} present, 1 with a wrong sha256`);
-    expect(await sshRun(lab, 'jumpbox', 'sh /root/kubernetes-the-hard-way/verify-downloads.sh')).toMatchObject({ code: 1, stdout: expect.stringContaining('wrong sha256: downloads/kubelet') });
+    expect(await sshRun(lab, 'jumpbox', 'sh /root/kubernetes-the-hard-way/verify-downloads.sh')).toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining('wrong sha256: downloads/kubelet') as unknown,
+    });
     expect(kthw(['run', 'chapter-2']).code).toBe(0);
     expect(kthw(['verify', 'chapter-2']).code).toBe(0);
   });

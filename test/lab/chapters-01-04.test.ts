@@ -48,7 +48,9 @@ describe('chapters 01–04 on the classic lab', () => {
       expect(run.code, `${chapter}: ${run.stdout}${run.stderr}`).toBe(0);
       expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, failed: 0 });
     }
-    const again = ['chapter-1', 'chapter-2', 'chapter-3', 'chapter-4'].map((chapter) => (JSON.parse(kthw(['run', chapter, '--json']).stdout) as { changed: number }).changed);
+    const again = ['chapter-1', 'chapter-2', 'chapter-3', 'chapter-4'].map(
+      (chapter) => (JSON.parse(kthw(['run', chapter, '--json']).stdout) as { changed: number }).changed,
+    );
     expect(again).toEqual([0, 0, 0, 0]);
     for (const chapter of ['chapter-1', 'chapter-2', 'chapter-3', 'chapter-4']) expect(verify(chapter)).toMatchObject({ code: 0 });
   });
@@ -58,7 +60,10 @@ describe('chapters 01–04 on the classic lab', () => {
     const { code, checks } = verify('chapter-4');
     expect(code).toBe(1);
     expect(failing(checks).map((c) => c.id)).toEqual(['key-mode-node-0-node-0']);
-    expect(failing(checks)[0]!.diagnosis).toMatchObject({ found: expect.stringContaining('0644') as unknown, where: expect.stringContaining('node-0') as unknown });
+    expect(failing(checks)[0]!.diagnosis).toMatchObject({
+      found: expect.stringContaining('0644') as unknown,
+      where: expect.stringContaining('node-0') as unknown,
+    });
     expect(kthw(['run', 'chapter-4']).code).toBe(0);
     expect(await ssh('node-0', 'stat -c %a /var/lib/kubelet/kubelet.key')).toBe('600\n');
   });
@@ -90,7 +95,10 @@ describe('chapters 01–04 on the classic lab', () => {
   });
 
   it('a key that does not match its certificate is caught', async () => {
-    await ssh('node-0', 'openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-256 -out /var/lib/kubelet/kubelet.key 2>/dev/null && chmod 600 /var/lib/kubelet/kubelet.key');
+    await ssh(
+      'node-0',
+      'openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-256 -out /var/lib/kubelet/kubelet.key 2>/dev/null && chmod 600 /var/lib/kubelet/kubelet.key',
+    );
     const bad = failing(verify('chapter-4').checks);
     expect(bad.map((c) => c.id)).toEqual(['cert-node-0-node-0']);
     expect(bad[0]!.diagnosis!.found).toMatch(/key/i);

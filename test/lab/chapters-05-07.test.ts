@@ -38,7 +38,11 @@ function verifyJson(labFile: string, chapter: string): { code: number | null; ch
   return { code: result.code, checks: doc.chapters.flatMap((c) => c.checks) };
 }
 
-const failing = (checks: CheckJson[]) => checks.filter((c) => !c.ok).map((c) => c.id).sort();
+const failing = (checks: CheckJson[]) =>
+  checks
+    .filter((c) => !c.ok)
+    .map((c) => c.id)
+    .sort();
 
 async function root$(host: string, command: string): Promise<string> {
   const result = await sshRun(v6, host, command);
@@ -91,7 +95,9 @@ describe('ipv6-ha lab: chapters 01–07 and what the checks catch', () => {
     const verify7 = performance.now() - warm;
     expect(again.code).toBe(0);
     expect(again.checks.find((c) => c.id === 'health')!.observed).toBe('3/3 members healthy, quorum holds');
-    process.stderr.write(`[ch57] chapter 7 on ipv6-ha until 3/3 healthy: ${(chapter7 / 1000).toFixed(1)} s; verify chapter-7 warm: ${(verify7 / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `[ch57] chapter 7 on ipv6-ha until 3/3 healthy: ${(chapter7 / 1000).toFixed(1)} s; verify chapter-7 warm: ${(verify7 / 1000).toFixed(1)} s\n`,
+    );
   });
 
   it('the key never reaches the state file, and kubectl itself reads every kubeconfig on the jumpbox', () => {
@@ -123,16 +129,21 @@ describe('ipv6-ha lab: chapters 01–07 and what the checks catch', () => {
     expect(verifyJson(v6File, 'chapter-7').code).toBe(0);
   });
 
-  it('a member serving another member\'s certificate is named with the x509 reason', async () => {
+  it("a member serving another member's certificate is named with the x509 reason", async () => {
     // server2's server certificate and key (a valid pair from the same CA, for other names) on server3.
-    await root$('home1', 'scp -q root@server2:/etc/etcd/server.crt root@server2:/etc/etcd/server.key /root/ && scp -q /root/server.crt /root/server.key root@server3:/etc/etcd/ && rm /root/server.crt /root/server.key');
+    await root$(
+      'home1',
+      'scp -q root@server2:/etc/etcd/server.crt root@server2:/etc/etcd/server.key /root/ && scp -q /root/server.crt /root/server.key root@server3:/etc/etcd/ && rm /root/server.crt /root/server.key',
+    );
     await root$('server3', 'systemctl restart etcd');
     try {
       const { code, checks } = verifyJson(v6File, 'chapter-7');
       expect(code).toBe(1);
       const health = checks.find((c) => c.id === 'health')!;
       expect(health.observed).toBe('2/3 members healthy, quorum holds');
-      expect(health.diagnosis!.found).toMatch(/member server3 \(https:\/\/\[fd00:57::21\]:2379\) is unhealthy: .*x509: certificate is valid for .*not fd00:57::21/);
+      expect(health.diagnosis!.found).toMatch(
+        /member server3 \(https:\/\/\[fd00:57::21\]:2379\) is unhealthy: .*x509: certificate is valid for .*not fd00:57::21/,
+      );
       expect(health.diagnosis!.found).not.toMatch(/member server2|member server \(/);
     } finally {
       expect(kthw(v6File, 'run', 'chapter-4').code).toBe(0);
@@ -142,7 +153,10 @@ describe('ipv6-ha lab: chapters 01–07 and what the checks catch', () => {
   });
 
   it('a kubeconfig pointing at the wrong server fails its check, names the server, and chapter 5 repairs it', async () => {
-    await root$('node-0', "kubectl config set-cluster kubernetes-the-hard-way --server='https://[fd00:57::99]:6443' --kubeconfig=/var/lib/kubelet/kubeconfig >/dev/null");
+    await root$(
+      'node-0',
+      "kubectl config set-cluster kubernetes-the-hard-way --server='https://[fd00:57::99]:6443' --kubeconfig=/var/lib/kubelet/kubeconfig >/dev/null",
+    );
     const { code, checks } = verifyJson(v6File, 'chapter-5');
     expect(code).toBe(1);
     expect(failing(checks)).toEqual(['kubeconfig-node-0-node-0']);

@@ -34,7 +34,11 @@ function fillDownloads(lab: Lab): void {
   if (!partialMirror) return;
   const jumpbox = lab.hosts.find((h) => h.roles.includes('jumpbox'))!.name;
   for (const binary of controlPlaneBinaries) {
-    const [ssh, ...args] = labSshArgs(lab, jumpbox, `cat > /root/kubernetes-the-hard-way/downloads/${binary} && chmod 0755 /root/kubernetes-the-hard-way/downloads/${binary}`);
+    const [ssh, ...args] = labSshArgs(
+      lab,
+      jumpbox,
+      `cat > /root/kubernetes-the-hard-way/downloads/${binary} && chmod 0755 /root/kubernetes-the-hard-way/downloads/${binary}`,
+    );
     const copied = spawnSync(ssh!, ['-o', 'BatchMode=yes', ...args], { input: readFileSync(join(partialMirror, binary)), timeout: 120_000 });
     expect(copied.status, `${binary}: ${String(copied.stderr)}`).toBe(0);
   }
@@ -56,7 +60,11 @@ function verifyJson(labFile: string, chapter: string): { code: number | null; ch
   return { code: result.code, checks: doc.chapters.flatMap((c) => c.checks) };
 }
 
-const failing = (checks: CheckJson[]) => checks.filter((c) => !c.ok).map((c) => c.id).sort();
+const failing = (checks: CheckJson[]) =>
+  checks
+    .filter((c) => !c.ok)
+    .map((c) => c.id)
+    .sort();
 const found = (checks: CheckJson[], id: string) => checks.find((c) => c.id === id)!.diagnosis?.found ?? '';
 
 async function on(lab: Lab, host: string, command: string, timeoutMs = 60_000): Promise<string> {
@@ -87,7 +95,12 @@ async function runUpTo(labFile: string, chapters: number[]): Promise<void> {
 /** Waits until the API server on the host answers ready again (after a restart the test caused). */
 async function readyAgain(lab: Lab, host: string): Promise<void> {
   const url = lab.track === 'ipv6-ha' ? 'https://[::1]:6443/readyz' : 'https://127.0.0.1:6443/readyz';
-  await on(lab, host, `i=0; until curl -fsS --max-time 3 --cacert /var/lib/kubernetes/ca.crt ${url} >/dev/null 2>&1; do i=$((i+1)); [ $i -lt 150 ] || exit 1; sleep 1; done`, 200_000);
+  await on(
+    lab,
+    host,
+    `i=0; until curl -fsS --max-time 3 --cacert /var/lib/kubernetes/ca.crt ${url} >/dev/null 2>&1; do i=$((i+1)); [ $i -lt 150 ] || exit 1; sleep 1; done`,
+    200_000,
+  );
 }
 
 /** Verify until `settled` holds (leases and restarts take some seconds), at most about a minute. */
@@ -105,7 +118,12 @@ async function verifyUntil(labFile: string, chapter: string, settled: (checks: C
  * test needs no graceful shutdown, which may take the API server a minute).
  */
 async function breakUnit(lab: Lab, host: string, unit: string, sedScript: string): Promise<void> {
-  await on(lab, host, `sed -i '${sedScript}' /etc/systemd/system/${unit}.service && systemctl daemon-reload && systemctl kill -s KILL ${unit}; sleep 1; systemctl restart ${unit}`, 120_000);
+  await on(
+    lab,
+    host,
+    `sed -i '${sedScript}' /etc/systemd/system/${unit}.service && systemctl daemon-reload && systemctl kill -s KILL ${unit}; sleep 1; systemctl restart ${unit}`,
+    120_000,
+  );
 }
 
 beforeAll(async () => {
@@ -156,8 +174,8 @@ describe('classic lab: the control plane and remote kubectl', () => {
     expect((await verifyUntil(classic, 'chapter-8', (c) => failing(c).length === 0)).code).toBe(0);
   });
 
-  it('kubectl on the jumpbox pointed elsewhere fails both chapter 10 checks there, not this machine\'s', async () => {
-    await on(lab, 'jumpbox', "kubectl config set-cluster kubernetes-the-hard-way --server=https://10.240.0.99:6443 >/dev/null");
+  it("kubectl on the jumpbox pointed elsewhere fails both chapter 10 checks there, not this machine's", async () => {
+    await on(lab, 'jumpbox', 'kubectl config set-cluster kubernetes-the-hard-way --server=https://10.240.0.99:6443 >/dev/null');
     try {
       const { code, checks } = verifyJson(classic, 'chapter-10');
       expect(code).toBe(1);
@@ -184,12 +202,19 @@ describe('ipv6-ha lab: three API servers and what the checks catch', () => {
       expect(run(v6File, chapter)).toMatch(/\b0 change\(s\) made/);
     }
     const checks = verifyJson(v6File, 'chapter-8').checks;
-    for (const host of ['server', 'server2', 'server3']) expect(checks.find((c) => c.id === `secret-encrypted-${host}`)!.observed).toMatch(/^exit 0: k8s:enc:aescbc:v1:key1:/);
-    process.stderr.write(`[ch810] ipv6-ha chapters 1-7: ${((before8 - started) / 1000).toFixed(0)} s; chapter 8 (3 API servers ready): ${(chapter8 / 1000).toFixed(0)} s\n`);
+    for (const host of ['server', 'server2', 'server3'])
+      expect(checks.find((c) => c.id === `secret-encrypted-${host}`)!.observed).toMatch(/^exit 0: k8s:enc:aescbc:v1:key1:/);
+    process.stderr.write(
+      `[ch810] ipv6-ha chapters 1-7: ${((before8 - started) / 1000).toFixed(0)} s; chapter 8 (3 API servers ready): ${(chapter8 / 1000).toFixed(0)} s\n`,
+    );
   });
 
-  it('an API server pointed at a wrong etcd CA: the etcd client check shows etcd\'s refusal', async () => {
-    await on(v6, 'server2', 'openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /root/wrong-ca.key -out /root/wrong-ca.crt -subj /CN=wrong-ca -days 1 2>/dev/null');
+  it("an API server pointed at a wrong etcd CA: the etcd client check shows etcd's refusal", async () => {
+    await on(
+      v6,
+      'server2',
+      'openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /root/wrong-ca.key -out /root/wrong-ca.crt -subj /CN=wrong-ca -days 1 2>/dev/null',
+    );
     try {
       await breakUnit(v6, 'server2', 'kube-apiserver', 's|--etcd-cafile=[^ ]*|--etcd-cafile=/root/wrong-ca.crt|');
       const { code, checks } = verifyJson(v6File, 'chapter-8');
@@ -222,7 +247,7 @@ describe('ipv6-ha lab: three API servers and what the checks catch', () => {
     expect((await verifyUntil(v6File, 'chapter-8', (c) => failing(c).length === 0)).code).toBe(0);
   });
 
-  it('a service range that differs from the lab\'s fails the service range check alone', async () => {
+  it("a service range that differs from the lab's fails the service range check alone", async () => {
     try {
       await breakUnit(v6, 'server2', 'kube-apiserver', 's|--service-cluster-ip-range=[^ ]*|--service-cluster-ip-range=fd00:81:33::/112|');
       await readyAgain(v6, 'server2');

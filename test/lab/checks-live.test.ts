@@ -88,7 +88,12 @@ beforeAll(async () => {
     await pool.upload('server', `${dir}/${name}`, readFileSync(pki.path(name)), { mode: name.endsWith('.key') ? '0600' : '0644' });
   }
   const unit = (name: string, exec: string) =>
-    pool.upload('server', `/etc/systemd/system/${name}`, `[Unit]\nDescription=kthw check test\n[Service]\nExecStart=${exec}\n[Install]\nWantedBy=multi-user.target\n`, { mode: '0644' });
+    pool.upload(
+      'server',
+      `/etc/systemd/system/${name}`,
+      `[Unit]\nDescription=kthw check test\n[Service]\nExecStart=${exec}\n[Install]\nWantedBy=multi-user.target\n`,
+      { mode: '0644' },
+    );
   await unit('kthw-live-sleep.service', '/bin/sleep infinity');
   await unit('kthw-live-broken.service', "/bin/sh -c 'echo kthw-broken-marker: cannot bind >&2; exit 3'");
   await on('server', 'systemctl daemon-reload');
@@ -96,7 +101,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pool
-    ?.exec('server', `systemctl disable --now kthw-live-sleep.service kthw-live-broken.service kthw-live-etcd.service 2>/dev/null; systemctl reset-failed kthw-live-broken.service kthw-live-etcd.service 2>/dev/null; rm -f /etc/systemd/system/kthw-live-*.service; systemctl daemon-reload; rm -rf ${dir} /var/lib/kthw-live-etcd`)
+    ?.exec(
+      'server',
+      `systemctl disable --now kthw-live-sleep.service kthw-live-broken.service kthw-live-etcd.service 2>/dev/null; systemctl reset-failed kthw-live-broken.service kthw-live-etcd.service 2>/dev/null; rm -f /etc/systemd/system/kthw-live-*.service; systemctl daemon-reload; rm -rf ${dir} /var/lib/kthw-live-etcd`,
+    )
     .catch(() => undefined);
   await pool?.close();
   if (lab) await labDown(lab.name);
@@ -191,7 +199,9 @@ describe('check primitives live on the classic lab', () => {
     const down = (await runChecks([health], executor))[0]!;
     expect(down.ok).toBe(false);
     expect(down.observed).toBe('0/1 members healthy, NO quorum');
-    expect(down.diagnosis?.found).toBe(`member server (${etcdClient}) is unhealthy: connection refused (nothing listens there: etcd down or on another address)`);
+    expect(down.diagnosis?.found).toBe(
+      `member server (${etcdClient}) is unhealthy: connection refused (nothing listens there: etcd down or on another address)`,
+    );
   });
 
   it('runs all checks of a host as one SSH exec, hosts in parallel', async () => {
@@ -210,7 +220,9 @@ describe('check primitives live on the classic lab', () => {
   it('a host whose sshd refuses the connection fails its checks with the reason, the others pass', async () => {
     const server = sshHostsFromLab(lab, { defaultIdentity: sshPaths(lab.name).key, knownHosts: [sshPaths(lab.name).knownHosts] }).get('server')!;
     const refusing = new SshPool({ hosts: [{ ...server, name: 'server-wrong-port', port: 2222 }], connectTimeoutMs: 5_000 });
-    const routed: CheckExecutor = { exec: (host, script, options) => (host === 'server-wrong-port' ? refusing.exec(host, script, options) : executor.exec(host, script, options)) };
+    const routed: CheckExecutor = {
+      exec: (host, script, options) => (host === 'server-wrong-port' ? refusing.exec(host, script, options) : executor.exec(host, script, options)),
+    };
     try {
       const results = await runChecks([spec('a', 'server-wrong-port', 'port', { port: 22 }), spec('b', 'server', 'port', { port: 22 })], routed);
       expect(results[0]!.ok).toBe(false);

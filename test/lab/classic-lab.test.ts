@@ -28,7 +28,11 @@ describe('the classic lab (booted once by the global setup)', () => {
     const forged = join(paths.dir, 'known_hosts.forged');
     // pin node-0's names to server's key: node-0's real key no longer matches
     const lines = readFileSync(paths.knownHosts, 'utf8').trim().split('\n');
-    const serverKey = lines.find((l) => l.startsWith('server,'))!.split(' ').slice(1).join(' ');
+    const serverKey = lines
+      .find((l) => l.startsWith('server,'))!
+      .split(' ')
+      .slice(1)
+      .join(' ');
     writeFileSync(forged, lines.map((l) => (l.startsWith('node-0,') ? `${l.split(' ')[0]} ${serverKey}` : l)).join('\n') + '\n', { mode: 0o600 });
     const [ssh, ...args] = labSshArgs(lab, 'node-0', 'true');
     const result = await exec(ssh!, ['-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${forged}`, '-o', 'LogLevel=ERROR', ...args]);
@@ -51,11 +55,7 @@ describe('the classic lab (booted once by the global setup)', () => {
   });
 
   it('machines reach each other and the host over IPv6 and IPv4, and nothing else', async () => {
-    const targets = [
-      ...lab.hosts.flatMap((h) => [h.addresses.ipv4!, h.addresses.ipv6!]),
-      lab.networks.hostAddress.ipv4!,
-      lab.networks.hostAddress.ipv6!,
-    ];
+    const targets = [...lab.hosts.flatMap((h) => [h.addresses.ipv4!, h.addresses.ipv6!]), lab.networks.hostAddress.ipv4!, lab.networks.hostAddress.ipv6!];
     const script = `for a in ${targets.join(' ')}; do ping -c1 -W2 $a >/dev/null && echo ok $a || echo FAIL $a; done; ip route get 192.0.2.1 2>&1 | head -1; ip -6 route get 2001:db8::1 2>&1 | head -1`;
     const results = await Promise.all(lab.hosts.map((h) => sshRun(lab, h.name, script)));
     for (const result of results) {
@@ -78,7 +78,11 @@ describe('the classic lab (booted once by the global setup)', () => {
   });
 
   it('workers have what containerd needs; Debian etcd and containerd stay off', async () => {
-    const worker = await sshRun(lab, 'node-0', 'findmnt -no FSTYPE /var/lib/containerd; mkdir /sys/fs/cgroup/memory/kthw-probe && rmdir /sys/fs/cgroup/memory/kthw-probe && echo memory-rw; systemctl is-active containerd etcd; command -v containerd runc kubectl etcd');
+    const worker = await sshRun(
+      lab,
+      'node-0',
+      'findmnt -no FSTYPE /var/lib/containerd; mkdir /sys/fs/cgroup/memory/kthw-probe && rmdir /sys/fs/cgroup/memory/kthw-probe && echo memory-rw; systemctl is-active containerd etcd; command -v containerd runc kubectl etcd',
+    );
     expect(worker.stdout).not.toMatch(/^overlay$/m);
     expect(worker.stdout).toMatch(/memory-rw/);
     expect(worker.stdout).toMatch(/^inactive\ninactive$/m);
@@ -86,7 +90,11 @@ describe('the classic lab (booted once by the global setup)', () => {
   });
 
   it('the image ships the versions the ipv6-ha lab file says come from it; each machine has its own id', async () => {
-    const versions = await sshRun(lab, 'server', "dpkg-query -W -f '${Package} ${Version}\\n' etcd-server containerd runc containernetworking-plugins kubernetes-client frr");
+    const versions = await sshRun(
+      lab,
+      'server',
+      "dpkg-query -W -f '${Package} ${Version}\\n' etcd-server containerd runc containernetworking-plugins kubernetes-client frr",
+    );
     expect(versions.stdout).toMatch(/^etcd-server 3\.5\.16/m);
     expect(versions.stdout).toMatch(/^containerd 1\.7\.24/m);
     expect(versions.stdout).toMatch(/^runc 1\.1\.15/m);

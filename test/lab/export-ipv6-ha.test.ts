@@ -34,30 +34,36 @@ afterAll(async () => {
 
 describe('the Ansible export of the ipv6-ha lab (three etcd members, IPv6 only)', () => {
   // Three playbook runs (site.yml twice, verify.yml) and kthw's steps around them.
-  it('rebuilds reset machines: kthw verify passes, a replay and a second run change nothing, verify.yml passes', { timeout: 3 * PLAYBOOK_LIMIT_MS + KTHW_STEPS_LIMIT_MS }, () => {
-    const dir = join(scratch, 'ansible');
-    const exported = kthw('export', 'ansible', dir, '--until', 'chapter-7');
-    expect(exported.code, exported.output).toBe(0);
-    const reset = kthw('lab', 'reset', 'all');
-    expect(reset.code, reset.output).toBe(0);
-    expect(kthw('verify', 'chapter-7').code).toBe(1); // the reset took the etcd cluster away
+  it(
+    'rebuilds reset machines: kthw verify passes, a replay and a second run change nothing, verify.yml passes',
+    { timeout: 3 * PLAYBOOK_LIMIT_MS + KTHW_STEPS_LIMIT_MS },
+    () => {
+      const dir = join(scratch, 'ansible');
+      const exported = kthw('export', 'ansible', dir, '--until', 'chapter-7');
+      expect(exported.code, exported.output).toBe(0);
+      const reset = kthw('lab', 'reset', 'all');
+      expect(reset.code, reset.output).toBe(0);
+      expect(kthw('verify', 'chapter-7').code).toBe(1); // the reset took the etcd cluster away
 
-    const first = ansiblePlaybook(dir, 'site.yml');
-    expect(recapChanged(first.output)).toHaveLength(lab.hosts.length);
-    const verified = kthw('verify', 'all', '--until', 'chapter-7');
-    expect(verified.code, verified.output.slice(-3000)).toBe(0);
-    const every = registry.filter((c) => c.meta.tracks.includes(lab.track) && c.meta.number <= 7).reduce((sum, c) => sum + c.plan(lab, {}).checks.length, 0);
-    expect(verified.output).toContain(`${every} checks passed, 0 failed`);
+      const first = ansiblePlaybook(dir, 'site.yml');
+      expect(recapChanged(first.output)).toHaveLength(lab.hosts.length);
+      const verified = kthw('verify', 'all', '--until', 'chapter-7');
+      expect(verified.code, verified.output.slice(-3000)).toBe(0);
+      const every = registry.filter((c) => c.meta.tracks.includes(lab.track) && c.meta.number <= 7).reduce((sum, c) => sum + c.plan(lab, {}).checks.length, 0);
+      expect(verified.output).toContain(`${every} checks passed, 0 failed`);
 
-    const replayed = kthw('--json', 'replay');
-    expect(replayed.code, replayed.output.slice(-3000)).toBe(0);
-    expect(JSON.parse(replayed.stdout)).toMatchObject({ ok: true, changed: 0 });
+      const replayed = kthw('--json', 'replay');
+      expect(replayed.code, replayed.output.slice(-3000)).toBe(0);
+      expect(JSON.parse(replayed.stdout)).toMatchObject({ ok: true, changed: 0 });
 
-    const second = ansiblePlaybook(dir, 'site.yml');
-    expect(recapChanged(second.output)).toEqual(lab.hosts.map(() => 0));
-    const checks = ansiblePlaybook(dir, 'verify.yml');
-    expect(checks.output).toMatch(/failed=0/);
-    expect(checks.output).not.toMatch(/failed=[1-9]/);
-    process.stderr.write(`[exv6] ansible-playbook site.yml onto reset machines: ${first.seconds.toFixed(1)} s, second run ${second.seconds.toFixed(1)} s, verify.yml ${checks.seconds.toFixed(1)} s\n`);
-  });
+      const second = ansiblePlaybook(dir, 'site.yml');
+      expect(recapChanged(second.output)).toEqual(lab.hosts.map(() => 0));
+      const checks = ansiblePlaybook(dir, 'verify.yml');
+      expect(checks.output).toMatch(/failed=0/);
+      expect(checks.output).not.toMatch(/failed=[1-9]/);
+      process.stderr.write(
+        `[exv6] ansible-playbook site.yml onto reset machines: ${first.seconds.toFixed(1)} s, second run ${second.seconds.toFixed(1)} s, verify.yml ${checks.seconds.toFixed(1)} s\n`,
+      );
+    },
+  );
 });

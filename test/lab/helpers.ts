@@ -94,7 +94,12 @@ export const KTHW_STEPS_LIMIT_MS = 300_000;
 
 export function ansiblePlaybook(dir: string, file: string): { output: string; seconds: number } {
   const started = process.hrtime.bigint();
-  const result = spawnSync('ansible-playbook', [file], { cwd: dir, encoding: 'utf8', timeout: PLAYBOOK_LIMIT_MS, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+  const result = spawnSync('ansible-playbook', [file], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: PLAYBOOK_LIMIT_MS,
+    env: { ...process.env, ANSIBLE_NOCOLOR: '1' },
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   expect(result.status, `${file}:\n${(result.stdout + result.stderr).slice(-4000)}`).toBe(0);
   return { output: result.stdout, seconds };

@@ -40,7 +40,11 @@ describe('the ipv6-ha lab, side by side with the classic lab', () => {
   });
 
   it('routers and controllers may manage their own network (CAP_NET_ADMIN) and FRR is installed but off', async () => {
-    const result = await sshRun(ipv6ha, 'home1', 'ip addr add fd00:4::99/128 dev eth0 && ip addr del fd00:4::99/128 dev eth0 && echo net-admin; systemctl is-active frr; test -x /usr/lib/frr/bgpd && echo bgpd');
+    const result = await sshRun(
+      ipv6ha,
+      'home1',
+      'ip addr add fd00:4::99/128 dev eth0 && ip addr del fd00:4::99/128 dev eth0 && echo net-admin; systemctl is-active frr; test -x /usr/lib/frr/bgpd && echo bgpd',
+    );
     expect(result.stdout).toBe('net-admin\ninactive\nbgpd\n');
   });
 

@@ -22,7 +22,11 @@ describe('clear errors', () => {
 
   it('labUp checks what it relies on itself, even for a Lab built in code', async () => {
     const classic = await loadLab(inject('classicLab'));
-    const lab = { ...classic, name: 'handmade', hosts: classic.hosts.map((h, i) => (i === 1 ? { ...h, addresses: { ...h.addresses, ipv4: '10.67.0.10' } } : h)) };
+    const lab = {
+      ...classic,
+      name: 'handmade',
+      hosts: classic.hosts.map((h, i) => (i === 1 ? { ...h, addresses: { ...h.addresses, ipv4: '10.67.0.10' } } : h)),
+    };
     const error = await labUp(lab).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toMatch(/server: 10\.67\.0\.10 is not inside the node network 10\.240\.0\.0\/24/);

@@ -22,7 +22,8 @@ let labFile: string;
 let home: string;
 
 const kthw = (args: string[]) => runKthw(['--lab', labFile, ...args], { env: { KTHW_HOME: home } });
-const progress = () => (JSON.parse(kthw(['--json', 'chapters']).stdout) as { chapters: Array<{ id: string; status: string; stepsDone: number; nextStep?: string }> }).chapters;
+const progress = () =>
+  (JSON.parse(kthw(['--json', 'chapters']).stdout) as { chapters: Array<{ id: string; status: string; stepsDone: number; nextStep?: string }> }).chapters;
 
 function open(): void {
   try {

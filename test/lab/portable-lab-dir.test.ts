@@ -14,7 +14,10 @@ import { runKthw } from '../support/run-kthw.js';
 import { kthwOn, labVariant, upWithChapters, useLabHome } from './helpers.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-prt-'));
-const labFile = labVariant(scratch, 'classic', 'prt', [['10.240.', '10.247.'], ['fd00:10:240:', 'fd00:10:247:']]);
+const labFile = labVariant(scratch, 'classic', 'prt', [
+  ['10.240.', '10.247.'],
+  ['fd00:10:240:', 'fd00:10:247:'],
+]);
 const chaptersRun = ['chapter-1', 'chapter-2', 'chapter-3'];
 const kthw = (...args: string[]) => kthwOn(labFile, ...args);
 

@@ -16,10 +16,16 @@ import { KTHW_BIN } from '../support/run-kthw.js';
 import { KTHW_STEPS_LIMIT_MS, PLAYBOOK_LIMIT_MS, ansiblePlaybook, kthwOn, labVariant, recapChanged, sshRun, upWithChapters, useLabHome } from './helpers.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-rpl-'));
-const labFile = labVariant(scratch, 'classic', 'rpl', [['10.240.', '10.248.'], ['fd00:10:240:', 'fd00:10:248:']]);
+const labFile = labVariant(scratch, 'classic', 'rpl', [
+  ['10.240.', '10.248.'],
+  ['fd00:10:240:', 'fd00:10:248:'],
+]);
 const lab: Lab = await loadLab(labFile);
 // A second lab (rpl2, 10.249.0.0/24) for `kthw replay --to`.
-const otherFile = labVariant(scratch, 'classic', 'rpl2', [['10.240.', '10.249.'], ['fd00:10:240:', 'fd00:10:249:']]);
+const otherFile = labVariant(scratch, 'classic', 'rpl2', [
+  ['10.240.', '10.249.'],
+  ['fd00:10:240:', 'fd00:10:249:'],
+]);
 const chaptersRun = ['chapter-1', 'chapter-2', 'chapter-3', 'chapter-4', 'chapter-5', 'chapter-6', 'chapter-7'];
 
 function kthw(...args: string[]) {
@@ -97,7 +103,10 @@ describe('kthw replay on the rpl lab', () => {
 
   it('a replay killed mid-way resumes in the chapter it was killed in and completes', async () => {
     resetLab();
-    const child = spawn(process.execPath, [KTHW_BIN, '--lab', labFile, 'replay'], { env: { ...process.env, KTHW_HOME: inject('kthwHome'), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [KTHW_BIN, '--lab', labFile, 'replay'], {
+      env: { ...process.env, KTHW_HOME: inject('kthwHome'), NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let seen = '';
     const killed = await new Promise<boolean>((resolve) => {
       child.stdout.on('data', (chunk: Buffer) => {
@@ -116,21 +125,25 @@ describe('kthw replay on the rpl lab', () => {
   });
 
   // Three playbook runs (site.yml twice, verify.yml) and kthw's steps around them.
-  it('the Ansible export of the lab rebuilds reset machines: kthw verify passes, a second run changes nothing, verify.yml passes', { timeout: 3 * PLAYBOOK_LIMIT_MS + KTHW_STEPS_LIMIT_MS }, () => {
-    const dir = join(scratch, 'ansible');
-    const exported = kthw('export', 'ansible', dir, '--until', 'chapter-7');
-    expect(exported.code, exported.output).toBe(0);
-    resetLab();
-    const first = ansiblePlaybook(dir, 'site.yml');
-    expect(recapChanged(first.output).some((n) => n > 0)).toBe(true);
-    verifyAll();
-    // Ansible wrote what kthw would have written, byte for byte: a replay finds nothing to change.
-    expect(replay()).toMatchObject({ ok: true, changed: 0 });
-    const second = ansiblePlaybook(dir, 'site.yml');
-    expect(recapChanged(second.output)).toEqual([0, 0, 0, 0]);
-    ansiblePlaybook(dir, 'verify.yml');
-    process.stderr.write(`[rpl] ansible-playbook site.yml onto reset machines: ${first.seconds.toFixed(1)} s, second run ${second.seconds.toFixed(1)} s\n`);
-  });
+  it(
+    'the Ansible export of the lab rebuilds reset machines: kthw verify passes, a second run changes nothing, verify.yml passes',
+    { timeout: 3 * PLAYBOOK_LIMIT_MS + KTHW_STEPS_LIMIT_MS },
+    () => {
+      const dir = join(scratch, 'ansible');
+      const exported = kthw('export', 'ansible', dir, '--until', 'chapter-7');
+      expect(exported.code, exported.output).toBe(0);
+      resetLab();
+      const first = ansiblePlaybook(dir, 'site.yml');
+      expect(recapChanged(first.output).some((n) => n > 0)).toBe(true);
+      verifyAll();
+      // Ansible wrote what kthw would have written, byte for byte: a replay finds nothing to change.
+      expect(replay()).toMatchObject({ ok: true, changed: 0 });
+      const second = ansiblePlaybook(dir, 'site.yml');
+      expect(recapChanged(second.output)).toEqual([0, 0, 0, 0]);
+      ansiblePlaybook(dir, 'verify.yml');
+      process.stderr.write(`[rpl] ansible-playbook site.yml onto reset machines: ${first.seconds.toFixed(1)} s, second run ${second.seconds.toFixed(1)} s\n`);
+    },
+  );
 
   it("replays onto another lab's machines with --new-pki; without it, refuses a PKI made for other addresses", () => {
     const up = kthwOn(otherFile, 'lab', 'up');

@@ -21,7 +21,10 @@ import { shq } from '../../src/ssh/shell-quote.js';
 import { KTHW_STEPS_LIMIT_MS, PLAYBOOK_LIMIT_MS, kthwOn, labVariant, sshRun, upWithChapters, useLabHome } from './helpers.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-vfy-'));
-const labFile = labVariant(scratch, 'classic', 'vfy', [['10.240.', '10.246.'], ['fd00:10:240:', 'fd00:10:246:']]);
+const labFile = labVariant(scratch, 'classic', 'vfy', [
+  ['10.240.', '10.246.'],
+  ['fd00:10:240:', 'fd00:10:246:'],
+]);
 const lab: Lab = await loadLab(labFile);
 const exportDir = join(scratch, 'ansible');
 const chaptersRun = ['chapter-1', 'chapter-2', 'chapter-3', 'chapter-4', 'chapter-5', 'chapter-6', 'chapter-7'];
@@ -45,7 +48,12 @@ async function writeOnHost(host: string, path: string, content: string): Promise
 
 function playbook(file: string): { code: number | null; output: string; seconds: number } {
   const started = process.hrtime.bigint();
-  const result = spawnSync('ansible-playbook', [file], { cwd: exportDir, encoding: 'utf8', timeout: PLAYBOOK_LIMIT_MS, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+  const result = spawnSync('ansible-playbook', [file], {
+    cwd: exportDir,
+    encoding: 'utf8',
+    timeout: PLAYBOOK_LIMIT_MS,
+    env: { ...process.env, ANSIBLE_NOCOLOR: '1' },
+  });
   return { code: result.status, output: result.stdout + result.stderr, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
@@ -88,7 +96,13 @@ function kthwVerifyAll(): { failed: string[]; all: Named[] } {
   const result = kthw('--json', 'verify', 'all', '--until', 'chapter-7');
   const parsed = JSON.parse(result.stdout) as VerifyJson;
   const all = parsed.chapters.flatMap((c) => c.checks);
-  return { failed: all.filter((c) => !c.ok).map((c) => `${c.host} ${c.id}`).sort(), all };
+  return {
+    failed: all
+      .filter((c) => !c.ok)
+      .map((c) => `${c.host} ${c.id}`)
+      .sort(),
+    all,
+  };
 }
 
 // --- checks of the kinds the classic chapters do not use, aimed at the same machines
@@ -102,10 +116,21 @@ function extraChecks(caPem: string): CheckSpec[] {
     check('port-ssh-v6', 'server', 'port', { port: 22, address: '::1' }),
     check('port-6443-closed', 'server', 'port', { port: 6443, closed: true }),
     check('http-etcd', 'server', 'http', { url: 'http://127.0.0.1:2379/health', body: '"health":\\s*"true"' }),
-    check('https-client-cert', 'server', 'http', { url: 'https://127.0.0.1:8443/', cacert: '/root/ca.crt', cert: '/root/kube-api-server.crt', key: '/root/kube-api-server.key' }),
+    check('https-client-cert', 'server', 'http', {
+      url: 'https://127.0.0.1:8443/',
+      cacert: '/root/ca.crt',
+      cert: '/root/kube-api-server.crt',
+      key: '/root/kube-api-server.key',
+    }),
     check('https-refused', 'server', 'http', { url: 'https://127.0.0.1:8443/', cacert: '/root/ca.crt', refused: true }),
     check('x509-ca-pem', 'server', 'x509', { path: '/root/kube-api-server.crt', caPem, cn: 'kubernetes', keyPath: '/root/kube-api-server.key' }),
-    check('kubeconfig-ca-pem', 'server', 'kubeconfig', { path: '/root/admin.kubeconfig', caPem, server: 'https://127.0.0.1:6443', userCn: 'admin', userO: ['system:masters'] }),
+    check('kubeconfig-ca-pem', 'server', 'kubeconfig', {
+      path: '/root/admin.kubeconfig',
+      caPem,
+      server: 'https://127.0.0.1:6443',
+      userCn: 'admin',
+      userO: ['system:masters'],
+    }),
     check('hostile-path', 'server', 'file', { path: hostilePath, mode: '0600', contains: hostileText }),
     check('local-file', 'local', 'file', { path: localFile, mode: '0600' }),
     check('local-command', 'local', 'command', { run: `test -s ${shq(join(labDir(), 'pki', 'ca.crt'))} && echo "it's there"`, stdout: "^it's there$" }),
@@ -121,17 +146,38 @@ function writeExtraPlaybook(file: string, caPem: string): Named[] {
 /** A TLS server on server:PORT with the API server's certificate; requiring a client certificate or not. */
 async function tlsServer(unit: string, port: number, requireClientCert: boolean): Promise<void> {
   const verify = requireClientCert ? '-CAfile /root/ca.crt -Verify 1 -verify_return_error ' : '';
-  await onHost('server', `systemctl stop ${unit} 2>/dev/null; systemctl reset-failed ${unit} 2>/dev/null; systemd-run --quiet --unit ${unit} -p Type=simple openssl s_server -accept ${port} -cert /root/kube-api-server.crt -key /root/kube-api-server.key ${verify}-www`);
+  await onHost(
+    'server',
+    `systemctl stop ${unit} 2>/dev/null; systemctl reset-failed ${unit} 2>/dev/null; systemd-run --quiet --unit ${unit} -p Type=simple openssl s_server -accept ${port} -cert /root/kube-api-server.crt -key /root/kube-api-server.key ${verify}-www`,
+  );
   await onHost('server', `for i in $(seq 50); do ss -Hltn | grep -q ':${port} ' && exit 0; sleep 0.1; done; exit 1`);
 }
 
 /** A certificate made by openssl on this machine: SANs and signer chosen by the test. */
 function makeCert(name: string, subject: string, sans: string, signer: { cert: string; key: string }, key?: string): string {
   const config = join(scratch, `${name}.cnf`);
-  writeFileSync(config, ['[req]', 'distinguished_name = dn', 'x509_extensions = ext', '[dn]', '[ext]', 'basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature', 'extendedKeyUsage = serverAuth,clientAuth', `subjectAltName = ${sans}`, ''].join('\n'));
+  writeFileSync(
+    config,
+    [
+      '[req]',
+      'distinguished_name = dn',
+      'x509_extensions = ext',
+      '[dn]',
+      '[ext]',
+      'basicConstraints = critical,CA:FALSE',
+      'keyUsage = critical,digitalSignature',
+      'extendedKeyUsage = serverAuth,clientAuth',
+      `subjectAltName = ${sans}`,
+      '',
+    ].join('\n'),
+  );
   const keyArgs = key ? ['-key', key] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(scratch, `${name}.key`)];
   const out = join(scratch, `${name}.crt`);
-  execFileSync('openssl', ['req', '-x509', '-new', ...keyArgs, '-config', config, '-subj', subject, '-CA', signer.cert, '-CAkey', signer.key, '-days', '2', '-out', out], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-new', ...keyArgs, '-config', config, '-subj', subject, '-CA', signer.cert, '-CAkey', signer.key, '-days', '2', '-out', out],
+    { stdio: 'pipe' },
+  );
   return readFileSync(out, 'utf8');
 }
 
@@ -176,50 +222,114 @@ describe('the exported verify.yml on the vfy lab', () => {
     await onHost('server', 'test ! -e /root/vfy-pwned && test ! -e /tmp/vfy-pwned-controller');
   });
 
-  it('fails on a broken lab naming each broken check, exactly the checks kthw verify names', { timeout: 2 * PLAYBOOK_LIMIT_MS + KTHW_STEPS_LIMIT_MS }, async () => {
-    const pki = join(labDir(), 'pki');
-    const foreignCa = { cert: join(scratch, 'foreign-ca.crt'), key: join(scratch, 'foreign-ca.key') };
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=CA', '-days', '2', '-keyout', foreignCa.key, '-out', foreignCa.cert], { stdio: 'pipe' });
-    const sans = (host: string, ips: string[]) => [`DNS:${host}`, `DNS:${host}.kubernetes.local`, ...ips.map((ip) => `IP:${ip}`)].join(',');
-    const node0 = lab.hosts.find((h) => h.name === 'node-0')!;
-    // x509: node-0's kubelet certificate from a foreign CA of the same name (names and SANs right)
-    await writeOnHost('node-0', '/var/lib/kubelet/kubelet.crt', makeCert('foreign-node-0', '/CN=system:node:node-0/O=system:nodes', sans('node-0', ['127.0.0.1', '::1', node0.addresses.ipv4!, node0.addresses.ipv6!]), foreignCa));
-    // x509: node-1's, from the lab's CA with node-1's own key, but its node IPs left out of the SANs
-    await writeOnHost('node-1', '/var/lib/kubelet/kubelet.crt', makeCert('san-node-1', '/CN=system:node:node-1/O=system:nodes', sans('node-1', ['127.0.0.1', '::1']), { cert: join(pki, 'ca.crt'), key: join(pki, 'ca.key') }, join(pki, 'node-1.key')));
-    // kubeconfig: kube-proxy on node-1 pointed at another API server
-    await onHost('node-1', `sed -i 's#server: https://server.kubernetes.local:6443#server: https://elsewhere.kubernetes.local:6443#' /var/lib/kube-proxy/kubeconfig`);
-    // unit, etcd-health, etcd-members, and the extra port and http checks on etcd: etcd stopped
-    await onHost('server', 'systemctl stop etcd');
-    // file: a key made world-readable
-    await onHost('server', 'chmod 0644 /root/ca.key');
-    // command: chapter 3's hostname undone
-    await onHost('node-0', 'hostname localhost');
-    // extra kinds: a TLS server that no longer asks for a client certificate, a listener on 6443,
-    // the hostile path's mode, the local file's mode, and a caPem from the foreign CA
-    await tlsServer('vfy-tls', 8443, false);
-    await tlsServer('vfy-6443', 6443, false);
-    await onHost('server', `chmod 0644 ${shq(hostilePath)}`);
-    chmodSync(localFile, 0o644);
+  it(
+    'fails on a broken lab naming each broken check, exactly the checks kthw verify names',
+    { timeout: 2 * PLAYBOOK_LIMIT_MS + KTHW_STEPS_LIMIT_MS },
+    async () => {
+      const pki = join(labDir(), 'pki');
+      const foreignCa = { cert: join(scratch, 'foreign-ca.crt'), key: join(scratch, 'foreign-ca.key') };
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-subj',
+          '/CN=CA',
+          '-days',
+          '2',
+          '-keyout',
+          foreignCa.key,
+          '-out',
+          foreignCa.cert,
+        ],
+        { stdio: 'pipe' },
+      );
+      const sans = (host: string, ips: string[]) => [`DNS:${host}`, `DNS:${host}.kubernetes.local`, ...ips.map((ip) => `IP:${ip}`)].join(',');
+      const node0 = lab.hosts.find((h) => h.name === 'node-0')!;
+      // x509: node-0's kubelet certificate from a foreign CA of the same name (names and SANs right)
+      await writeOnHost(
+        'node-0',
+        '/var/lib/kubelet/kubelet.crt',
+        makeCert(
+          'foreign-node-0',
+          '/CN=system:node:node-0/O=system:nodes',
+          sans('node-0', ['127.0.0.1', '::1', node0.addresses.ipv4!, node0.addresses.ipv6!]),
+          foreignCa,
+        ),
+      );
+      // x509: node-1's, from the lab's CA with node-1's own key, but its node IPs left out of the SANs
+      await writeOnHost(
+        'node-1',
+        '/var/lib/kubelet/kubelet.crt',
+        makeCert(
+          'san-node-1',
+          '/CN=system:node:node-1/O=system:nodes',
+          sans('node-1', ['127.0.0.1', '::1']),
+          { cert: join(pki, 'ca.crt'), key: join(pki, 'ca.key') },
+          join(pki, 'node-1.key'),
+        ),
+      );
+      // kubeconfig: kube-proxy on node-1 pointed at another API server
+      await onHost(
+        'node-1',
+        `sed -i 's#server: https://server.kubernetes.local:6443#server: https://elsewhere.kubernetes.local:6443#' /var/lib/kube-proxy/kubeconfig`,
+      );
+      // unit, etcd-health, etcd-members, and the extra port and http checks on etcd: etcd stopped
+      await onHost('server', 'systemctl stop etcd');
+      // file: a key made world-readable
+      await onHost('server', 'chmod 0644 /root/ca.key');
+      // command: chapter 3's hostname undone
+      await onHost('node-0', 'hostname localhost');
+      // extra kinds: a TLS server that no longer asks for a client certificate, a listener on 6443,
+      // the hostile path's mode, the local file's mode, and a caPem from the foreign CA
+      await tlsServer('vfy-tls', 8443, false);
+      await tlsServer('vfy-6443', 6443, false);
+      await onHost('server', `chmod 0644 ${shq(hostilePath)}`);
+      chmodSync(localFile, 0o644);
 
-    const kthwVerify = kthwVerifyAll();
-    const broken = ['node-0 cert-node-0-node-0', 'node-1 cert-node-1-node-1', 'node-1 kubeconfig-kube-proxy-node-1', 'server unit-server', 'server health', 'server members', 'server key-mode-server-ca', 'node-0 hostname-node-0'];
-    expect(kthwVerify.failed).toEqual(expect.arrayContaining(broken));
+      const kthwVerify = kthwVerifyAll();
+      const broken = [
+        'node-0 cert-node-0-node-0',
+        'node-1 cert-node-1-node-1',
+        'node-1 kubeconfig-kube-proxy-node-1',
+        'server unit-server',
+        'server health',
+        'server members',
+        'server key-mode-server-ca',
+        'node-0 hostname-node-0',
+      ];
+      expect(kthwVerify.failed).toEqual(expect.arrayContaining(broken));
 
-    const verify = playbook('verify.yml');
-    expect(verify.code).not.toBe(0);
-    const named = namedChecks(verify.output, kthwVerify.all);
-    expect(named.keys, verify.output.slice(-6000)).toEqual(kthwVerify.failed);
-    // each names what failed: the foreign CA fails openssl verify; node-1's certificate, its SANs
-    expect(named.lines.get('node-0 cert-node-0-node-0')).toContain("regex_findall('(?m)^cert-verify (.*)$')) == [\"ok\"]");
-    expect(named.lines.get('node-1 cert-node-1-node-1')).toContain('(expected_sans | difference(');
-    expect(named.lines.get('node-1 kubeconfig-kube-proxy-node-1')).toContain('== expected_server)');
-    process.stderr.write(`[vfy] verify.yml on the broken lab: ${named.keys.length} checks named, ${verify.seconds.toFixed(1)} s\n`);
+      const verify = playbook('verify.yml');
+      expect(verify.code).not.toBe(0);
+      const named = namedChecks(verify.output, kthwVerify.all);
+      expect(named.keys, verify.output.slice(-6000)).toEqual(kthwVerify.failed);
+      // each names what failed: the foreign CA fails openssl verify; node-1's certificate, its SANs
+      expect(named.lines.get('node-0 cert-node-0-node-0')).toContain('regex_findall(\'(?m)^cert-verify (.*)$\')) == ["ok"]');
+      expect(named.lines.get('node-1 cert-node-1-node-1')).toContain('(expected_sans | difference(');
+      expect(named.lines.get('node-1 kubeconfig-kube-proxy-node-1')).toContain('== expected_server)');
+      process.stderr.write(`[vfy] verify.yml on the broken lab: ${named.keys.length} checks named, ${verify.seconds.toFixed(1)} s\n`);
 
-    const extraKnown = writeExtraPlaybook('extra-broken.yml', readFileSync(foreignCa.cert, 'utf8'));
-    const extra = playbook('extra-broken.yml');
-    expect(extra.code).not.toBe(0);
-    expect(namedChecks(extra.output, extraKnown).keys, extra.output.slice(-6000)).toEqual(
-      ['server port-etcd', 'server port-6443-closed', 'server http-etcd', 'server https-refused', 'server x509-ca-pem', 'server kubeconfig-ca-pem', 'server hostile-path', 'localhost local-file'].sort(),
-    );
-  });
+      const extraKnown = writeExtraPlaybook('extra-broken.yml', readFileSync(foreignCa.cert, 'utf8'));
+      const extra = playbook('extra-broken.yml');
+      expect(extra.code).not.toBe(0);
+      expect(namedChecks(extra.output, extraKnown).keys, extra.output.slice(-6000)).toEqual(
+        [
+          'server port-etcd',
+          'server port-6443-closed',
+          'server http-etcd',
+          'server https-refused',
+          'server x509-ca-pem',
+          'server kubeconfig-ca-pem',
+          'server hostile-path',
+          'localhost local-file',
+        ].sort(),
+      );
+    },
+  );
 });

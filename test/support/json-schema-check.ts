@@ -30,7 +30,8 @@ export function schemaProblems(schema: Schema, value: unknown, where = '$'): str
       if (schema.propertyNames) problems.push(...schemaProblems(schema.propertyNames as Schema, key, `${where} key ${JSON.stringify(key)}`));
       if (Object.hasOwn(properties, key)) problems.push(...schemaProblems(properties[key]!, item, `${where}.${key}`));
       else if (schema.additionalProperties === false) problems.push(`${where}.${key}: not allowed`);
-      else if (typeof schema.additionalProperties === 'object') problems.push(...schemaProblems(schema.additionalProperties as Schema, item, `${where}.${key}`));
+      else if (typeof schema.additionalProperties === 'object')
+        problems.push(...schemaProblems(schema.additionalProperties as Schema, item, `${where}.${key}`));
     }
   }
   return problems;

@@ -14,7 +14,8 @@ export interface KthwRun {
  * that network namespace (one the test made: its addresses are nobody else's).
  */
 export function runKthw(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string; netns?: string } = {}): KthwRun {
-  const command = options.netns === undefined ? [process.execPath, KTHW_BIN, ...args] : ['ip', 'netns', 'exec', options.netns, process.execPath, KTHW_BIN, ...args];
+  const command =
+    options.netns === undefined ? [process.execPath, KTHW_BIN, ...args] : ['ip', 'netns', 'exec', options.netns, process.execPath, KTHW_BIN, ...args];
   const result = spawnSync(command[0]!, command.slice(1), {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', KTHW_DEBUG: undefined, ...options.env },

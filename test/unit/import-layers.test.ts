@@ -41,7 +41,10 @@ const files = ['src', 'chapters', 'checks', 'lab/local'].flatMap(sources);
 const edges = new Map(
   files.map((file) => {
     const { importedFiles } = ts.preProcessFile(readFileSync(join(root, file), 'utf8'), true, true);
-    const targets = importedFiles.map((i) => i.fileName).filter((spec) => spec.startsWith('.')).map((spec) => resolveImport(file, spec));
+    const targets = importedFiles
+      .map((i) => i.fileName)
+      .filter((spec) => spec.startsWith('.'))
+      .map((spec) => resolveImport(file, spec));
     return [file, [...new Set(targets)]];
   }),
 );
@@ -112,7 +115,10 @@ describe('the import graph', () => {
   it('chapters reach kthw through one entry point, chapters/kit.ts', () => {
     // Chapter 02 is converted when the branch working on it lands.
     const direct = [...edges]
-      .filter(([file]) => file.startsWith('chapters/') && !['chapters/kit.ts', 'chapters/common.ts', 'chapters/index.ts'].includes(file) && !file.startsWith('chapters/02-'))
+      .filter(
+        ([file]) =>
+          file.startsWith('chapters/') && !['chapters/kit.ts', 'chapters/common.ts', 'chapters/index.ts'].includes(file) && !file.startsWith('chapters/02-'),
+      )
       .flatMap(([file, targets]) => targets.filter((t) => t.startsWith('src/')).map((t) => `${file} → ${t}`));
     expect(direct).toEqual([]);
   });

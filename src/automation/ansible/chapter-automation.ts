@@ -31,7 +31,15 @@ export interface ChapterAutomation {
   stepBlocks: number;
 }
 
-const order = (name: string) => [`roles/${name}/tasks/`, `roles/${name}/handlers/`, `roles/${name}/defaults/`, `roles/${name}/templates/`, `roles/${name}/`, 'host_vars/', 'verify/'];
+const order = (name: string) => [
+  `roles/${name}/tasks/`,
+  `roles/${name}/handlers/`,
+  `roles/${name}/defaults/`,
+  `roles/${name}/templates/`,
+  `roles/${name}/`,
+  'host_vars/',
+  'verify/',
+];
 
 export function chapterAutomation(lab: Lab, labDir: string, chapter: ExportChapter): ChapterAutomation {
   const project = buildAnsibleProject(lab, labDir, [chapter]);

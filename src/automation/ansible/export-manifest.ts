@@ -19,7 +19,14 @@ export async function replaceManifest(dir: string, written: string[]): Promise<v
     await rm(join(dir, path), { force: true });
     await removeEmptyParents(dir, dirname(path));
   }
-  await writeFile(join(dir, MANIFEST), header + [...now].sort().map((p) => `${p}\n`).join(''));
+  await writeFile(
+    join(dir, MANIFEST),
+    header +
+      [...now]
+        .sort()
+        .map((p) => `${p}\n`)
+        .join(''),
+  );
 }
 
 /** The listed paths that stay inside the project; a line naming anything outside it is ignored. */

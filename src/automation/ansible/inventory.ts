@@ -5,7 +5,13 @@ import { jumpSshArgs, localLabKey } from './ssh-options.js';
 
 // The lab refuses host names equal to these groups (lab/reserved-names.ts): a play's host pattern
 // that names a group would reach every member. Plural, so the jumpbox host `jumpbox` stays free.
-const roleOf: Record<(typeof ANSIBLE_GROUPS)[number], Role> = { jumpboxes: 'jumpbox', controllers: 'controller', etcd: 'etcd', workers: 'worker', routers: 'router' };
+const roleOf: Record<(typeof ANSIBLE_GROUPS)[number], Role> = {
+  jumpboxes: 'jumpbox',
+  controllers: 'controller',
+  etcd: 'etcd',
+  workers: 'worker',
+  routers: 'router',
+};
 const groups: Array<[string, Role]> = ANSIBLE_GROUPS.map((group) => [group, roleOf[group]]);
 
 export function inventory(lab: Lab, labDir: string): unknown {
@@ -27,7 +33,12 @@ export function inventory(lab: Lab, labDir: string): unknown {
     }),
   );
   const children = Object.fromEntries(
-    groups.map(([group, role]): [string, { hosts: Record<string, null> }] => [group, { hosts: Object.fromEntries(lab.hosts.filter((h) => h.roles.includes(role)).map((h) => [h.name, null])) }]).filter(([, g]) => Object.keys(g.hosts).length > 0),
+    groups
+      .map(([group, role]): [string, { hosts: Record<string, null> }] => [
+        group,
+        { hosts: Object.fromEntries(lab.hosts.filter((h) => h.roles.includes(role)).map((h) => [h.name, null])) },
+      ])
+      .filter(([, g]) => Object.keys(g.hosts).length > 0),
   );
   return { all: { hosts, children } };
 }

@@ -65,7 +65,10 @@ export function roleFromPlan(plan: Plan, slug: string, placement: VarPlacement):
       // kthw creates a file's directory as `mkdir -p` does; Ansible's file modules expect it to exist.
       if ((action.kind === 'file' || action.kind === 'secret-file' || action.kind === 'copy') && !dirs.has(dirname(action.path))) {
         dirs.add(dirname(action.path));
-        block.push({ name: `Make sure ${dirname(action.path)} exists`, 'ansible.builtin.file': { path: dirname(action.path), state: 'directory', mode: 'u+rwx' } });
+        block.push({
+          name: `Make sure ${dirname(action.path)} exists`,
+          'ansible.builtin.file': { path: dirname(action.path), state: 'directory', mode: 'u+rwx' },
+        });
       }
       block.push(...tasksOf(action, step, { role, placement, register, notifiedInStep }));
     }
@@ -76,12 +79,18 @@ export function roleFromPlan(plan: Plan, slug: string, placement: VarPlacement):
   // become one block run on all of them, as one would write it by hand; Ansible runs it on them at once.
   for (const group of sameInARow(built)) {
     const named = new Map<string, string>();
-    const block: unknown = JSON.parse(group[0]!.same.replace(new RegExp(`${GUARD}(\\d+)${GUARD}`, 'g'), (_, n: string) => named.get(n) ?? named.set(n, guardName()).get(n)!));
+    const block: unknown = JSON.parse(
+      group[0]!.same.replace(new RegExp(`${GUARD}(\\d+)${GUARD}`, 'g'), (_, n: string) => named.get(n) ?? named.set(n, guardName()).get(n)!),
+    );
     const hosts = group.map((g) => g.step.host);
     role.tasks.push(
       group.length === 1
         ? { name: `Step ${group[0]!.step.id}: ${group[0]!.step.title}`, when: `inventory_hostname == ${JSON.stringify(hosts[0])}`, block }
-        : { name: `Steps ${group.map((g) => g.step.id).join(', ')}: ${group.map((g) => g.step.title).join('; ')}`, when: `inventory_hostname in ${JSON.stringify(hosts)}`, block },
+        : {
+            name: `Steps ${group.map((g) => g.step.id).join(', ')}: ${group.map((g) => g.step.title).join('; ')}`,
+            when: `inventory_hostname in ${JSON.stringify(hosts)}`,
+            block,
+          },
     );
   }
   role.handlers = [...notified].map((unit) => ({
@@ -109,9 +118,21 @@ function tasksOf(action: Exclude<Action, { kind: 'generate' }>, step: Step, ctx:
     case 'file': {
       if (exportsAsTemplate(action, ctx.placement) && ansibleRendersAs(action.content, templateSource(action.template.name))) {
         const name = templateFileName(ctx.role, action.path, action.template.name);
-        return [{ name: `Render ${action.path}`, 'ansible.builtin.template': { src: name, dest: action.path, mode: action.mode, ...ownership(action) }, ...notify(action.notify) }];
+        return [
+          {
+            name: `Render ${action.path}`,
+            'ansible.builtin.template': { src: name, dest: action.path, mode: action.mode, ...ownership(action) },
+            ...notify(action.notify),
+          },
+        ];
       }
-      return [{ name: `Write ${action.path}`, 'ansible.builtin.copy': { content: action.content, dest: action.path, mode: action.mode, ...ownership(action) }, ...notify(action.notify) }];
+      return [
+        {
+          name: `Write ${action.path}`,
+          'ansible.builtin.copy': { content: action.content, dest: action.path, mode: action.mode, ...ownership(action) },
+          ...notify(action.notify),
+        },
+      ];
     }
     case 'secret-file':
       ctx.role.secrets.add(action.secret);
@@ -124,17 +145,33 @@ function tasksOf(action: Exclude<Action, { kind: 'generate' }>, step: Step, ctx:
         },
       ];
     case 'directory':
-      return [{ name: `Make the directory ${action.path}`, 'ansible.builtin.file': { path: action.path, state: 'directory', mode: action.mode, ...ownership(action) } }];
+      return [
+        {
+          name: `Make the directory ${action.path}`,
+          'ansible.builtin.file': { path: action.path, state: 'directory', mode: action.mode, ...ownership(action) },
+        },
+      ];
     case 'unpack': {
       const depth = unpackDepth(action.members);
-      if (typeof depth !== 'number') throw new UsageError(`cannot export step ${step.id}: ${depth.error}`, { where: `step ${step.id}`, fix: 'fix the chapter that asks for it' });
+      if (typeof depth !== 'number')
+        throw new UsageError(`cannot export step ${step.id}: ${depth.error}`, { where: `step ${step.id}`, fix: 'fix the chapter that asks for it' });
       const guard = action.optional ? ctx.register() : undefined;
       return [
         ...(guard ? [{ name: `Look for ${action.archive}`, 'ansible.builtin.stat': { path: action.archive, get_checksum: false }, register: guard }] : []),
-        { name: `Make the directory ${action.dest}`, 'ansible.builtin.file': { path: action.dest, state: 'directory', mode: '0755' }, ...(guard ? { when: `${guard}.stat.exists` } : {}) },
+        {
+          name: `Make the directory ${action.dest}`,
+          'ansible.builtin.file': { path: action.dest, state: 'directory', mode: '0755' },
+          ...(guard ? { when: `${guard}.stat.exists` } : {}),
+        },
         {
           name: `Unpack ${action.members.map((m) => basename(m)).join(', ')} from ${basename(action.archive)}`,
-          'ansible.builtin.unarchive': { src: action.archive, dest: action.dest, remote_src: true, include: action.members, extra_opts: [`--strip-components=${depth}`] },
+          'ansible.builtin.unarchive': {
+            src: action.archive,
+            dest: action.dest,
+            remote_src: true,
+            include: action.members,
+            extra_opts: [`--strip-components=${depth}`],
+          },
           ...(guard ? { when: `${guard}.stat.exists` } : {}),
         },
       ];
@@ -151,14 +188,26 @@ function tasksOf(action: Exclude<Action, { kind: 'generate' }>, step: Step, ctx:
       ];
     case 'copy':
       // ansible.builtin.copy verifies only SHA-1 checksums; the lab's sha256 pin is checked by verify.yml/kthw.
-      return [{ name: `Copy ${basename(action.from)} to ${action.path}`, 'ansible.builtin.copy': { src: action.from, dest: action.path, mode: action.mode, ...ownership(action) } }];
+      return [
+        {
+          name: `Copy ${basename(action.from)} to ${action.path}`,
+          'ansible.builtin.copy': { src: action.from, dest: action.path, mode: action.mode, ...ownership(action) },
+        },
+      ];
     case 'command': {
       const title = action.run.split('\n')[0]!.slice(0, 60);
       const run = { name: `Run ${title}`, 'ansible.builtin.shell': { cmd: action.run, executable: '/bin/bash' }, changed_when: action.readOnly !== true };
       if (action.unless === undefined) return [run];
       const guard = ctx.register();
       return [
-        { name: `Check whether ${title} already took effect`, 'ansible.builtin.shell': { cmd: action.unless, executable: '/bin/bash' }, register: guard, changed_when: false, failed_when: false, check_mode: false },
+        {
+          name: `Check whether ${title} already took effect`,
+          'ansible.builtin.shell': { cmd: action.unless, executable: '/bin/bash' },
+          register: guard,
+          changed_when: false,
+          failed_when: false,
+          check_mode: false,
+        },
         { ...run, when: `${guard}.rc != 0` },
       ];
     }
@@ -166,7 +215,16 @@ function tasksOf(action: Exclude<Action, { kind: 'generate' }>, step: Step, ctx:
       const tasks: unknown[] = [];
       // kthw restarts a unit at this point when a file it reads changed: handlers run here too.
       if (ctx.notifiedInStep.has(action.unit)) tasks.push({ name: `Apply pending restarts before ${action.unit}`, 'ansible.builtin.meta': 'flush_handlers' });
-      tasks.push({ name: `Bring ${action.unit} to ${action.state}`, 'ansible.builtin.systemd_service': { name: action.unit, enabled: action.enabled, state: action.state, daemon_reload: true, ...(action.noBlock ? { no_block: true } : {}) } });
+      tasks.push({
+        name: `Bring ${action.unit} to ${action.state}`,
+        'ansible.builtin.systemd_service': {
+          name: action.unit,
+          enabled: action.enabled,
+          state: action.state,
+          daemon_reload: true,
+          ...(action.noBlock ? { no_block: true } : {}),
+        },
+      });
       return tasks;
     }
   }

@@ -3,7 +3,10 @@
  * Private keys and the encryption config go to the vault; certificates and public keys do not.
  */
 export function secretVarName(secret: string): string {
-  return `kthw_${secret.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`;
+  return `kthw_${secret
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')}`;
 }
 
 export function isVaulted(secret: string): boolean {

@@ -33,12 +33,16 @@ export function proxyCommand(lab: Lab, labDir: string, jump: Host, target: { add
   const argv = [
     'ssh',
     ...pinnedSshOptions(labDir),
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', 'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
     ...(identity ? ['-i', identity] : []),
     ...(hop ? ['-o', `ProxyCommand=${proxyCommand(lab, labDir, hop, { address, port: jump.ssh.port })}`] : []),
-    '-p', String(jump.ssh.port),
-    '-W', `[${target.address}]:${target.port}`,
+    '-p',
+    String(jump.ssh.port),
+    '-W',
+    `[${target.address}]:${target.port}`,
     `${jump.ssh.user}@${address}`,
   ];
   return argv.map(word).join(' ').replaceAll('%', '%%');

@@ -47,10 +47,19 @@ export async function writeAnsibleProject(lab: Lab, labDir: string, chapters: Ex
   const vaulted = secrets.filter(isVaulted);
   const open = secrets.filter((s) => !isVaulted(s));
   await mkdir(join(dir, 'group_vars', 'all'), { recursive: true });
-  await writeFile(join(dir, 'group_vars/all/public.yml'), yamlDocument(Object.fromEntries(open.map((s) => [secretVarName(s), contents.get(s)!])), 'Certificates and public keys from the lab directory (not secret).'));
+  await writeFile(
+    join(dir, 'group_vars/all/public.yml'),
+    yamlDocument(
+      Object.fromEntries(open.map((s) => [secretVarName(s), contents.get(s)!])),
+      'Certificates and public keys from the lab directory (not secret).',
+    ),
+  );
   const password = await ensureVaultPassword(labDir);
   await encryptInto(
-    yamlDocument(Object.fromEntries(vaulted.map((s) => [secretVarName(s), contents.get(s)!])), 'Private keys and the encryption config from the lab directory.'),
+    yamlDocument(
+      Object.fromEntries(vaulted.map((s) => [secretVarName(s), contents.get(s)!])),
+      'Private keys and the encryption config from the lab directory.',
+    ),
     join(dir, 'group_vars/all/vault.yml'),
     password,
     labDir,

@@ -21,7 +21,16 @@ export default async function chapters(command: Command): Promise<number> {
     if (options.json) {
       printJson({
         lab: session.lab.name,
-        chapters: progress.map((p) => ({ id: p.meta.id, number: p.meta.number, slug: p.meta.slug, title: p.meta.title, status: p.status, stepsDone: p.stepsDone, stepsTotal: p.stepsTotal, nextStep: p.nextStep ?? null })),
+        chapters: progress.map((p) => ({
+          id: p.meta.id,
+          number: p.meta.number,
+          slug: p.meta.slug,
+          title: p.meta.title,
+          status: p.status,
+          stepsDone: p.stepsDone,
+          stepsTotal: p.stepsTotal,
+          nextStep: p.nextStep ?? null,
+        })),
       });
     } else {
       console.log(table(progress.map((p) => [p.meta.id, p.meta.title, `${p.stepsDone}/${p.stepsTotal} steps`, statusLabel[p.status]()])));

@@ -16,7 +16,9 @@ function argumentWords(path: string[], argument: string): string[] {
 /** `kthw completion bash|zsh|fish`: prints the script; the shell loads it. */
 export default function completion(command: Command, shell: string): Promise<number> {
   if (!(shells as readonly string[]).includes(shell)) {
-    return Promise.reject(new UsageError(`no completion for shell ${JSON.stringify(shell)}`, { where: 'kthw completion SHELL', fix: `use one of: ${shells.join(', ')}` }));
+    return Promise.reject(
+      new UsageError(`no completion for shell ${JSON.stringify(shell)}`, { where: 'kthw completion SHELL', fix: `use one of: ${shells.join(', ')}` }),
+    );
   }
   let root = command;
   while (root.parent) root = root.parent;

@@ -15,9 +15,7 @@ const SETUP = 'run `bash lab/setup-host.sh` as root (it installs every package t
 
 function tool(name: string, binary: string, needed: Need[], aptPackage: string): DoctorResult {
   const path = findExecutable(binary);
-  return path
-    ? { name, needed, ok: true, found: path }
-    : { name, needed, ok: false, found: 'not found', fix: `apt-get install ${aptPackage}, or ${SETUP}` };
+  return path ? { name, needed, ok: true, found: path } : { name, needed, ok: false, found: 'not found', fix: `apt-get install ${aptPackage}, or ${SETUP}` };
 }
 
 function nodeVersion(): DoctorResult {

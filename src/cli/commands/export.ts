@@ -17,8 +17,10 @@ export default async function exportCommand(command: Command, format: string, di
   const options = globalOptions(command);
   const { chapter, print, until } = command.opts<{ chapter?: string; print?: boolean; until?: string }>();
   if (format !== 'ansible') throw new UsageError(`kthw cannot export "${format}"`, { where: 'kthw export', fix: 'use: kthw export ansible DIR' });
-  if (print && chapter === undefined) throw new UsageError('--print needs --chapter', { where: 'kthw export ansible', fix: 'kthw export ansible --chapter chapter-4 --print' });
-  if (!print && dir === undefined) throw new UsageError('no directory to export into', { where: 'kthw export ansible', fix: 'kthw export ansible DIR (or --chapter chapter-N --print)' });
+  if (print && chapter === undefined)
+    throw new UsageError('--print needs --chapter', { where: 'kthw export ansible', fix: 'kthw export ansible --chapter chapter-4 --print' });
+  if (!print && dir === undefined)
+    throw new UsageError('no directory to export into', { where: 'kthw export ansible', fix: 'kthw export ansible DIR (or --chapter chapter-N --print)' });
   const session = await openSession(options, 'kthw export', { readOnly: Boolean(print) });
   try {
     const last = until === undefined ? Infinity : session.chapter(until).meta.number;
@@ -27,7 +29,8 @@ export default async function exportCommand(command: Command, format: string, di
     const chapters = await Promise.all(wanted.map(async (module) => ({ meta: module.meta, plan: await session.plan(module.meta.id) })));
     if (print) {
       const automation = await session.automation(chapters[0]!);
-      if (options.json) printJson({ chapter: automation.chapter, role: automation.role, files: Object.fromEntries(automation.files.map((f) => [f.path, f.text])) });
+      if (options.json)
+        printJson({ chapter: automation.chapter, role: automation.role, files: Object.fromEntries(automation.files.map((f) => [f.path, f.text])) });
       else for (const { path, text } of automation.files) console.log(`${paint.bold(`# ${path}`)}\n${text}`);
       return ExitCode.ok;
     }
@@ -37,7 +40,9 @@ export default async function exportCommand(command: Command, format: string, di
     else {
       console.log(`Ansible project for lab ${session.lab.name} written to ${written.dir}`);
       console.log(`  roles: ${Object.values(roles).join(', ')}`);
-      console.log(`  ${written.vaulted.length} secret(s) in group_vars/all/vault.yml (ansible-vault; password in ${session.store.paths.dir}/ansible-vault-password)`);
+      console.log(
+        `  ${written.vaulted.length} secret(s) in group_vars/all/vault.yml (ansible-vault; password in ${session.store.paths.dir}/ansible-vault-password)`,
+      );
       console.log(`  run: cd ${written.dir} && ansible-playbook site.yml && ansible-playbook verify.yml`);
     }
     return ExitCode.ok;

@@ -19,8 +19,11 @@ export default async function binaries(command: Command): Promise<number> {
   if (options.json) {
     printJson({ ...result, lab: lab.name, servesLab: missing.length === 0, missing });
   } else {
-    console.log(`${mark.ok()} Kubernetes ${result.versions.kubernetes}, etcd ${result.versions.etcd}, crictl ${result.versions.crictl}${result.built ? ' built' : ' (cached)'} in ${result.dir}`);
-    if (missing.length === 0) console.log(`  serves every download of lab ${lab.name}: kthw run chapter-2 --mirror ${result.dir} (the local lab passes it by itself)`);
+    console.log(
+      `${mark.ok()} Kubernetes ${result.versions.kubernetes}, etcd ${result.versions.etcd}, crictl ${result.versions.crictl}${result.built ? ' built' : ' (cached)'} in ${result.dir}`,
+    );
+    if (missing.length === 0)
+      console.log(`  serves every download of lab ${lab.name}: kthw run chapter-2 --mirror ${result.dir} (the local lab passes it by itself)`);
     else console.log(`  ${paint.yellow('lab ' + lab.name + ' downloads files this mirror lacks:')} ${missing.join(', ')}`);
   }
   return ExitCode.ok;

@@ -22,7 +22,10 @@ export async function up(command: Command): Promise<number> {
   const { options, lab } = await labOf(command);
   const status = await labUp(lab, { log: logTo(options.json) });
   if (options.json) printJson(status);
-  else console.log(`${mark.ok()} lab ${lab.name} is up: ${status.machines.length} machines. Reach one with: kthw lab ssh ${lab.hosts[0]!.name}   or   ssh -F ${status.sshConfig} ${lab.hosts[0]!.name}`);
+  else
+    console.log(
+      `${mark.ok()} lab ${lab.name} is up: ${status.machines.length} machines. Reach one with: kthw lab ssh ${lab.hosts[0]!.name}   or   ssh -F ${status.sshConfig} ${lab.hosts[0]!.name}`,
+    );
   return ExitCode.ok;
 }
 
@@ -43,7 +46,15 @@ export async function status(command: Command): Promise<number> {
   } else {
     console.log(`lab ${lab.name}: ${result.up ? paint.green('up') : paint.yellow('not (fully) up')}`);
     console.log(
-      table(result.machines.map((m) => ['  ' + m.host, m.running ? paint.green('running') : paint.red('stopped'), m.pid ? `pid ${m.pid}` : '-', m.addresses.join(' '), m.sshReachable ? 'ssh ok' : paint.red('ssh unreachable')])),
+      table(
+        result.machines.map((m) => [
+          '  ' + m.host,
+          m.running ? paint.green('running') : paint.red('stopped'),
+          m.pid ? `pid ${m.pid}` : '-',
+          m.addresses.join(' '),
+          m.sshReachable ? 'ssh ok' : paint.red('ssh unreachable'),
+        ]),
+      ),
     );
   }
   return result.up ? ExitCode.ok : ExitCode.environment;

@@ -22,8 +22,6 @@ export default async function labValidate(command: Command, file: string): Promi
     return 0;
   }
   console.log(`${mark.ok()} ${file}: lab "${lab.name}" (track ${lab.track}, ${labFamilies(lab).join(' + ')}), ${lab.hosts.length} hosts`);
-  console.log(
-    table(lab.hosts.map((h) => ['  ' + h.name, h.roles.join(','), [h.addresses.ipv4, h.addresses.ipv6].filter(Boolean).join(' ')])),
-  );
+  console.log(table(lab.hosts.map((h) => ['  ' + h.name, h.roles.join(','), [h.addresses.ipv4, h.addresses.ipv6].filter(Boolean).join(' ')])));
   return 0;
 }

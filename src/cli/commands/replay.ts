@@ -21,10 +21,13 @@ export default async function replayCommand(command: Command): Promise<number> {
   const options = globalOptions(command);
   const { to, from, until, newPki } = command.opts<{ to?: string; from?: string; until?: string; newPki?: boolean }>();
   const source = await openSession(options, 'kthw replay');
-  const target = to === undefined ? source : await openSession({ lab: to }, 'kthw replay').catch(async (error) => {
-    await source.close();
-    throw error;
-  });
+  const target =
+    to === undefined
+      ? source
+      : await openSession({ lab: to }, 'kthw replay').catch(async (error) => {
+          await source.close();
+          throw error;
+        });
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -40,18 +43,28 @@ export default async function replayCommand(command: Command): Promise<number> {
       newPki: Boolean(newPki),
       signal: controller.signal,
       emit: options.json ? undefined : printEvent,
-      onChapter: options.json ? undefined : (module, resumeFrom) => console.log(`\n${paint.bold(`${module.meta.id} · ${module.meta.title}`)}${resumeFrom ? paint.dim(` (resuming at ${resumeFrom})`) : ''}`),
+      onChapter: options.json
+        ? undefined
+        : (module, resumeFrom) =>
+            console.log(`\n${paint.bold(`${module.meta.id} · ${module.meta.title}`)}${resumeFrom ? paint.dim(` (resuming at ${resumeFrom})`) : ''}`),
     });
     if (options.json) {
       const { failure, ...rest } = result;
-      printJson({ ...rest, source: source.labFile, target: target.labFile, ...(failure ? { failure: { message: failure.message, where: failure.where, fix: failure.fix } } : {}) });
+      printJson({
+        ...rest,
+        source: source.labFile,
+        target: target.labFile,
+        ...(failure ? { failure: { message: failure.message, where: failure.where, fix: failure.fix } } : {}),
+      });
       return result.ok ? ExitCode.ok : ExitCode.checksFailed;
     }
     if (result.copiedSecrets.length > 0) console.log(paint.dim(`copied into lab ${target.lab.name}: ${result.copiedSecrets.join(', ')}`));
     const skipped = result.chapters.filter((c) => c.skipped).map((c) => c.chapter);
     if (skipped.length > 0) console.log(paint.dim(`already replayed before the interruption: ${skipped.join(', ')}`));
     if (!result.ok) {
-      console.log(`\n${mark.fail()} replay stopped at step ${result.failure?.step} on ${result.failure?.host}\n  ${result.failure?.message}\n  fix: ${result.failure?.fix}\n  then run kthw replay again: it resumes at that step`);
+      console.log(
+        `\n${mark.fail()} replay stopped at step ${result.failure?.step} on ${result.failure?.host}\n  ${result.failure?.message}\n  fix: ${result.failure?.fix}\n  then run kthw replay again: it resumes at that step`,
+      );
       return ExitCode.checksFailed;
     }
     const replayed = result.chapters.filter((c) => !c.skipped).length;

@@ -31,8 +31,12 @@ export default async function run(command: Command, which: string): Promise<numb
     // Every argument is checked before anything is recorded: a bad --step must not leave a new mirror behind.
     const mirrorPath = mirror === undefined ? undefined : await mirrorDir(mirror);
     const stepIds = module.plan(session.lab, mirrorPath === undefined ? {} : { mirror: mirrorPath }).steps.map((s) => s.id);
-    for (const [flag, id] of [['--step', step], ['--from', from]] as const) {
-      if (id !== undefined && !stepIds.includes(id)) throw new UsageError(`${module.meta.id} has no step ${quoted(id)}`, { where: flag, fix: `use one of: ${stepIds.join(', ')}` });
+    for (const [flag, id] of [
+      ['--step', step],
+      ['--from', from],
+    ] as const) {
+      if (id !== undefined && !stepIds.includes(id))
+        throw new UsageError(`${module.meta.id} has no step ${quoted(id)}`, { where: flag, fix: `use one of: ${stepIds.join(', ')}` });
     }
     if (mirrorPath !== undefined) await session.setParams(module.meta.id, { mirror: mirrorPath });
     if (!options.json) console.log(paint.bold(`${module.meta.id} · ${module.meta.title} · lab ${session.lab.name}`));
@@ -43,7 +47,14 @@ export default async function run(command: Command, which: string): Promise<numb
       emit: (event) => (options.json ? events.push(event) : printEvent(event, options.verbose)),
     });
     if (!result.ok) {
-      if (options.json) printJson({ chapter: module.meta.id, ok: false, changed: result.changed, steps: result.steps, failure: { message: result.failure?.message, where: result.failure?.where, fix: result.failure?.fix } });
+      if (options.json)
+        printJson({
+          chapter: module.meta.id,
+          ok: false,
+          changed: result.changed,
+          steps: result.steps,
+          failure: { message: result.failure?.message, where: result.failure?.where, fix: result.failure?.fix },
+        });
       else console.log(`\n${mark.fail()} stopped at step ${result.failure?.step} on ${result.failure?.host}\n  fix: ${result.failure?.fix}`);
       return ExitCode.checksFailed;
     }
@@ -67,7 +78,11 @@ export default async function run(command: Command, which: string): Promise<numb
 async function mirrorDir(dir: string): Promise<string> {
   const path = resolve(dir);
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isDirectory()) throw new UsageError(`the mirror ${path} is not a directory`, { where: '--mirror', fix: 'give a directory holding the files of downloads.txt (their upstream file names)' });
+  if (!info?.isDirectory())
+    throw new UsageError(`the mirror ${path} is not a directory`, {
+      where: '--mirror',
+      fix: 'give a directory holding the files of downloads.txt (their upstream file names)',
+    });
   return path;
 }
 
@@ -80,7 +95,8 @@ function printEvent(event: EngineEvent, verbose: boolean): void {
       if (event.changed || verbose) console.log(`  ${event.changed ? paint.yellow('changed') : paint.dim('ok     ')} ${event.description.split('\n')[0]}`);
       break;
     case 'output':
-      for (const line of event.text.replace(/\n$/, '').split('\n')) (event.stream === 'stderr' ? process.stderr : process.stdout).write(paint.dim(`  │ ${line}\n`));
+      for (const line of event.text.replace(/\n$/, '').split('\n'))
+        (event.stream === 'stderr' ? process.stderr : process.stdout).write(paint.dim(`  │ ${line}\n`));
       break;
     case 'step-done':
       console.log(`  ${mark.ok()} ${event.changed === 0 ? 'nothing to change' : `${event.changed} change(s)`}`);

@@ -19,7 +19,15 @@ export default async function status(command: Command): Promise<number> {
       printJson({
         lab: { name: lab.name, track: lab.track, file: session.labFile, stateFile: session.store.file },
         hosts: lab.hosts.map((h) => ({ name: h.name, roles: h.roles, addresses: h.addresses })),
-        chapters: progress.map((p) => ({ id: p.meta.id, title: p.meta.title, status: p.status, stepsDone: p.stepsDone, stepsTotal: p.stepsTotal, nextStep: p.nextStep ?? null, lastChecks: p.lastChecks ?? null })),
+        chapters: progress.map((p) => ({
+          id: p.meta.id,
+          title: p.meta.title,
+          status: p.status,
+          stepsDone: p.stepsDone,
+          stepsTotal: p.stepsTotal,
+          nextStep: p.nextStep ?? null,
+          lastChecks: p.lastChecks ?? null,
+        })),
       });
       return 0;
     }

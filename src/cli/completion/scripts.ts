@@ -19,7 +19,11 @@ const key = (spec: CommandSpec) => `/${spec.path.join('/')}`;
 function bashScript(root: CommandSpec): string {
   const commands = allCommands(root);
   const global = root.options;
-  const valueOptions = (kind: OptionSpec['value']) => commands.flatMap((c) => c.options).filter((o) => o.value === kind).flatMap((o) => o.flags);
+  const valueOptions = (kind: OptionSpec['value']) =>
+    commands
+      .flatMap((c) => c.options)
+      .filter((o) => o.value === kind)
+      .flatMap((o) => o.flags);
   const known = commands.filter((c) => c.path.length > 0).map(key);
   const cases = commands.map((c) => {
     const options = [...c.options, ...(c === root ? [] : global)].flatMap((o) => o.flags);
@@ -87,7 +91,8 @@ function fishScript(root: CommandSpec): string {
   };
   for (const o of root.options) lines.push(optionLine(o));
   for (const spec of allCommands(root)) {
-    for (const sub of spec.subcommands) lines.push(`complete -c kthw -n ${fishQuote(condition(spec))} -a ${fishQuote(sub.path.at(-1)!)} -d ${fishQuote(sub.description)}`);
+    for (const sub of spec.subcommands)
+      lines.push(`complete -c kthw -n ${fishQuote(condition(spec))} -a ${fishQuote(sub.path.at(-1)!)} -d ${fishQuote(sub.description)}`);
     if (spec.path.length === 0) continue;
     const here = spec.path.map((name) => `__fish_seen_subcommand_from ${name}`).join('; and ');
     for (const o of spec.options.filter((o) => !o.flags.includes('--help'))) lines.push(optionLine(o, here));

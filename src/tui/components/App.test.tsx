@@ -27,7 +27,11 @@ const open = async (options: Parameters<typeof createLocalSession>[1] = {}) => {
   return { session, tutor };
 };
 const progressFile = async () => JSON.parse(await readFile(join(dir, 'progress.json'), 'utf8')) as Progress;
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 describe('the tutor', () => {
   it('opens on the chapter list at the first chapter not done', async () => {
@@ -109,7 +113,12 @@ describe('the tutor', () => {
     await tutor.waitFor('Then type:');
     // The learner types the first step's commands exactly as shown, and the note with a wrong mode.
     execFileSync('bash', ['-c', stepLines((await session.plan('chapter-1')).steps[0]!).join('\n')]);
-    execFileSync('bash', ['-c', `${stepLines((await session.plan('chapter-1')).steps[1]!).join('\n').replace('chmod 0600', 'chmod 0644')}`]);
+    execFileSync('bash', [
+      '-c',
+      `${stepLines((await session.plan('chapter-1')).steps[1]!)
+        .join('\n')
+        .replace('chmod 0600', 'chmod 0644')}`,
+    ]);
     await tutor.press('c');
     const frame = await tutor.waitFor('1 passed, 1 failed');
     expect(frame).toContain('✗ The note is there and private  (local)');

@@ -53,7 +53,8 @@ export function App({ store, intents, sshHint }: AppProps) {
   if (state.loading) body = <Text dimColor>Reading your progress…</Text>;
   else if (state.help) body = <HelpOverlay width={columns} />;
   else if (state.screen === 'chapters') body = <ChapterList chapters={state.chapters} cursor={state.chapterCursor} width={columns} height={height} />;
-  else if (state.screen === 'lesson' && state.lesson) body = <LessonView markdown={state.lesson.markdown} closing={state.lesson.automation} onAnchor={intents.reportLessonAnchor} {...view} />;
+  else if (state.screen === 'lesson' && state.lesson)
+    body = <LessonView markdown={state.lesson.markdown} closing={state.lesson.automation} onAnchor={intents.reportLessonAnchor} {...view} />;
   else if (state.screen === 'step' && step)
     body = (
       <StepView

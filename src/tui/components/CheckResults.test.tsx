@@ -23,7 +23,9 @@ const results: CheckResult[] = [
 
 describe('CheckResults', () => {
   it('shows ✓ and ✗ per check, and for a failure what was found, where, why and the fix', () => {
-    const frame = render(<CheckResults checks={{ chapter: 'chapter-4', status: 'done', results }} title="Certificates" width={80} height={22} scroll={0} />).lastFrame()!;
+    const frame = render(
+      <CheckResults checks={{ chapter: 'chapter-4', status: 'done', results }} title="Certificates" width={80} height={22} scroll={0} />,
+    ).lastFrame()!;
     expect(frame.split('\n')[0]).toBe('Certificates: 2 passed, 1 failed');
     expect(frame).toContain('✓ CA certificate is in place  (server)');
     expect(frame).toContain('✗ The API server key is private  (server)');
@@ -36,8 +38,12 @@ describe('CheckResults', () => {
   });
 
   it('says when checks are running and when they could not run', () => {
-    expect(render(<CheckResults checks={{ chapter: 'c', status: 'running', results: [] }} title="X" width={80} height={5} scroll={0} />).lastFrame()).toMatch(/checking X…/);
-    const frame = render(<CheckResults checks={{ chapter: 'c', status: 'error', results: [], error: 'host server unreachable' }} title="X" width={80} height={5} scroll={0} />).lastFrame()!;
+    expect(render(<CheckResults checks={{ chapter: 'c', status: 'running', results: [] }} title="X" width={80} height={5} scroll={0} />).lastFrame()).toMatch(
+      /checking X…/,
+    );
+    const frame = render(
+      <CheckResults checks={{ chapter: 'c', status: 'error', results: [], error: 'host server unreachable' }} title="X" width={80} height={5} scroll={0} />,
+    ).lastFrame()!;
     expect(frame).toContain('the checks of X could not run');
     expect(frame).toContain('host server unreachable');
   });

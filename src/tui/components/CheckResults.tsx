@@ -8,10 +8,19 @@ import { ScrollView } from './ScrollView.js';
 import { Spinner } from './Spinner.js';
 
 export function resultLines(result: CheckResult, width: number): Line[] {
-  const head: Line = [{ text: result.ok ? '✓ ' : '✗ ', color: result.ok ? 'green' : 'red', bold: true }, { text: result.title }, { text: `  (${result.host})`, dim: true }];
+  const head: Line = [
+    { text: result.ok ? '✓ ' : '✗ ', color: result.ok ? 'green' : 'red', bold: true },
+    { text: result.title },
+    { text: `  (${result.host})`, dim: true },
+  ];
   const lines: Line[] = [head];
   const field = (label: string, text: string, color?: string) =>
-    wrapText(text, width - 14).forEach((l, i) => lines.push([{ text: i === 0 ? `    ${label.padEnd(8)}` : ' '.repeat(12), dim: true }, { text: l, color }]));
+    wrapText(text, width - 14).forEach((l, i) =>
+      lines.push([
+        { text: i === 0 ? `    ${label.padEnd(8)}` : ' '.repeat(12), dim: true },
+        { text: l, color },
+      ]),
+    );
   if (result.warning) field('warning', result.warning, 'yellow');
   if (result.diagnosis) {
     field('found', result.diagnosis.found, 'red');

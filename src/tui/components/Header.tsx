@@ -6,7 +6,9 @@ export function Header({ labName, place }: { labName: string; place: string }) {
   const color = useColor();
   return (
     <Text wrap="truncate-end" inverse>
-      <Text bold color={color('cyan')}>{' kthw learn '}</Text>
+      <Text bold color={color('cyan')}>
+        {' kthw learn '}
+      </Text>
       {` lab ${labName}${place ? ` · ${place}` : ''} `}
     </Text>
   );

@@ -16,7 +16,7 @@ describe('LessonView', () => {
     const view = render(<LessonView markdown={markdown} width={80} height={22} scroll={0} />);
     const frame = await wait(view, 'A workspace');
     expect(frame).toContain('Make the work directory — on local');
-    expect(frame).toContain("# on local");
+    expect(frame).toContain('# on local');
     expect(frame).toContain("mkdir -p '/srv/lab dir/work'");
     expect(frame).toContain('Some bold words.');
     expect(frame).not.toContain('**');

@@ -30,7 +30,13 @@ describe('RunPanel', () => {
   });
 
   it('after a failure: the message and the fix, then the output', () => {
-    const failed: RunState = { ...base, status: 'failed', endedAt: base.startedAt + 2500, message: '`exit 3` exited 3:\nsomething is wrong', fix: 'fix the cause above' };
+    const failed: RunState = {
+      ...base,
+      status: 'failed',
+      endedAt: base.startedAt + 2500,
+      message: '`exit 3` exited 3:\nsomething is wrong',
+      fix: 'fix the cause above',
+    };
     const frame = render(<RunPanel run={failed} width={80} height={14} scroll={0} />).lastFrame()!;
     expect(frame.split('\n')[0]).toBe('✗ failed · 2.5s · 1 action, 1 changed · r: run again');
     expect(frame).toContain('something is wrong');
@@ -38,7 +44,11 @@ describe('RunPanel', () => {
   });
 
   it('done and cancelled say so', () => {
-    expect(render(<RunPanel run={{ ...base, status: 'done', endedAt: base.startedAt }} width={80} height={8} scroll={0} />).lastFrame()).toContain('✓ done · 0.0s');
-    expect(render(<RunPanel run={{ ...base, status: 'cancelled', endedAt: base.startedAt, message: 'cancelled' }} width={80} height={8} scroll={0} />).lastFrame()).toContain('■ cancelled');
+    expect(render(<RunPanel run={{ ...base, status: 'done', endedAt: base.startedAt }} width={80} height={8} scroll={0} />).lastFrame()).toContain(
+      '✓ done · 0.0s',
+    );
+    expect(
+      render(<RunPanel run={{ ...base, status: 'cancelled', endedAt: base.startedAt, message: 'cancelled' }} width={80} height={8} scroll={0} />).lastFrame(),
+    ).toContain('■ cancelled');
   });
 });

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { Step } from '../../plan/types.js';
 import { StepView } from './StepView.js';
 
-const step: Step = { id: 's', title: 'Start etcd', why: 'etcd keeps the **whole** cluster state.', host: 'server', actions: [{ kind: 'unit', unit: 'etcd', enabled: true, state: 'started' }] };
+const step: Step = {
+  id: 's',
+  title: 'Start etcd',
+  why: 'etcd keeps the **whole** cluster state.',
+  host: 'server',
+  actions: [{ kind: 'unit', unit: 'etcd', enabled: true, state: 'started' }],
+};
 const props = { step, index: 1, total: 4, sshHint: 'kthw lab ssh server', width: 80, height: 20, scroll: 0 };
 
 describe('StepView', () => {
@@ -19,7 +25,17 @@ describe('StepView', () => {
 
   it('switches to the panel asked for', () => {
     expect(render(<StepView {...props} panel="type" />).lastFrame()).toContain('kthw lab ssh server');
-    const run = { chapter: 'c', step: 's', status: 'done' as const, cancelRequested: false, startedAt: 0, endedAt: 1000, output: ['ok'], partial: '', actions: [] };
+    const run = {
+      chapter: 'c',
+      step: 's',
+      status: 'done' as const,
+      cancelRequested: false,
+      startedAt: 0,
+      endedAt: 1000,
+      output: ['ok'],
+      partial: '',
+      actions: [],
+    };
     expect(render(<StepView {...props} panel="run" run={run} />).lastFrame()).toContain('✓ done · 1.0s');
   });
 });

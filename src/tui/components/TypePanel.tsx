@@ -16,7 +16,8 @@ export function typeLines(step: Step, sshHint: string): Line[] {
     step.host === 'local'
       ? ['These commands run on your own machine, in a terminal next to this one.']
       : [`Open a shell on ${step.host} in another terminal:`, '', [{ text: `  ${sshHint}`, bold: true }]];
-  if (stepLines(step).length === 0) return ['Nothing to type for this step: it changes nothing.', '', [{ text: 'Press c to run the checks that look at it.', bold: true }]];
+  if (stepLines(step).length === 0)
+    return ['Nothing to type for this step: it changes nothing.', '', [{ text: 'Press c to run the checks that look at it.', bold: true }]];
   return [
     ...reach,
     '',

@@ -15,7 +15,6 @@ import { noMachines } from '../../support/no-machines.js';
 // and a check, goes through the application core as the CLI and the tutor use it: run, verify,
 // replay, the Ansible export and the lesson's closing page. No file under src/ names it.
 
-
 let root: string;
 let session: LabSession;
 let labDir: string;

@@ -23,7 +23,11 @@ const stamp: ChapterModule = {
         return true;
       }),
   },
-  plan: () => ({ chapter: 'chapter-90', steps: [{ id: 'stamp', title: 'Stamp', why: 'A test.', host: 'local', actions: [{ kind: 'generate', generator: 'stamp', items: ['a', 'b'] }] }], checks: [] }),
+  plan: () => ({
+    chapter: 'chapter-90',
+    steps: [{ id: 'stamp', title: 'Stamp', why: 'A test.', host: 'local', actions: [{ kind: 'generate', generator: 'stamp', items: ['a', 'b'] }] }],
+    checks: [],
+  }),
 };
 
 describe('generators are registered by chapters', () => {
@@ -36,7 +40,14 @@ describe('generators are registered by chapters', () => {
     const labDir = await mkdtemp(join(tmpdir(), 'kthw-gen-'));
     dirs.push(labDir);
     const lab = await loadLab(builtinLabPath('classic'));
-    const result = await runPlan(stamp.plan(lab, {}), { lab, labDir, executor: localExecutor, generators: generatorRegistry([stamp]), emit: () => undefined, record: () => Promise.resolve() });
+    const result = await runPlan(stamp.plan(lab, {}), {
+      lab,
+      labDir,
+      executor: localExecutor,
+      generators: generatorRegistry([stamp]),
+      emit: () => undefined,
+      record: () => Promise.resolve(),
+    });
     expect(result.ok).toBe(true);
     expect(await readFile(join(labDir, 'stamp'), 'utf8')).toBe('a,b');
   });
@@ -47,7 +58,14 @@ describe('generators are registered by chapters', () => {
     const labDir = await mkdtemp(join(tmpdir(), 'kthw-gen-'));
     dirs.push(labDir);
     const lab = await loadLab(builtinLabPath('classic'));
-    const result = await runPlan(stamp.plan(lab, {}), { lab, labDir, executor: localExecutor, generators: generatorRegistry([]), emit: () => undefined, record: () => Promise.resolve() });
+    const result = await runPlan(stamp.plan(lab, {}), {
+      lab,
+      labDir,
+      executor: localExecutor,
+      generators: generatorRegistry([]),
+      emit: () => undefined,
+      record: () => Promise.resolve(),
+    });
     expect(result.ok).toBe(false);
     expect(result.failure?.message).toBe('no generator "stamp" is registered');
     expect(result.failure?.fix).toContain('known: pki, ssh-key');

@@ -52,8 +52,14 @@ describe('a lab directory copied elsewhere', () => {
 
   it('refuses a directory without a pinned lab file, and one renamed away from its lab', async () => {
     process.env.KTHW_HOME = join(root, 'home-c');
-    await expect(openSession({ lab: join(root, 'elsewhere') })).rejects.toMatchObject({ name: 'UsageError', message: expect.stringContaining('without a pinned lab file (lab.yaml)') as unknown });
+    await expect(openSession({ lab: join(root, 'elsewhere') })).rejects.toMatchObject({
+      name: 'UsageError',
+      message: expect.stringContaining('without a pinned lab file (lab.yaml)') as unknown,
+    });
     renameSync(join(root, 'elsewhere', 'portable'), join(root, 'elsewhere', 'renamed'));
-    await expect(openSession({ lab: join(root, 'elsewhere', 'renamed') })).rejects.toMatchObject({ name: 'UsageError', fix: expect.stringContaining('name the directory portable') as unknown });
+    await expect(openSession({ lab: join(root, 'elsewhere', 'renamed') })).rejects.toMatchObject({
+      name: 'UsageError',
+      fix: expect.stringContaining('name the directory portable') as unknown,
+    });
   });
 });

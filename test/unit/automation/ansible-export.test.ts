@@ -31,7 +31,10 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
     labDir = join(root, 'lab');
     lab = await loadLab(builtinLabPath(labName));
     // The real generators: the same PKI, SSH key and encryption config a learner's lab directory holds.
-    await builtinGenerators.pki(certificateProfiles(lab).map((p) => p.id), { lab, labDir });
+    await builtinGenerators.pki(
+      certificateProfiles(lab).map((p) => p.id),
+      { lab, labDir },
+    );
     await builtinGenerators['ssh-key'](['jumpbox'], { lab, labDir });
     await encryptionKeyGenerator([], { lab, labDir });
     const plans = chapters.filter((c) => c.meta.tracks.includes(lab.track)).map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: join(root, 'mirror') }) }));
@@ -52,7 +55,9 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
     // No rule is skipped or downgraded: the project's .ansible-lint only names the profile, and
     // ansible-lint is given no file list, so it lints everything (verify/*.yml included).
     expect(await readFile(join(written.dir, '.ansible-lint'), 'utf8')).not.toMatch(/skip_list|warn_list|enable_list|exclude_paths/);
-    const result = await run('ansible-lint', ['--offline', '--profile', 'production', '--nocolor'], { cwd: written.dir }).catch((error: { stdout: string; stderr: string; code: number }) => error);
+    const result = await run('ansible-lint', ['--offline', '--profile', 'production', '--nocolor'], { cwd: written.dir }).catch(
+      (error: { stdout: string; stderr: string; code: number }) => error,
+    );
     expect('code' in result ? `${result.stdout}\n${result.stderr}` : '', 'ansible-lint findings').toBe('');
     expect(result.stderr).toMatch(/0 failure\(s\), 0 warning\(s\)/);
     expect(result.stderr).not.toMatch(/on [0-4]?[0-9] files/); // every file of the project, not a few
@@ -65,7 +70,8 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
       expect(text, file).not.toMatch(/^\s*- systemctl$|cmd: (!unsafe )?systemctl /m);
       noqa.push(...text.split('\n').filter((line) => /noqa/.test(line)));
     }
-    for (const line of noqa) expect(line).toMatch(/^\s*- name: Send the request with curl # noqa: command-instead-of-module \(uri fails on Python 3\.12\+ with ansible-core 2\.14\)$/);
+    for (const line of noqa)
+      expect(line).toMatch(/^\s*- name: Send the request with curl # noqa: command-instead-of-module \(uri fails on Python 3\.12\+ with ansible-core 2\.14\)$/);
     if (lab.track === 'classic') expect(noqa.length).toBe(0); // no TLS client checks of etcd there
   });
 
@@ -90,7 +96,11 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
     const encryptionConfig = await readFile(join(labDir, 'secrets/encryption-config.yaml'), 'utf8');
     const key = /secret:\s*(\S+)/.exec(encryptionConfig)?.[1];
     expect(key).toBeTruthy();
-    const privateKeys = await Promise.all([...(await readdir(join(labDir, 'pki'))).filter((f) => f.endsWith('.key')).map((f) => join(labDir, 'pki', f)), join(labDir, 'ssh/jumpbox_ed25519')].map((f) => readFile(f, 'utf8')));
+    const privateKeys = await Promise.all(
+      [...(await readdir(join(labDir, 'pki'))).filter((f) => f.endsWith('.key')).map((f) => join(labDir, 'pki', f)), join(labDir, 'ssh/jumpbox_ed25519')].map(
+        (f) => readFile(f, 'utf8'),
+      ),
+    );
     const bodies = privateKeys.map((text) => text.split('\n')[1]!); // the first base64 line of each key
     for (const file of await filesUnder(written.dir)) {
       const text = await readFile(file, 'utf8');
@@ -115,7 +125,9 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
     const hosts = await readFile(join(written.dir, 'roles/compute_resources/templates/hosts.j2'), 'utf8');
     expect(hosts).toContain('{{ hosts_entries }}');
     const inventory = await run('ansible-inventory', ['--list'], { cwd: written.dir });
-    const parsed = JSON.parse(inventory.stdout) as Record<string, { hosts?: string[] }> & { _meta: { hostvars: Record<string, { ansible_host: string; hostname_short?: string }> } };
+    const parsed = JSON.parse(inventory.stdout) as Record<string, { hosts?: string[] }> & {
+      _meta: { hostvars: Record<string, { ansible_host: string; hostname_short?: string }> };
+    };
     for (const host of lab.hosts) expect(parsed._meta.hostvars[host.name]?.hostname_short).toBe(host.name);
     expect(parsed.workers?.hosts?.length).toBe(lab.hosts.filter((h) => h.roles.includes('worker')).length);
   });
@@ -125,11 +137,27 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
     for (const c of chapters.filter((c) => c.meta.tracks.includes(lab.track))) {
       const role = written.project.roles.get(c.meta.id);
       if (!role) continue;
-      const blocks = parseYaml(await readFile(join(written.dir, 'roles', role.name, 'tasks/main.yml'), 'utf8')) as Array<{ name: string; when: string; block: unknown[] }>;
+      const blocks = parseYaml(await readFile(join(written.dir, 'roles', role.name, 'tasks/main.yml'), 'utf8')) as Array<{
+        name: string;
+        when: string;
+        block: unknown[];
+      }>;
       const remote = c.plan(lab, {}).steps.filter((s) => s.host !== 'local' && s.actions.some((a) => a.kind !== 'generate'));
-      const owners = remote.map((step) => blocks.filter((b) => b.name.replace(/:.*/, '').replace(/^Steps? /, '').split(', ').includes(step.id)));
-      expect(owners.map((o) => o.length), c.meta.id).toEqual(remote.map(() => 1));
-      for (const [i, step] of remote.entries()) expect(owners[i]![0]!.when).toMatch(new RegExp(`inventory_hostname (== "${step.host}"|in \\[.*"${step.host}".*\\])`));
+      const owners = remote.map((step) =>
+        blocks.filter((b) =>
+          b.name
+            .replace(/:.*/, '')
+            .replace(/^Steps? /, '')
+            .split(', ')
+            .includes(step.id),
+        ),
+      );
+      expect(
+        owners.map((o) => o.length),
+        c.meta.id,
+      ).toEqual(remote.map(() => 1));
+      for (const [i, step] of remote.entries())
+        expect(owners[i]![0]!.when).toMatch(new RegExp(`inventory_hostname (== "${step.host}"|in \\[.*"${step.host}".*\\])`));
       for (let i = 1; i < blocks.length; i++) {
         const same = JSON.stringify(blocks[i]!.block).replace(/_guard_\d+/g, '') === JSON.stringify(blocks[i - 1]!.block).replace(/_guard_\d+/g, '');
         if (same) expect(blocks[i]!.when === blocks[i - 1]!.when, `${c.meta.id}: ${blocks[i - 1]!.name} and ${blocks[i]!.name} could be one block`).toBe(true);

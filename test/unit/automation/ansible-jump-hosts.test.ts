@@ -77,7 +77,10 @@ describe('Ansible through jump hosts', () => {
 
   it.each(['home1', 'server', 'node-0'] as const)('refuses when the key of %s is not in the lab known_hosts', async (unknown) => {
     // raw: with a Python module, Ansible may write to ssh before it gives up and report only the broken pipe.
-    const result = await ansibleOnNode0(all().filter((line) => !line.startsWith(`[::1]:${sshds[unknown].port} `)), 'ansible.builtin.raw');
+    const result = await ansibleOnNode0(
+      all().filter((line) => !line.startsWith(`[::1]:${sshds[unknown].port} `)),
+      'ansible.builtin.raw',
+    );
     expect(result.code).not.toBe(0);
     // node-0's own refusal is ssh's message; a hop's reaches Ansible as the connection its ssh closed.
     expect(result.output).toMatch(unknown === 'node-0' ? /Host key verification failed/ : /UNREACHABLE![\s\S]*kex_exchange_identification: Connection closed/);
@@ -89,14 +92,44 @@ describe('Ansible through jump hosts', () => {
     const out = join(dir, 'parsed');
     mkdirSync(out, { recursive: true });
     for (const name of ['ansible.cfg', 'inventory.yml']) writeFileSync(join(out, name), project.files.get(name)!);
-    const vars = JSON.parse(execFileSync('ansible-inventory', ['--host', 'node-0'], { cwd: out, encoding: 'utf8', env: { ...process.env, HOME: dir } })) as { ansible_ssh_common_args: string };
+    const vars = JSON.parse(execFileSync('ansible-inventory', ['--host', 'node-0'], { cwd: out, encoding: 'utf8', env: { ...process.env, HOME: dir } })) as {
+      ansible_ssh_common_args: string;
+    };
     // Ansible splits ansible_ssh_common_args with shlex; ssh runs a ProxyCommand with sh -c.
-    const split = (text: string): string[] => JSON.parse(execFileSync('python3', ['-c', 'import json, shlex, sys; print(json.dumps(shlex.split(sys.argv[1])))', text], { encoding: 'utf8' })) as string[];
-    const pinned = ['-o', `UserKnownHostsFile=${join(labDir, 'ssh', 'known_hosts')}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'HostKeyAlgorithms=ssh-ed25519', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-i', join(labDir, 'ssh', 'id_ed25519')];
+    const split = (text: string): string[] =>
+      JSON.parse(
+        execFileSync('python3', ['-c', 'import json, shlex, sys; print(json.dumps(shlex.split(sys.argv[1])))', text], { encoding: 'utf8' }),
+      ) as string[];
+    const pinned = [
+      '-o',
+      `UserKnownHostsFile=${join(labDir, 'ssh', 'known_hosts')}`,
+      '-o',
+      'GlobalKnownHostsFile=/dev/null',
+      '-o',
+      'HostKeyAlgorithms=ssh-ed25519',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'BatchMode=yes',
+      '-i',
+      join(labDir, 'ssh', 'id_ed25519'),
+    ];
     const [o, outer, ...rest] = split(vars.ansible_ssh_common_args);
     expect([o, rest]).toEqual(['-o', []]);
     const viaServer = split(outer!.replace(/^ProxyCommand=/, ''));
-    expect(viaServer).toEqual(['ssh', ...pinned, '-o', expect.stringMatching(/^ProxyCommand=/), '-p', String(sshds.server.port), '-W', `[::1]:${sshds['node-0'].port}`, 'root@::1']);
+    expect(viaServer).toEqual([
+      'ssh',
+      ...pinned,
+      '-o',
+      expect.stringMatching(/^ProxyCommand=/),
+      '-p',
+      String(sshds.server.port),
+      '-W',
+      `[::1]:${sshds['node-0'].port}`,
+      'root@::1',
+    ]);
     const viaHome1 = split(viaServer[pinned.length + 2]!.replace(/^ProxyCommand=/, ''));
     expect(viaHome1).toEqual(['ssh', ...pinned, '-p', String(sshds.home1.port), '-W', `[::1]:${sshds.server.port}`, 'root@::1']);
     expect(project.files.get('inventory.yml')).not.toContain('ProxyJump');

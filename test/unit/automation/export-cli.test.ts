@@ -50,7 +50,12 @@ describe('kthw export ansible (CLI)', () => {
     expect(tasks).toContain(unusual.serverIpv4);
     // Every file the tutor's page shows in full, it shows as printed.
     const page = automationPage(meta, built, lab);
-    for (const path of ['roles/compute_resources/tasks/main.yml', 'roles/compute_resources/defaults/main.yml', 'roles/compute_resources/templates/hosts.j2', `host_vars/${unusual.server}.yml`]) {
+    for (const path of [
+      'roles/compute_resources/tasks/main.yml',
+      'roles/compute_resources/defaults/main.yml',
+      'roles/compute_resources/templates/hosts.j2',
+      `host_vars/${unusual.server}.yml`,
+    ]) {
       expect(page).toContain(`### ${path}`);
       expect(page).toContain(doc.files[path]!.replace(/\n+$/, ''));
     }

@@ -17,13 +17,17 @@ import { certificateProfiles } from '../../../src/pki/index.js';
 let root: string;
 let lab: Lab;
 let labDir: string;
-const plansUntil = (last: number) => chapters.filter((c) => c.meta.tracks.includes(lab.track) && c.meta.number <= last).map((c) => ({ meta: c.meta, plan: c.plan(lab, {}) }));
+const plansUntil = (last: number) =>
+  chapters.filter((c) => c.meta.tracks.includes(lab.track) && c.meta.number <= last).map((c) => ({ meta: c.meta, plan: c.plan(lab, {}) }));
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'kthw-export-manifest-'));
   labDir = join(root, 'lab');
   lab = await loadLab(builtinLabPath('classic'));
-  await builtinGenerators.pki(certificateProfiles(lab).map((p) => p.id), { lab, labDir });
+  await builtinGenerators.pki(
+    certificateProfiles(lab).map((p) => p.id),
+    { lab, labDir },
+  );
   await builtinGenerators['ssh-key'](['jumpbox'], { lab, labDir });
   await encryptionKeyGenerator([], { lab, labDir });
 }, 120_000);

@@ -46,7 +46,10 @@ describe('copyLabSecrets', () => {
     const target = join(root, 'target');
     await put(join(source, 'pki/ca.key'), 'source key');
     await put(join(target, 'pki/ca.key'), 'target key');
-    await expect(copyLabSecrets(source, target, labSecrets(chapters))).rejects.toMatchObject({ name: 'UsageError', fix: expect.stringContaining('--new-pki') as unknown });
+    await expect(copyLabSecrets(source, target, labSecrets(chapters))).rejects.toMatchObject({
+      name: 'UsageError',
+      fix: expect.stringContaining('--new-pki') as unknown,
+    });
     expect(await readFile(join(target, 'pki/ca.key'), 'utf8')).toBe('target key');
   });
 });

@@ -59,18 +59,60 @@ afterAll(() => {
 const b64 = (name: string) => Buffer.from(pki.pem(name)).toString('base64');
 
 /** A kubeconfig as `kubectl config --embed-certs` writes it for node-0's kubelet. */
-function kubeconfig(name: string, { server = 'https://server.kubernetes.local:6443', ca = 'ca.crt', cert = 'node-0.crt', key = 'node-0.key', keyAsBlock = false } = {}): string {
-  const keyLines = keyAsBlock ? `    client-key-data: |\n${b64(key).match(/.{1,64}/g)!.map((l) => `      ${l}`).join('\n')}` : `    client-key-data: ${b64(key)}`;
+function kubeconfig(
+  name: string,
+  { server = 'https://server.kubernetes.local:6443', ca = 'ca.crt', cert = 'node-0.crt', key = 'node-0.key', keyAsBlock = false } = {},
+): string {
+  const keyLines = keyAsBlock
+    ? `    client-key-data: |\n${b64(key)
+        .match(/.{1,64}/g)!
+        .map((l) => `      ${l}`)
+        .join('\n')}`
+    : `    client-key-data: ${b64(key)}`;
   const path = join(dir, name);
-  const text = ['apiVersion: v1', 'clusters:', '- cluster:', `    certificate-authority-data: ${b64(ca)}`, `    server: ${server}`, '  name: kthw', 'contexts:', '- context:', '    cluster: kthw', '    user: system:node:node-0', '  name: default', 'current-context: default', 'kind: Config', 'users:', '- name: system:node:node-0', '  user:', `    client-certificate-data: ${b64(cert)}`, keyLines, ''];
+  const text = [
+    'apiVersion: v1',
+    'clusters:',
+    '- cluster:',
+    `    certificate-authority-data: ${b64(ca)}`,
+    `    server: ${server}`,
+    '  name: kthw',
+    'contexts:',
+    '- context:',
+    '    cluster: kthw',
+    '    user: system:node:node-0',
+    '  name: default',
+    'current-context: default',
+    'kind: Config',
+    'users:',
+    '- name: system:node:node-0',
+    '  user:',
+    `    client-certificate-data: ${b64(cert)}`,
+    keyLines,
+    '',
+  ];
   writeFileSync(path, text.join('\n'), { mode: 0o600 });
   return path;
 }
 
 function specs(): CheckSpec[] {
   const p = (name: string) => pki.path(name);
-  const server = { cn: 'kubernetes', o: ['Kubernetes'], dnsSans: ['localhost', 'server.kubernetes.local'], ipSans: ['127.0.0.1', '::1', 'fd00:4::4'], keyUsage: ['digitalSignature'], extKeyUsage: ['serverAuth', 'clientAuth'], isCa: false };
-  const kc = { server: 'https://server.kubernetes.local:6443', context: 'default', user: 'system:node:node-0', userCn: 'system:node:node-0', userO: ['system:nodes'] };
+  const server = {
+    cn: 'kubernetes',
+    o: ['Kubernetes'],
+    dnsSans: ['localhost', 'server.kubernetes.local'],
+    ipSans: ['127.0.0.1', '::1', 'fd00:4::4'],
+    keyUsage: ['digitalSignature'],
+    extKeyUsage: ['serverAuth', 'clientAuth'],
+    isCa: false,
+  };
+  const kc = {
+    server: 'https://server.kubernetes.local:6443',
+    context: 'default',
+    user: 'system:node:node-0',
+    userCn: 'system:node:node-0',
+    userO: ['system:nodes'],
+  };
   const file = join(dir, 'file.txt');
   writeFileSync(file, "kthw was here\n{{ lookup('pipe', 'touch PWNED') }}\n".replace('PWNED', pwnedByJinja));
   chmodSync(file, 0o640);
@@ -96,10 +138,18 @@ function specs(): CheckSpec[] {
     ['fail-x509-missing', 'x509', { path: p('nothing.crt') }],
     ['pass-kubeconfig', 'kubeconfig', { path: kubeconfig('good.kubeconfig'), ...kc, caPath: p('ca.crt') }],
     // a key as a block scalar is blanked on the host like any other; the key match reads one-line values only (as the judge does)
-    ['pass-kubeconfig-block-key', 'kubeconfig', { path: kubeconfig('block.kubeconfig', { keyAsBlock: true }), ...kc, caPem: pki.pem('ca.crt'), keyMatch: false }],
+    [
+      'pass-kubeconfig-block-key',
+      'kubeconfig',
+      { path: kubeconfig('block.kubeconfig', { keyAsBlock: true }), ...kc, caPem: pki.pem('ca.crt'), keyMatch: false },
+    ],
     ['fail-kubeconfig-server', 'kubeconfig', { path: kubeconfig('server.kubeconfig', { server: 'https://elsewhere:6443' }), ...kc, caPath: p('ca.crt') }],
     ['fail-kubeconfig-ca', 'kubeconfig', { path: kubeconfig('ca.kubeconfig', { ca: 'other-ca.crt' }), ...kc, caPath: p('ca.crt') }],
-    ['fail-kubeconfig-cert-ca', 'kubeconfig', { path: kubeconfig('cert.kubeconfig', { cert: 'by-other-ca.crt', key: 'by-other-ca.key' }), ...kc, userCn: 'kubernetes', userO: ['Kubernetes'] }],
+    [
+      'fail-kubeconfig-cert-ca',
+      'kubeconfig',
+      { path: kubeconfig('cert.kubeconfig', { cert: 'by-other-ca.crt', key: 'by-other-ca.key' }), ...kc, userCn: 'kubernetes', userO: ['Kubernetes'] },
+    ],
     ['fail-kubeconfig-key', 'kubeconfig', { path: kubeconfig('key.kubeconfig', { key: 'admin.key' }), ...kc }],
     ['fail-kubeconfig-user', 'kubeconfig', { path: kubeconfig('user.kubeconfig', { cert: 'admin.crt', key: 'admin.key' }), ...kc }],
     ['pass-file', 'file', { path: file, mode: '0640', owner: 'root', group: '0', contains: "{{ lookup('pipe'", matches: '^kthw was \\w+$' }],
@@ -150,8 +200,13 @@ describe('verify.yml and kthw verify judge alike', () => {
     const report = /fatal: \[localhost\]: FAILED! => (\{[\s\S]*?\n\})\n/.exec(run.output.slice(run.output.lastIndexOf('PLAY [Report')));
     expect(report, run.output.slice(-5000)).not.toBeNull();
     const lines = (JSON.parse(report![1]!) as { msg: string[] }).msg;
-    expect(lines.map((line) => line.slice(0, line.indexOf(':'))), run.output.slice(-8000)).toEqual(meant);
-    expect(lines[0]).toBe(`fail-x509-other-ca: the x509 check fail-x509-other-ca — Why fail-x509-other-ca. Fix: Fix fail-x509-other-ca. ((check_4.stdout | regex_findall('(?m)^cert-verify (.*)$')) == ["ok"])`);
+    expect(
+      lines.map((line) => line.slice(0, line.indexOf(':'))),
+      run.output.slice(-8000),
+    ).toEqual(meant);
+    expect(lines[0]).toBe(
+      `fail-x509-other-ca: the x509 check fail-x509-other-ca — Why fail-x509-other-ca. Fix: Fix fail-x509-other-ca. ((check_4.stdout | regex_findall('(?m)^cert-verify (.*)$')) == ["ok"])`,
+    );
     // nothing ran from a value: not in a shell, not in Jinja
     expect(existsSync(join(dir, 'pwned-by-shell')) || existsSync(join(base, 'pwned-by-shell'))).toBe(false);
     expect(existsSync(pwnedByJinja)).toBe(false);

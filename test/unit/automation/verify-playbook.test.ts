@@ -118,7 +118,11 @@ describe('verifyPlaybook, kind by kind', () => {
     const [shell, assert] = exported(check).block;
     expect(shell!['ansible.builtin.shell']).toEqual({ cmd: { unsafe: run }, executable: '/bin/bash' });
     expect(shell).toMatchObject({ changed_when: false, failed_when: false, register: 'check_1' });
-    expect(assert!['ansible.builtin.assert']!.that).toEqual(['check_1.rc == 3', 'check_1.stdout is search(expected_stdout, multiline=True)', 'check_1.stdout is not search(refused_stdout, multiline=True)']);
+    expect(assert!['ansible.builtin.assert']!.that).toEqual([
+      'check_1.rc == 3',
+      'check_1.stdout is search(expected_stdout, multiline=True)',
+      'check_1.stdout is not search(refused_stdout, multiline=True)',
+    ]);
   });
 
   it('unit: systemd_service in check mode (no systemctl command), the unit name unsafe, asserting on its status', () => {
@@ -126,14 +130,31 @@ describe('verifyPlaybook, kind by kind', () => {
     expectSafe(check);
     const { block } = exported(check);
     expect(argvs(block)).toEqual([]);
-    expect(block[0]).toMatchObject({ 'ansible.builtin.systemd_service': { name: { unsafe: 'etcd.service' }, state: 'stopped' }, check_mode: true, failed_when: false, changed_when: false });
+    expect(block[0]).toMatchObject({
+      'ansible.builtin.systemd_service': { name: { unsafe: 'etcd.service' }, state: 'stopped' },
+      check_mode: true,
+      failed_when: false,
+      changed_when: false,
+    });
     expect(block[1]!['ansible.builtin.assert']!.that).toContain('check_1.status.ActiveState != "active"');
     expect(block[1]!['ansible.builtin.assert']!.that).toContain('not (check_1.status.UnitFileState | default(\'\') in ["enabled","enabled-runtime"])');
   });
 
   it('x509: a constant script, the certificate, CA and key paths as its positional parameters', () => {
     const [path, caPath, keyPath] = ['cert', 'ca', 'key'].map(hostile);
-    const check = spec('x509', { path, caPath, keyPath, cn: 'system:node:node-0', o: ['system:nodes'], dnsSans: ['node-0'], ipSans: ['fd00:4::30', '10.0.0.30'], exactSans: true, keyUsage: ['digitalSignature'], extKeyUsage: ['clientAuth'], isCa: false });
+    const check = spec('x509', {
+      path,
+      caPath,
+      keyPath,
+      cn: 'system:node:node-0',
+      o: ['system:nodes'],
+      dnsSans: ['node-0'],
+      ipSans: ['fd00:4::30', '10.0.0.30'],
+      exactSans: true,
+      keyUsage: ['digitalSignature'],
+      extKeyUsage: ['clientAuth'],
+      isCa: false,
+    });
     expectSafe(check);
     const { block } = exported(check);
     const [argv] = argvs(block);
@@ -153,7 +174,15 @@ describe('verifyPlaybook, kind by kind', () => {
 
   it('kubeconfig: the file is read with keys blanked on the host; the current user is found by Jinja, its certificate by openssl', () => {
     const [path, caPath] = ['kubeconfig', 'ca'].map(hostile);
-    const check = spec('kubeconfig', { path, caPath, server: 'https://[fd00:4::4]:6443', context: 'default', user: 'system:node:node-0', userCn: 'system:node:node-0', userO: ['system:nodes'] });
+    const check = spec('kubeconfig', {
+      path,
+      caPath,
+      server: 'https://[fd00:4::4]:6443',
+      context: 'default',
+      user: 'system:node:node-0',
+      userCn: 'system:node:node-0',
+      userO: ['system:nodes'],
+    });
     expectSafe(check);
     const { block } = exported(check);
     const [redact, certs] = argvs(block);
@@ -193,13 +222,41 @@ describe('verifyPlaybook, kind by kind', () => {
     const health = spec('etcd-health', { members, require: 'quorum', ...tls });
     expectSafe(health);
     const [argv] = argvs(exported(health).block);
-    expect(argv).toEqual(['etcdctl', '--endpoints', { unsafe: 'https://[fd00:4::20]:2379,https://[fd00:4::120]:2379' }, '--dial-timeout', '2s', '--command-timeout', '3s', '--cacert', { unsafe: tls.cacert }, '--cert', { unsafe: tls.cert }, '--key', { unsafe: tls.key }, 'endpoint', 'health', '-w', 'json']);
+    expect(argv).toEqual([
+      'etcdctl',
+      '--endpoints',
+      { unsafe: 'https://[fd00:4::20]:2379,https://[fd00:4::120]:2379' },
+      '--dial-timeout',
+      '2s',
+      '--command-timeout',
+      '3s',
+      '--cacert',
+      { unsafe: tls.cacert },
+      '--cert',
+      { unsafe: tls.cert },
+      '--key',
+      { unsafe: tls.key },
+      'endpoint',
+      'health',
+      '-w',
+      'json',
+    ]);
     expect(exported(health).block[1]!['ansible.builtin.assert']!.that).toEqual(['expected_endpoints | intersect(healthy_endpoints) | length >= 2']);
 
-    const list = spec('etcd-members', { endpoints: members.map((m) => m.clientUrl), members: [{ name: 'server2', peerUrls: ['https://[fd00:4::120]:2380'] }, { name: 'server', peerUrls: ['https://[fd00:4::20]:2380/'] }], ...tls });
+    const list = spec('etcd-members', {
+      endpoints: members.map((m) => m.clientUrl),
+      members: [
+        { name: 'server2', peerUrls: ['https://[fd00:4::120]:2380'] },
+        { name: 'server', peerUrls: ['https://[fd00:4::20]:2380/'] },
+      ],
+      ...tls,
+    });
     expectSafe(list);
     const { block } = exported(list);
-    expect(argvs(block).map((a) => a.slice(-4))).toEqual([['member', 'list', '-w', 'json'], ['endpoint', 'status', '-w', 'json']]);
+    expect(argvs(block).map((a) => a.slice(-4))).toEqual([
+      ['member', 'list', '-w', 'json'],
+      ['endpoint', 'status', '-w', 'json'],
+    ]);
     // as "name peer,peer", sorted, URLs normalised like the judge's
     expect(block[2]!.vars?.expected_members).toEqual([{ unsafe: 'server https://[fd00:4::20]:2380' }, { unsafe: 'server2 https://[fd00:4::120]:2380' }]);
   });
@@ -217,11 +274,16 @@ describe('verifyPlaybook, kind by kind', () => {
     ]);
     const report = plays[1]!.tasks[0]!;
     expect(report.when).toBe(`not (${deferReportVar} | default(false))`);
-    expect(report['ansible.builtin.assert']).toMatchObject({ that: `${failedChecksFact} | default([]) | length == 0`, fail_msg: `{{ ${failedChecksFact} | default([]) }}` });
+    expect(report['ansible.builtin.assert']).toMatchObject({
+      that: `${failedChecksFact} | default([]) | length == 0`,
+      fail_msg: `{{ ${failedChecksFact} | default([]) }}`,
+    });
   });
 
   it("runs checks of kthw's own machine in a play on localhost, connection local", () => {
-    const plays = reparse(verifyPlaybook({ chapter: 'test', steps: [], checks: [spec('file', { path: '/tmp/a' }, 'local'), spec('port', { port: 22 }, 'node-0')] }, 'mixed').plays) as Play[];
+    const plays = reparse(
+      verifyPlaybook({ chapter: 'test', steps: [], checks: [spec('file', { path: '/tmp/a' }, 'local'), spec('port', { port: 22 }, 'node-0')] }, 'mixed').plays,
+    ) as Play[];
     expect(plays.map((p) => [p.hosts, p.connection])).toEqual([
       ['node-0', undefined],
       ['localhost', 'local'],
@@ -232,7 +294,9 @@ describe('verifyPlaybook, kind by kind', () => {
 
   it('refuses a spec it cannot translate, naming the check', () => {
     expect(() => verifyPlaybook({ chapter: 'test', steps: [], checks: [spec('x509', { path: '/a', ipSans: ['not-an-ip'] })] }, 't')).toThrow(UsageError);
-    expect(() => verifyPlaybook({ chapter: 'test', steps: [], checks: [spec('nonsense', {})] }, 't')).toThrow(/check nonsense-check cannot be exported: unknown check kind "nonsense"/);
+    expect(() => verifyPlaybook({ chapter: 'test', steps: [], checks: [spec('nonsense', {})] }, 't')).toThrow(
+      /check nonsense-check cannot be exported: unknown check kind "nonsense"/,
+    );
     try {
       verifyPlaybook({ chapter: 'test', steps: [], checks: [spec('port', { port: 0 })] }, 't');
     } catch (error) {
@@ -245,7 +309,9 @@ describe('verifyPlaybook, kind by kind', () => {
 describe('verify.yml of an export', () => {
   it('imports every chapter with its report deferred, then reports once for every host', async () => {
     const lab = await loadLab(builtinLabPath('classic'));
-    const plans = chapters.filter((c) => c.meta.tracks.includes(lab.track)).map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: '/nonexistent/mirror' }) }));
+    const plans = chapters
+      .filter((c) => c.meta.tracks.includes(lab.track))
+      .map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: '/nonexistent/mirror' }) }));
     const project = buildAnsibleProject(lab, join('/nonexistent', 'lab'), plans);
     const verify = parse(project.files.get('verify.yml')!) as VerifyEntry[];
     const imports = verify.slice(0, -1);

@@ -37,7 +37,11 @@ afterEach(() => scratch.splice(0).forEach((dir) => rmSync(dir, { recursive: true
 
 const sh = (command: string) => spawnSync('sh', ['-c', command], { encoding: 'utf8' });
 const plan = (id: string, lab: Lab): Plan => findChapter(id).plan(lab, {});
-const files = (p: Plan, host: string) => p.steps.filter((s) => s.host === host).flatMap((s) => s.actions).filter((a): a is FileAction => a.kind === 'file');
+const files = (p: Plan, host: string) =>
+  p.steps
+    .filter((s) => s.host === host)
+    .flatMap((s) => s.actions)
+    .filter((a): a is FileAction => a.kind === 'file');
 
 describe('chapter 5: which kubeconfig names which server', () => {
   it.each([
@@ -50,7 +54,13 @@ describe('chapter 5: which kubeconfig names which server', () => {
     const workers = lab.hosts.filter((h) => h.roles.includes('worker')).map((h) => h.name);
     const controllers = lab.hosts.filter((h) => h.roles.includes('controller')).map((h) => h.name);
     expect(Object.keys(byName)).toEqual([...workers, 'kube-proxy', 'kube-controller-manager', 'kube-scheduler', 'admin']);
-    for (const w of workers) expect(byName[w]).toMatchObject({ server: remote, user: `system:node:${w}`, groups: ['system:nodes'], placements: [{ host: w, path: '/var/lib/kubelet/kubeconfig' }] });
+    for (const w of workers)
+      expect(byName[w]).toMatchObject({
+        server: remote,
+        user: `system:node:${w}`,
+        groups: ['system:nodes'],
+        placements: [{ host: w, path: '/var/lib/kubelet/kubeconfig' }],
+      });
     expect(byName['kube-proxy']!.server).toBe(remote);
     expect(byName['kube-proxy']!.placements.map((p) => [p.host, p.path])).toEqual(workers.map((w) => [w, '/var/lib/kube-proxy/kubeconfig']));
     expect(byName['kube-scheduler']).toMatchObject({ server: control, user: 'system:kube-scheduler', groups: ['system:kube-scheduler'] });
@@ -152,7 +162,12 @@ describe('chapter 6: the encryption key', () => {
       expect(p.steps[0]).toMatchObject({ host: 'local', actions: [{ kind: 'generate', generator: 'encryption-key' }] });
       const placed = p.steps.slice(1).map((s) => [s.host, s.actions]);
       const controllers = lab.hosts.filter((h) => h.roles.includes('controller')).map((h) => h.name);
-      expect(placed).toEqual(controllers.map((c) => [c, [{ kind: 'secret-file', path: '/root/encryption-config.yaml', mode: '0600', owner: 'root', group: 'root', secret: 'secrets/encryption-config.yaml' }]]));
+      expect(placed).toEqual(
+        controllers.map((c) => [
+          c,
+          [{ kind: 'secret-file', path: '/root/encryption-config.yaml', mode: '0600', owner: 'root', group: 'root', secret: 'secrets/encryption-config.yaml' }],
+        ]),
+      );
       expect(p.checks.some((c) => c.id === 'same-key-everywhere')).toBe(controllers.length > 1);
     }
   });
@@ -176,33 +191,55 @@ describe('chapter 7: etcd per track and version', () => {
     const cluster = etcdCluster(lab);
     const server2 = cluster.members.find((m) => m.name === 'server2')!;
     const flags = etcdFlags(cluster, server2);
-    expect(flags).toEqual(expect.arrayContaining([
-      '--listen-peer-urls=https://[fd00:4::120]:2380',
-      '--listen-client-urls=https://[fd00:4::120]:2379,https://[::1]:2379',
-      '--advertise-client-urls=https://[fd00:4::120]:2379',
-      '--initial-cluster=server=https://[fd00:4::20]:2380,server2=https://[fd00:4::120]:2380,server3=https://[fd00:4::21]:2380',
-      '--client-cert-auth=true',
-      '--peer-client-cert-auth=true',
-      '--listen-metrics-urls=http://[fd00:4::120]:2381,http://[::1]:2381',
-      '--heartbeat-interval=250',
-      '--election-timeout=2500',
-      '--feature-gates=InitialCorruptCheck=true,CompactHashCheck=true',
-    ]));
+    expect(flags).toEqual(
+      expect.arrayContaining([
+        '--listen-peer-urls=https://[fd00:4::120]:2380',
+        '--listen-client-urls=https://[fd00:4::120]:2379,https://[::1]:2379',
+        '--advertise-client-urls=https://[fd00:4::120]:2379',
+        '--initial-cluster=server=https://[fd00:4::20]:2380,server2=https://[fd00:4::120]:2380,server3=https://[fd00:4::21]:2380',
+        '--client-cert-auth=true',
+        '--peer-client-cert-auth=true',
+        '--listen-metrics-urls=http://[fd00:4::120]:2381,http://[::1]:2381',
+        '--heartbeat-interval=250',
+        '--election-timeout=2500',
+        '--feature-gates=InitialCorruptCheck=true,CompactHashCheck=true',
+      ]),
+    );
     expect(flags.join(' ')).not.toMatch(/experimental/);
     const p = plan('chapter-7', lab);
-    expect(p.steps.map((s) => s.id)).toEqual(['etcd-binaries', 'member-server', 'member-server2', 'member-server3', 'start-server', 'start-server2', 'start-server3', 'wait-for-quorum']);
+    expect(p.steps.map((s) => s.id)).toEqual([
+      'etcd-binaries',
+      'member-server',
+      'member-server2',
+      'member-server3',
+      'start-server',
+      'start-server2',
+      'start-server3',
+      'wait-for-quorum',
+    ]);
     const etcdUnits = p.steps.flatMap((s) => s.actions.filter((a) => a.kind === 'unit' && a.unit === 'etcd.service').map((a) => ({ step: s.id, a })));
     expect(etcdUnits.map((u) => u.step)).toEqual(['start-server', 'start-server2', 'start-server3']);
     expect(etcdUnits.every((u) => u.a.kind === 'unit' && u.a.noBlock === true)).toBe(true);
     expect(p.steps.at(-1)!.actions[0]).toMatchObject({ kind: 'command', readOnly: true });
     // The unit is placed in the step that starts it, so a changed unit restarts the member (queued too).
-    expect(p.steps.find((s) => s.id === 'start-server')!.actions[0]).toMatchObject({ kind: 'file', path: '/etc/systemd/system/etcd.service', notify: ['etcd.service'] });
-    expect(files(p, 'server3').map((f) => f.path)).toEqual(['/etc/systemd/system/etcd-defrag.service', '/etc/systemd/system/etcd-defrag.timer', '/etc/systemd/system/etcd.service']);
+    expect(p.steps.find((s) => s.id === 'start-server')!.actions[0]).toMatchObject({
+      kind: 'file',
+      path: '/etc/systemd/system/etcd.service',
+      notify: ['etcd.service'],
+    });
+    expect(files(p, 'server3').map((f) => f.path)).toEqual([
+      '/etc/systemd/system/etcd-defrag.service',
+      '/etc/systemd/system/etcd-defrag.timer',
+      '/etc/systemd/system/etcd.service',
+    ]);
     expect(files(p, 'server3')[1]!.content).toContain('OnCalendar=Sun *-*-* 03:20:00');
   });
 
   it('etcd 3.5 (the Debian package) gets the experimental flags instead of the feature gates 3.6 has', () => {
-    const lab = { ...labs['ipv6-ha']!, versions: { ...labs['ipv6-ha']!.versions, etcd: { version: 'v3.5.16', urls: [], sha256: {}, source: 'image' as const } } };
+    const lab = {
+      ...labs['ipv6-ha']!,
+      versions: { ...labs['ipv6-ha']!.versions, etcd: { version: 'v3.5.16', urls: [], sha256: {}, source: 'image' as const } },
+    };
     const cluster = etcdCluster(lab);
     const flags = etcdFlags(cluster, cluster.members[0]!).join(' ');
     expect(flags).toContain('--experimental-initial-corrupt-check=true');

@@ -58,7 +58,11 @@ describe('chapter templates (content lint)', () => {
   });
 
   it('every template file is used by some plan and is named after its destination', () => {
-    const used = new Map(renderedFiles().filter((f) => f.template).map((f) => [f.template!.name, f.path]));
+    const used = new Map(
+      renderedFiles()
+        .filter((f) => f.template)
+        .map((f) => [f.template!.name, f.path]),
+    );
     for (const chapter of chapters) {
       const dir = join(packageRoot(), 'chapters', chapter.meta.slug, 'templates');
       const files = (() => {
@@ -103,7 +107,11 @@ describe('glossaries (what explain says each flag means)', () => {
       for (const chapter of chapters.filter((c) => c.meta.tracks.includes(lab.track))) {
         for (const step of chapter.plan(lab, {}).steps.filter((s) => s.glossary !== undefined)) {
           steps++;
-          const used = new Set(stepLines(step).join('\n').match(/(?<![\w-])--[a-z][a-z0-9-]*/g) ?? []);
+          const used = new Set(
+            stepLines(step)
+              .join('\n')
+              .match(/(?<![\w-])--[a-z][a-z0-9-]*/g) ?? [],
+          );
           const explained = Object.keys(step.glossary!).filter((term) => term.startsWith('--'));
           expect([...used].sort(), `${lab.name} ${chapter.meta.id} ${step.id}`).toEqual(explained.sort());
           for (const meaning of Object.values(step.glossary!)) expect(meaning).toMatch(/^\S.{20,}\.$/s);

@@ -66,7 +66,7 @@ export const otherLab = (): Lab => parseLab(otherLabYaml, 'garage.yaml');
  * Values the lab parser would refuse, built by hand so the plans meet them anyway: every run of
  * letters in them says "pwn", so any of it outside single quotes shows in a command's unquoted text.
  */
-export const hostileNames = ["pwn;pwn", 'pwn$(pwn)', 'pwn`pwn`', "pwn'pwn", 'pwn pwn|pwn&pwn', 'pwn"pwn>pwn'];
+export const hostileNames = ['pwn;pwn', 'pwn$(pwn)', 'pwn`pwn`', "pwn'pwn", 'pwn pwn|pwn&pwn', 'pwn"pwn>pwn'];
 
 export function hostileLab(base: Lab): Lab {
   const lab = structuredClone(base);

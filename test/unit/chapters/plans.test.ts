@@ -16,10 +16,12 @@ beforeAll(async () => {
 
 const plan = (id: string, lab: Lab, params: Record<string, string> = {}) => findChapter(id).plan(lab, params);
 const actions = (p: Plan): Action[] => p.steps.flatMap((s) => s.actions);
-const commands = (p: Plan): string[] =>
-  actions(p).flatMap((a) => (a.kind === 'command' ? [a.run, ...(a.unless ? [a.unless] : [])] : []));
+const commands = (p: Plan): string[] => actions(p).flatMap((a) => (a.kind === 'command' ? [a.run, ...(a.unless ? [a.unless] : [])] : []));
 const fileAt = (p: Plan, host: string, path: string) =>
-  p.steps.filter((s) => s.host === host).flatMap((s) => s.actions).find((a): a is FileAction => a.kind === 'file' && a.path === path);
+  p.steps
+    .filter((s) => s.host === host)
+    .flatMap((s) => s.actions)
+    .find((a): a is FileAction => a.kind === 'file' && a.path === path);
 
 describe('the chapter registry', () => {
   it('lists the chapters in order with stable ids and slugs', () => {
@@ -97,7 +99,9 @@ describe.each(['classic', 'ipv6-ha', 'garage'])('plans for the %s lab', (name) =
     expect(keygen).toMatchObject({ host: 'local', actions: [{ kind: 'generate', generator: 'ssh-key', items: ['jumpbox'] }] });
     const identity = p.steps.find((s) => s.id === 'jumpbox-identity')!;
     expect(identity.host).toBe(jumpbox.name);
-    expect(identity.actions).toContainEqual(expect.objectContaining({ kind: 'secret-file', path: '/root/.ssh/id_ed25519', mode: '0600', secret: 'ssh/jumpbox_ed25519' }));
+    expect(identity.actions).toContainEqual(
+      expect.objectContaining({ kind: 'secret-file', path: '/root/.ssh/id_ed25519', mode: '0600', secret: 'ssh/jumpbox_ed25519' }),
+    );
   });
 
   it('chapter 4 generates every profile on local and places files only on the hosts the profiles name', () => {
@@ -149,10 +153,18 @@ describe('the classic lab against upstream KTHW v1.32 (facts)', () => {
     expect(plan('chapter-2', labs.classic!).steps.map((s) => s.id)).toContain('kubectl');
   });
 
-  it('chapter 4 makes upstream\'s certificates with upstream\'s subjects (the scheduler\'s O corrected)', () => {
+  it("chapter 4 makes upstream's certificates with upstream's subjects (the scheduler's O corrected)", () => {
     const generate = plan('chapter-4', labs.classic!).steps[0]!.actions[0]!;
     expect(generate.kind === 'generate' && generate.items).toEqual([
-      'ca', 'admin', 'node-0', 'node-1', 'kube-proxy', 'kube-scheduler', 'kube-controller-manager', 'kube-api-server', 'service-accounts',
+      'ca',
+      'admin',
+      'node-0',
+      'node-1',
+      'kube-proxy',
+      'kube-scheduler',
+      'kube-controller-manager',
+      'kube-api-server',
+      'service-accounts',
     ]);
     const checks = plan('chapter-4', labs.classic!).checks.filter((c) => c.kind === 'x509');
     const subject = (host: string, id: string) => {
@@ -167,9 +179,9 @@ describe('the classic lab against upstream KTHW v1.32 (facts)', () => {
     expect(subject('server', 'ca')).toEqual(['CA', []]);
     const api = checks.find((c) => c.id === 'cert-server-kube-api-server')!.params;
     expect(api.ipSans).toEqual(expect.arrayContaining(['127.0.0.1', '10.32.0.1', '10.240.0.11']));
-    expect(api.dnsSans).toEqual(expect.arrayContaining([
-      'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'server.kubernetes.local',
-    ]));
+    expect(api.dnsSans).toEqual(
+      expect.arrayContaining(['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'server.kubernetes.local']),
+    );
     expect(api.dnsSans).not.toContain('kubernetes.svc.cluster.local');
   });
 
@@ -177,14 +189,19 @@ describe('the classic lab against upstream KTHW v1.32 (facts)', () => {
     const p = plan('chapter-4', labs.classic!);
     const paths = (host: string) => p.steps.find((s) => s.id === `distribute-${host}`)!.actions.flatMap((a) => (a.kind === 'secret-file' ? [a.path] : []));
     expect(paths('server').sort()).toEqual([
-      '/root/ca.crt', '/root/ca.key', '/root/kube-api-server.crt', '/root/kube-api-server.key', '/root/service-accounts.crt', '/root/service-accounts.key',
+      '/root/ca.crt',
+      '/root/ca.key',
+      '/root/kube-api-server.crt',
+      '/root/kube-api-server.key',
+      '/root/service-accounts.crt',
+      '/root/service-accounts.key',
     ]);
     expect(paths('node-0')).toEqual(['/var/lib/kubelet/ca.crt', '/var/lib/kubelet/kubelet.crt', '/var/lib/kubelet/kubelet.key']);
     expect(p.steps.find((s) => s.id === 'distribute-jumpbox')).toBeUndefined();
   });
 });
 
-describe('plans follow the lab, not upstream\'s names', () => {
+describe("plans follow the lab, not upstream's names", () => {
   it('the garage lab: its own names, addresses, arch and versions everywhere', () => {
     const lab = labs.garage!;
     const text = JSON.stringify(chapters.map((c) => c.plan(lab, {})));
@@ -246,13 +263,23 @@ describe('plans follow the lab, not upstream\'s names', () => {
     expect(step.why).toContain('/srv/mirror');
     expect(step.actions.map((a) => a.kind)).toEqual(['copy', 'copy', 'copy', 'command']);
     expect(step.actions[0]).toEqual({
-      kind: 'copy', from: '/srv/mirror/kubelet', path: '/root/kubernetes-the-hard-way/downloads/kubelet', mode: '0755', owner: 'root', group: 'root', sha256: 'ab'.repeat(32),
+      kind: 'copy',
+      from: '/srv/mirror/kubelet',
+      path: '/root/kubernetes-the-hard-way/downloads/kubelet',
+      mode: '0755',
+      owner: 'root',
+      group: 'root',
+      sha256: 'ab'.repeat(32),
     });
     expect(step.actions[2]).toMatchObject({ from: '/srv/mirror/containerd-2.0.4-linux-arm64.tar.gz', mode: '0644' });
     expect(step.actions[2]).not.toHaveProperty('sha256');
     expect(step.actions[3]).toMatchObject({ kind: 'command', readOnly: true });
     expect(JSON.parse(JSON.stringify(p))).toEqual(p);
-    expect(plan('chapter-2', labs.garage!, {}).steps.find((s) => s.id === 'downloads')!.actions.map((a) => a.kind)).toEqual(['command']);
+    expect(
+      plan('chapter-2', labs.garage!, {})
+        .steps.find((s) => s.id === 'downloads')!
+        .actions.map((a) => a.kind),
+    ).toEqual(['command']);
   });
 
   it("with a mirror, a download the lab pins no sha256 for is checked against the mirror's FILE.sha256", () => {
@@ -267,10 +294,16 @@ describe('plans follow the lab, not upstream\'s names', () => {
       expect(copies[2]).toMatchObject({ kind: 'copy', sha256: sum, sha256Source: "the mirror's containerd-2.0.4-linux-arm64.tar.gz.sha256" });
       expect(copies[0]).toMatchObject({ kind: 'copy', sha256: 'ab'.repeat(32) });
       expect(copies[1]).not.toHaveProperty('sha256');
-      expect(fileAt(p, 'bastion', '/root/kubernetes-the-hard-way/downloads.sha256')!.content).toBe(`${'ab'.repeat(32)}  kubelet\n${sum}  containerd-2.0.4-linux-arm64.tar.gz\n`);
+      expect(fileAt(p, 'bastion', '/root/kubernetes-the-hard-way/downloads.sha256')!.content).toBe(
+        `${'ab'.repeat(32)}  kubelet\n${sum}  containerd-2.0.4-linux-arm64.tar.gz\n`,
+      );
       // the rendered checksum list is also what the check holds the jumpbox's copy to
       const check = p.checks.find((c) => c.id === 'work-file-downloads-sha256')!;
-      expect(check.params.sha256).toBe(createHash('sha256').update(`${'ab'.repeat(32)}  kubelet\n${sum}  containerd-2.0.4-linux-arm64.tar.gz\n`).digest('hex'));
+      expect(check.params.sha256).toBe(
+        createHash('sha256')
+          .update(`${'ab'.repeat(32)}  kubelet\n${sum}  containerd-2.0.4-linux-arm64.tar.gz\n`)
+          .digest('hex'),
+      );
       writeFileSync(join(mirror, 'containerd-2.0.4-linux-arm64.tar.gz.sha256'), 'not a checksum\n');
       expect(() => plan('chapter-2', labs.garage!, { mirror })).toThrow(/containerd-2\.0\.4-linux-arm64\.tar\.gz\.sha256 does not hold a sha256/);
     } finally {

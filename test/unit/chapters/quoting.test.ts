@@ -48,7 +48,11 @@ describe('hostile lab values never reach a shell unquoted', () => {
 
   it.each(['classic', 'ipv6-ha'])('chapter 4 with host names holding spaces (%s)', (name) => {
     const plan = findChapter('chapter-4').plan(spaceyLab(labs[name]!), {});
-    const byHand = plan.steps.find((s) => s.id === 'openssl-config')!.why.split('```sh\n')[1]!.split('\n```')[0]!.split('\n');
+    const byHand = plan.steps
+      .find((s) => s.id === 'openssl-config')!
+      .why.split('```sh\n')[1]!
+      .split('\n```')[0]!
+      .split('\n');
     let seen = 0;
     for (const command of [...shellStrings(plan), ...byHand]) {
       expect(unquotedText(command), command).not.toMatch(/pwn/);

@@ -69,7 +69,12 @@ describe('chapter 3: the /etc/hosts merge', () => {
     writeFileSync(target, `127.0.0.1 localhost\n${old}10.9.9.9 printer\n`);
     const garage = labs.garage!;
     writeFileSync(staged, stagedBlock(garage, 'wk-a'));
-    const command = hostsUpdate(garage.hosts.find((h) => h.name === 'wk-a')!, staged, target, temp);
+    const command = hostsUpdate(
+      garage.hosts.find((h) => h.name === 'wk-a')!,
+      staged,
+      target,
+      temp,
+    );
     expect(run(command.unless).status).not.toBe(0);
     expect(run(command.run).status).toBe(0);
     expect(readFileSync(target, 'utf8')).toBe(`127.0.0.1 localhost\n${stagedBlock(garage, 'wk-a')}10.9.9.9 printer\n`);
@@ -79,12 +84,23 @@ describe('chapter 3: the /etc/hosts merge', () => {
   it('the hosts check passes on the merged file and fails on the old one', () => {
     const dir = tempDir();
     const lab = labs['ipv6-ha']!;
-    const check = findChapter('chapter-3').plan(lab, {}).checks.find((c) => c.id === 'etc-hosts-server2')!;
+    const check = findChapter('chapter-3')
+      .plan(lab, {})
+      .checks.find((c) => c.id === 'etc-hosts-server2')!;
     mkdirSync(join(dir, 'etc'));
     writeFileSync(join(dir, 'etc/hosts'), debianHosts);
     expect(runCheckHere(check, dir).ok).toBe(false);
     writeFileSync(join(dir, 'staged'), stagedBlock(lab, 'server2'));
-    expect(run(hostsUpdate(lab.hosts.find((h) => h.name === 'server2')!, join(dir, 'staged'), join(dir, 'etc/hosts'), join(dir, 'new')).run).status).toBe(0);
+    expect(
+      run(
+        hostsUpdate(
+          lab.hosts.find((h) => h.name === 'server2')!,
+          join(dir, 'staged'),
+          join(dir, 'etc/hosts'),
+          join(dir, 'new'),
+        ).run,
+      ).status,
+    ).toBe(0);
     expect(runCheckHere(check, dir)).toMatchObject({ ok: true });
   });
 });
@@ -118,7 +134,9 @@ describe('chapter 3: the jumpbox key on scratch files', () => {
     writeFileSync(`${key}.pub`, 'learner public key');
     expect(run(command.unless).status).not.toBe(0);
     expect(run(command.run).status).toBe(0);
-    const kept = readdirSync(dir).filter((f) => f.includes('.before-kthw.')).sort();
+    const kept = readdirSync(dir)
+      .filter((f) => f.includes('.before-kthw.'))
+      .sort();
     expect(kept).toHaveLength(2);
     expect(readFileSync(join(dir, kept[0]!), 'utf8')).toBe('learner private key');
     writeFileSync(key, 'kthw private key');
@@ -165,9 +183,11 @@ describe('chapter 2: verify-downloads.sh', () => {
     expect(good.stdout).toContain('not checked: downloads/runc.amd64');
   });
 
-  it('the plan\'s downloads check tolerates missing files but not corrupt ones', () => {
+  it("the plan's downloads check tolerates missing files but not corrupt ones", () => {
     const { dir } = setUp(urls.slice(0, 1), `${sha('right')}  kubelet\n`);
-    const spec = findChapter('chapter-2').plan(labs.classic!, {}).checks.find((c) => c.id === 'downloads')!;
+    const spec = findChapter('chapter-2')
+      .plan(labs.classic!, {})
+      .checks.find((c) => c.id === 'downloads')!;
     const here = { ...spec, params: { ...spec.params, run: String(spec.params.run).replace('/root/kubernetes-the-hard-way', dir) } };
     const missing = runCheckHere(here);
     expect(missing.ok).toBe(true);
@@ -182,7 +202,10 @@ describe('chapter 2: verify-downloads.sh', () => {
 });
 
 describe('chapter 1: its checks judged on this very machine', () => {
-  const checksFor = (host: string) => findChapter('chapter-1').plan(labs.classic!, {}).checks.filter((c) => c.host === host);
+  const checksFor = (host: string) =>
+    findChapter('chapter-1')
+      .plan(labs.classic!, {})
+      .checks.filter((c) => c.host === host);
 
   it('passes for Debian, amd64, root, memory and disk; fails for systemd, which is not PID 1 here', () => {
     const verdicts = Object.fromEntries(checksFor('server').map((c) => [c.id, runCheckHere(c)]));
@@ -205,7 +228,9 @@ describe('chapter 1: its checks judged on this very machine', () => {
 
   it('the arch check fails for a lab of the other architecture', () => {
     const arm = { ...labs.classic!, arch: 'arm64' as const };
-    const spec = findChapter('chapter-1').plan(arm, {}).checks.find((c) => c.id === 'arch-server')!;
+    const spec = findChapter('chapter-1')
+      .plan(arm, {})
+      .checks.find((c) => c.id === 'arch-server')!;
     expect(runCheckHere(spec)).toMatchObject({ ok: false });
   });
 });
@@ -238,11 +263,15 @@ describe('chapter 4: its checks against the PKI kthw generates, placed on a scra
     }
   });
 
-  it('catches another node\'s certificate, a key that does not match and a key left at 0644', async () => {
+  it("catches another node's certificate, a key that does not match and a key left at 0644", async () => {
     const { plan, roots } = await placeAll(labs.classic!);
     const node0 = roots['node-0']!;
     const node1 = roots['node-1']!;
-    const check = (id: string) => runCheckHere(plan.checks.find((c) => c.id === id)!, id.includes('node-0') ? node0 : node1);
+    const check = (id: string) =>
+      runCheckHere(
+        plan.checks.find((c) => c.id === id)!,
+        id.includes('node-0') ? node0 : node1,
+      );
 
     writeFileSync(`${node0}/var/lib/kubelet/kubelet.crt`, readFileSync(`${node1}/var/lib/kubelet/kubelet.crt`));
     const swapped = check('cert-node-0-node-0');
@@ -261,7 +290,10 @@ describe('chapter 4: its checks against the PKI kthw generates, placed on a scra
     const other = await generatePki(labs.classic!);
     writeFileSync(`${roots.server!}/root/kube-api-server.crt`, other['kube-api-server']!.certPem);
     writeFileSync(`${roots.server!}/root/kube-api-server.key`, other['kube-api-server']!.keyPem);
-    const verdict = runCheckHere(plan.checks.find((c) => c.id === 'cert-server-kube-api-server')!, roots.server);
+    const verdict = runCheckHere(
+      plan.checks.find((c) => c.id === 'cert-server-kube-api-server')!,
+      roots.server,
+    );
     expect(verdict.ok).toBe(false);
     expect(verdict.diagnosis!.found).toMatch(/signature does not verify|not by the CA/);
   });
@@ -281,12 +313,19 @@ describe('chapter 4: the openssl commands shown for doing it by hand', () => {
     expect(lines[0]).toBe('cd /root/kubernetes-the-hard-way');
     const made = spawnSync('sh', ['-e', '-c', lines.slice(1).join('\n')], { cwd: dir, encoding: 'utf8' });
     expect(made.status, made.stderr).toBe(0);
-    const verify = spawnSync('openssl', ['verify', '-CAfile', 'ca.crt', 'admin.crt', 'node-0.crt', 'node-1.crt', 'kube-api-server.crt'], { cwd: dir, encoding: 'utf8' });
+    const verify = spawnSync('openssl', ['verify', '-CAfile', 'ca.crt', 'admin.crt', 'node-0.crt', 'node-1.crt', 'kube-api-server.crt'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(verify.status, verify.stderr).toBe(0);
     const subject = spawnSync('openssl', ['x509', '-in', 'node-1.crt', '-noout', '-subject', '-nameopt', 'RFC2253'], { cwd: dir, encoding: 'utf8' });
     expect(subject.stdout).toMatch(/CN=system:node:node-1/);
     expect(subject.stdout).toMatch(/O=system:nodes/);
-    const host = spawnSync('openssl', ['x509', '-in', 'kube-api-server.crt', '-noout', '-checkhost', 'kubernetes.default.svc.cluster.local', '-checkip', '10.32.0.1'], { cwd: dir, encoding: 'utf8' });
+    const host = spawnSync(
+      'openssl',
+      ['x509', '-in', 'kube-api-server.crt', '-noout', '-checkhost', 'kubernetes.default.svc.cluster.local', '-checkip', '10.32.0.1'],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(host.stdout).not.toMatch(/does NOT match/);
     expect(host.stdout).toMatch(/Hostname kubernetes\.default\.svc\.cluster\.local does match/);
   });

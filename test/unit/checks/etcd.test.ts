@@ -35,7 +35,11 @@ describe.skipIf(!haveEtcd)('etcd checks against a real 3-member TLS cluster', ()
   const members: Member[] = [];
   const tls = () => ({ cacert: pki.path('ca.crt'), cert: pki.path('admin.crt'), key: pki.path('admin.key') });
   const healthParams = () => ({ members: members.map(({ name, clientUrl }) => ({ name, clientUrl })), ...tls() });
-  const membersParams = () => ({ endpoints: members.map((m) => m.clientUrl), members: members.map(({ name, peerUrl }) => ({ name, peerUrls: [peerUrl] })), ...tls() });
+  const membersParams = () => ({
+    endpoints: members.map((m) => m.clientUrl),
+    members: members.map(({ name, peerUrl }) => ({ name, peerUrls: [peerUrl] })),
+    ...tls(),
+  });
 
   beforeAll(async () => {
     pki = makePki(dir);
@@ -44,14 +48,44 @@ describe.skipIf(!haveEtcd)('etcd checks against a real 3-member TLS cluster', ()
     }
     const initialCluster = members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
     for (const member of members) {
-      member.process = spawn('etcd', [
-        '--name', member.name, '--data-dir', join(dir, member.name),
-        '--listen-client-urls', member.clientUrl, '--advertise-client-urls', member.clientUrl,
-        '--listen-peer-urls', member.peerUrl, '--initial-advertise-peer-urls', member.peerUrl,
-        '--initial-cluster', initialCluster, '--initial-cluster-state', 'new', '--initial-cluster-token', 'kthw-test',
-        '--cert-file', pki.path('server.crt'), '--key-file', pki.path('server.key'), '--trusted-ca-file', pki.path('ca.crt'), '--client-cert-auth',
-        '--peer-cert-file', pki.path('server.crt'), '--peer-key-file', pki.path('server.key'), '--peer-trusted-ca-file', pki.path('ca.crt'), '--peer-client-cert-auth',
-      ], { stdio: 'ignore' });
+      member.process = spawn(
+        'etcd',
+        [
+          '--name',
+          member.name,
+          '--data-dir',
+          join(dir, member.name),
+          '--listen-client-urls',
+          member.clientUrl,
+          '--advertise-client-urls',
+          member.clientUrl,
+          '--listen-peer-urls',
+          member.peerUrl,
+          '--initial-advertise-peer-urls',
+          member.peerUrl,
+          '--initial-cluster',
+          initialCluster,
+          '--initial-cluster-state',
+          'new',
+          '--initial-cluster-token',
+          'kthw-test',
+          '--cert-file',
+          pki.path('server.crt'),
+          '--key-file',
+          pki.path('server.key'),
+          '--trusted-ca-file',
+          pki.path('ca.crt'),
+          '--client-cert-auth',
+          '--peer-cert-file',
+          pki.path('server.crt'),
+          '--peer-key-file',
+          pki.path('server.key'),
+          '--peer-trusted-ca-file',
+          pki.path('ca.crt'),
+          '--peer-client-cert-auth',
+        ],
+        { stdio: 'ignore' },
+      );
     }
     // Started in parallel: the first member waits for quorum. Ready when every endpoint is healthy.
     for (let attempt = 0; attempt < 60; attempt++) {
@@ -63,7 +97,14 @@ describe.skipIf(!haveEtcd)('etcd checks against a real 3-member TLS cluster', ()
 
   afterAll(async () => {
     await Promise.all(
-      members.map((m) => m.process && m.process.exitCode === null && m.process.signalCode === null ? new Promise((resolve) => { m.process!.once('exit', resolve); m.process!.kill(); }) : Promise.resolve()),
+      members.map((m) =>
+        m.process && m.process.exitCode === null && m.process.signalCode === null
+          ? new Promise((resolve) => {
+              m.process!.once('exit', resolve);
+              m.process!.kill();
+            })
+          : Promise.resolve(),
+      ),
     );
   });
 
@@ -101,7 +142,9 @@ describe.skipIf(!haveEtcd)('etcd checks against a real 3-member TLS cluster', ()
     const { cert: _c, key: _k, ...noCert } = membersParams();
     const result = await runOne('etcd-members', noCert);
     expect(result.ok).toBe(false);
-    expect(result.diagnosis?.found).toMatch(/^cannot list members: the server rejected the TLS connection: no client certificate was given and etcd requires one \(curl: \((35|52|55|56)\)/);
+    expect(result.diagnosis?.found).toMatch(
+      /^cannot list members: the server rejected the TLS connection: no client certificate was given and etcd requires one \(curl: \((35|52|55|56)\)/,
+    );
   });
 
   it('one stopped member is reported by name while the others stay healthy', async () => {
@@ -113,7 +156,9 @@ describe.skipIf(!haveEtcd)('etcd checks against a real 3-member TLS cluster', ()
     const result = await runOne('etcd-health', healthParams());
     expect(result.ok).toBe(false);
     expect(result.observed).toBe('2/3 members healthy, quorum holds');
-    expect(result.diagnosis?.found).toBe(`member e2 (${stopped.clientUrl}) is unhealthy: connection refused (nothing listens there: etcd down or on another address); healthy: e1, e3`);
+    expect(result.diagnosis?.found).toBe(
+      `member e2 (${stopped.clientUrl}) is unhealthy: connection refused (nothing listens there: etcd down or on another address); healthy: e1, e3`,
+    );
 
     const quorum = await runOne('etcd-health', { ...healthParams(), require: 'quorum' });
     expect(quorum.ok).toBe(true);

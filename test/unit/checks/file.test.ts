@@ -90,9 +90,13 @@ describe('file check against real files', () => {
   });
 
   it('rejects malformed params before running anything', async () => {
-    await expect(runOne('file', { path: key, mode: 'rw-------' })).rejects.toThrow(/check "file-check" \(file\) on local: check "file": param "mode" must be an octal mode/);
+    await expect(runOne('file', { path: key, mode: 'rw-------' })).rejects.toThrow(
+      /check "file-check" \(file\) on local: check "file": param "mode" must be an octal mode/,
+    );
     await expect(runOne('file', { mode: '0600' })).rejects.toThrow(/param "path" must be a non-empty string/);
     await expect(runOne('file', { path: key, sha256: 'abc' })).rejects.toThrow(/param "sha256"/);
-    await expect(runOne('file', { path: dir, type: 'directory', contains: 'x' })).rejects.toThrow(/param "type" must be "file" when sha256, contains or matches are given/);
+    await expect(runOne('file', { path: dir, type: 'directory', contains: 'x' })).rejects.toThrow(
+      /param "type" must be "file" when sha256, contains or matches are given/,
+    );
   });
 });

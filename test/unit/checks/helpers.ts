@@ -7,7 +7,10 @@ import { localExecutor, runChecks } from '../../../src/checks-runner/index.js';
 
 /** Runs one check on this machine through the real runner (batch script, bash, judge). */
 export async function runOne(kind: string, params: Record<string, unknown>): Promise<CheckResult> {
-  const [result] = await runChecks([{ id: `${kind}-check`, title: `a ${kind} check`, host: 'local', kind, params, why: 'why it matters', fix: 'how to fix it' }], localExecutor);
+  const [result] = await runChecks(
+    [{ id: `${kind}-check`, title: `a ${kind} check`, host: 'local', kind, params, why: 'why it matters', fix: 'how to fix it' }],
+    localExecutor,
+  );
   return result!;
 }
 

@@ -54,9 +54,20 @@ describe('hostile values in params never reach the shell unquoted', () => {
     const specs = bad.flatMap((name, i) => [
       spec(`x509-${i}`, 'x509', { path: join(dir, name), caPath: join(dir, `${name}.ca`), keyPath: join(dir, `${name}.key`) }),
       spec(`kubeconfig-${i}`, 'kubeconfig', { path: join(dir, name), caPath: join(dir, `${name}.ca`) }),
-      spec(`http-${i}`, 'http', { url: `http://127.0.0.1:9/${encodeURI(name)}`, cacert: join(dir, name), cert: join(dir, `${name}:x`), key: join(dir, name), timeoutSeconds: 2 }),
+      spec(`http-${i}`, 'http', {
+        url: `http://127.0.0.1:9/${encodeURI(name)}`,
+        cacert: join(dir, name),
+        cert: join(dir, `${name}:x`),
+        key: join(dir, name),
+        timeoutSeconds: 2,
+      }),
       spec(`health-${i}`, 'etcd-health', { members: [{ name, clientUrl: `http://127.0.0.1:9/${encodeURI(name)}` }], cacert: join(dir, name) }),
-      spec(`members-${i}`, 'etcd-members', { endpoints: [`http://127.0.0.1:9/`], members: [{ name, peerUrls: ['http://127.0.0.1:9'] }], cert: join(dir, name), key: join(dir, name) }),
+      spec(`members-${i}`, 'etcd-members', {
+        endpoints: [`http://127.0.0.1:9/`],
+        members: [{ name, peerUrls: ['http://127.0.0.1:9'] }],
+        cert: join(dir, name),
+        key: join(dir, name),
+      }),
     ]);
     const results = await runChecks(specs, localExecutor, { checkTimeoutMs: 10_000 });
     expect(results.every((r) => !r.ok)).toBe(true);
@@ -68,6 +79,8 @@ describe('hostile values in params never reach the shell unquoted', () => {
 
   it('refuses unit names that are not unit names, and URLs with a comma for etcd', async () => {
     await expect(runChecks([spec('u', 'unit', { unit: `etcd; touch ${canary}` })], localExecutor)).rejects.toThrow(/param "unit" must be a systemd unit name/);
-    await expect(runChecks([spec('e', 'etcd-health', { members: [{ name: 'a', clientUrl: 'http://a:1,http://b:2' }] })], localExecutor)).rejects.toThrow(/param "members\[0\]\.clientUrl" must be an http\(s\) URL/);
+    await expect(runChecks([spec('e', 'etcd-health', { members: [{ name: 'a', clientUrl: 'http://a:1,http://b:2' }] })], localExecutor)).rejects.toThrow(
+      /param "members\[0\]\.clientUrl" must be an http\(s\) URL/,
+    );
   });
 });

@@ -58,7 +58,9 @@ describe('http check against real servers', () => {
   it('fails without a client certificate, with curl’s reason', async () => {
     const result = await runOne('http', { url: `${mtlsUrl}/healthz`, cacert: pki.path('ca.crt') });
     expect(result.ok).toBe(false);
-    expect(result.diagnosis?.found).toMatch(/^the server dropped the TLS connection: no client certificate was given; the server may require one \(curl exit (35|52|55|56): /);
+    expect(result.diagnosis?.found).toMatch(
+      /^the server dropped the TLS connection: no client certificate was given; the server may require one \(curl exit (35|52|55|56): /,
+    );
   });
 
   it('with refused: true, passes exactly when the server rejects the client', async () => {
@@ -90,7 +92,9 @@ describe('http check against real servers', () => {
 
   it('fails when the client certificate is from another CA', async () => {
     const result = await runOne('http', { url: `${mtlsUrl}/healthz`, ...client(), cert: pki.path('by-other-ca.crt'), key: pki.path('by-other-ca.key') });
-    expect(result.diagnosis?.found).toMatch(/^the server dropped the TLS connection: the server may not trust the client certificate \(curl exit (35|52|55|56): /);
+    expect(result.diagnosis?.found).toMatch(
+      /^the server dropped the TLS connection: the server may not trust the client certificate \(curl exit (35|52|55|56): /,
+    );
   });
 
   it('fails on an unexpected status and on a body mismatch', async () => {
@@ -100,7 +104,9 @@ describe('http check against real servers', () => {
   });
 
   it('fails when nothing listens', async () => {
-    expect((await runOne('http', { url: 'http://127.0.0.1:9/' })).diagnosis?.found).toMatch(/^curl failed \(exit 7\): .*(Connection refused|Failed to connect)/);
+    expect((await runOne('http', { url: 'http://127.0.0.1:9/' })).diagnosis?.found).toMatch(
+      /^curl failed \(exit 7\): .*(Connection refused|Failed to connect)/,
+    );
   });
 
   it('rejects malformed params', async () => {

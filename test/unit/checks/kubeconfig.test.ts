@@ -30,7 +30,10 @@ function kubeconfig(name: string, shape: Shape = {}): string {
   const { server = 'https://server.kubernetes.local:6443', ca = 'ca.crt', cert = 'node-0.crt', key = 'node-0.key', current = 'default' } = shape;
   const caLine = shape.caByPath ? `    certificate-authority: ${pki.path(ca)}` : `    certificate-authority-data: ${b64(ca)}`;
   const keyLines = shape.keyAsBlock
-    ? `    client-key-data: |\n${b64(key).match(/.{1,64}/g)!.map((l) => `      ${l}`).join('\n')}`
+    ? `    client-key-data: |\n${b64(key)
+        .match(/.{1,64}/g)!
+        .map((l) => `      ${l}`)
+        .join('\n')}`
     : `    client-key-data: ${b64(key)}`;
   const text = [
     'apiVersion: v1',
@@ -96,7 +99,9 @@ describe('kubeconfig check against hand-written kubeconfigs', () => {
 
   it('fails when the user certificate is for another identity', async () => {
     const result = await runOne('kubeconfig', expectations(kubeconfig('user.kubeconfig', { cert: 'admin.crt', key: 'admin.key' })));
-    expect(result.diagnosis?.found).toBe('client certificate subject CN is "admin", expected "system:node:node-0"; client certificate subject O is "system:masters", expected "system:nodes"');
+    expect(result.diagnosis?.found).toBe(
+      'client certificate subject CN is "admin", expected "system:node:node-0"; client certificate subject O is "system:masters", expected "system:nodes"',
+    );
   });
 
   it('fails when the user certificate was signed by another CA', async () => {

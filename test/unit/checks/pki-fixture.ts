@@ -32,11 +32,44 @@ interface LeafOptions {
 let serial = 100;
 
 function makeLeaf(dir: string, name: string, { subject, san, eku = 'serverAuth,clientAuth', ca = 'ca', days = 365 }: LeafOptions): void {
-  openssl(dir, ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
+  openssl(dir, [
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    subject,
+  ]);
   const ext = ['[v3]', 'basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature,keyEncipherment', `extendedKeyUsage = ${eku}`];
   if (san) ext.push(`subjectAltName = ${san}`);
   writeFileSync(join(dir, `${name}.ext`), `${ext.join('\n')}\n`);
-  openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-set_serial', String(serial++), '-days', String(days), '-out', `${name}.crt`, '-extfile', `${name}.ext`, '-extensions', 'v3']);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.crt`,
+    '-CAkey',
+    `${ca}.key`,
+    '-set_serial',
+    String(serial++),
+    '-days',
+    String(days),
+    '-out',
+    `${name}.crt`,
+    '-extfile',
+    `${name}.ext`,
+    '-extensions',
+    'v3',
+  ]);
 }
 
 /** `openssl ca` is the CLI's way to set explicit validity dates (for expired / not-yet-valid certs). */
@@ -46,10 +79,55 @@ function makeDated(dir: string, name: string, start: string, end: string): void 
   writeFileSync(join(dir, 'ca-db', 'serial'), `${(serial++).toString(16).padStart(4, '0')}\n`);
   writeFileSync(
     join(dir, 'ca-db', 'ca.cnf'),
-    ['[ca]', 'default_ca = own', '[own]', `database = ${dir}/ca-db/index.txt`, `new_certs_dir = ${dir}/ca-db/new`, `serial = ${dir}/ca-db/serial`, 'default_md = sha256', 'policy = any', 'unique_subject = no', '[any]', 'commonName = supplied', ''].join('\n'),
+    [
+      '[ca]',
+      'default_ca = own',
+      '[own]',
+      `database = ${dir}/ca-db/index.txt`,
+      `new_certs_dir = ${dir}/ca-db/new`,
+      `serial = ${dir}/ca-db/serial`,
+      'default_md = sha256',
+      'policy = any',
+      'unique_subject = no',
+      '[any]',
+      'commonName = supplied',
+      '',
+    ].join('\n'),
   );
-  openssl(dir, ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
-  openssl(dir, ['ca', '-batch', '-config', 'ca-db/ca.cnf', '-cert', 'ca.crt', '-keyfile', 'ca.key', '-in', `${name}.csr`, '-out', `${name}.crt`, '-startdate', start, '-enddate', end, '-notext']);
+  openssl(dir, [
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    `/CN=${name}`,
+  ]);
+  openssl(dir, [
+    'ca',
+    '-batch',
+    '-config',
+    'ca-db/ca.cnf',
+    '-cert',
+    'ca.crt',
+    '-keyfile',
+    'ca.key',
+    '-in',
+    `${name}.csr`,
+    '-out',
+    `${name}.crt`,
+    '-startdate',
+    start,
+    '-enddate',
+    end,
+    '-notext',
+  ]);
 }
 
 export function makePki(dir: string): Pki {

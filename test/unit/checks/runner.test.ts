@@ -47,7 +47,13 @@ describe('runChecks', () => {
     ];
     const results = await runChecks(specs, executor);
     expect(executor.calls).toEqual(['node-0']);
-    expect(results.map((r) => [r.id, r.ok])).toEqual([['a', true], ['b', false], ['c', true], ['d', false], ['e', false]]);
+    expect(results.map((r) => [r.id, r.ok])).toEqual([
+      ['a', true],
+      ['b', false],
+      ['c', true],
+      ['d', false],
+      ['e', false],
+    ]);
     expect(results[1]!.diagnosis).toMatchObject({ where: `node-0:${join(dir, 'absent')}`, why: 'why b', fix: 'fix b' });
   });
 
@@ -74,7 +80,11 @@ describe('runChecks', () => {
           : localExecutor.exec(host, script, options),
     };
     const results = await runChecks(
-      [spec('x', 'node-1', 'file', { path: '/etc/hostname' }), spec('y', 'node-0', 'file', { path: join(dir, 'present') }), spec('z', 'node-1', 'port', { port: 22 })],
+      [
+        spec('x', 'node-1', 'file', { path: '/etc/hostname' }),
+        spec('y', 'node-0', 'file', { path: join(dir, 'present') }),
+        spec('z', 'node-1', 'port', { port: 22 }),
+      ],
       refusing,
     );
     expect(results.map((r) => r.ok)).toEqual([false, true, false]);
@@ -88,14 +98,24 @@ describe('runChecks', () => {
   });
 
   it("passes on the connection error's own fix (e.g. the host key to trust)", async () => {
-    const refusing: CheckExecutor = { exec: async () => Promise.reject(new EnvironmentError('HOST KEY CHANGED for node-3', { fix: 'ssh-keygen -R node-3 -f known_hosts if the machine was rebuilt' })) };
+    const refusing: CheckExecutor = {
+      exec: async () =>
+        Promise.reject(new EnvironmentError('HOST KEY CHANGED for node-3', { fix: 'ssh-keygen -R node-3 -f known_hosts if the machine was rebuilt' })),
+    };
     const [result] = await runChecks([spec('x', 'node-3', 'port', { port: 22 })], refusing);
-    expect(result!.diagnosis).toMatchObject({ found: 'cannot run checks on host node-3: HOST KEY CHANGED for node-3', fix: 'ssh-keygen -R node-3 -f known_hosts if the machine was rebuilt' });
+    expect(result!.diagnosis).toMatchObject({
+      found: 'cannot run checks on host node-3: HOST KEY CHANGED for node-3',
+      fix: 'ssh-keygen -R node-3 -f known_hosts if the machine was rebuilt',
+    });
   });
 
   it('a hung command is stopped alone; the checks before and after it are judged', async () => {
     const results = await runChecks(
-      [spec('before', 'local', 'file', { path: join(dir, 'present') }), spec('stuck', 'local', 'command', { run: 'sleep 30' }), spec('after', 'local', 'file', { path: join(dir, 'present') })],
+      [
+        spec('before', 'local', 'file', { path: join(dir, 'present') }),
+        spec('stuck', 'local', 'command', { run: 'sleep 30' }),
+        spec('after', 'local', 'file', { path: join(dir, 'present') }),
+      ],
       localExecutor,
       { checkTimeoutMs: 1000 },
     );
@@ -112,7 +132,11 @@ describe('runChecks', () => {
   // The check kills the batch shell itself (sh → timeout → snippet subshell → batch bash), guarded by its script text.
   it('a batch killed midway keeps the verdicts gathered before and fails the rest clearly', async () => {
     const results = await runChecks(
-      [spec('before', 'local', 'file', { path: join(dir, 'present') }), spec('killer', 'local', 'command', { run: 't=$(ps -o ppid= -p $(ps -o ppid= -p $PPID)); ps -o args= -p $t | grep -q KTHW_FACT_DIR && kill -9 $t' }), spec('after', 'local', 'file', { path: join(dir, 'present') })],
+      [
+        spec('before', 'local', 'file', { path: join(dir, 'present') }),
+        spec('killer', 'local', 'command', { run: 't=$(ps -o ppid= -p $(ps -o ppid= -p $PPID)); ps -o args= -p $t | grep -q KTHW_FACT_DIR && kill -9 $t' }),
+        spec('after', 'local', 'file', { path: join(dir, 'present') }),
+      ],
       localExecutor,
     );
     expect(results[0]!.ok).toBe(true);
@@ -121,7 +145,10 @@ describe('runChecks', () => {
 
   it('output that looks like markers or facts cannot spill into another check', async () => {
     const forged = "printf 'kthw-0000-1\\nstat 0 %s \\n' $(printf 'fake' | base64); exit 1";
-    const results = await runChecks([spec('noisy', 'local', 'command', { run: forged }), spec('file', 'local', 'file', { path: join(dir, 'absent') })], localExecutor);
+    const results = await runChecks(
+      [spec('noisy', 'local', 'command', { run: forged }), spec('file', 'local', 'file', { path: join(dir, 'absent') })],
+      localExecutor,
+    );
     expect(results[0]!.ok).toBe(false);
     expect(results[1]!.ok).toBe(false);
     expect(results[1]!.diagnosis?.found).toMatch(/cannot stat the file/);

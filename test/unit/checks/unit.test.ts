@@ -12,7 +12,8 @@ const fact = (name: string, code: number, stdout: string, stderr = '') =>
   `${name} ${code} ${Buffer.from(stdout).toString('base64')} ${Buffer.from(stderr).toString('base64')}`;
 
 const judge = (params: Record<string, unknown>, lines: string[]) => unitCheck.judge(unitCheck.parse(params), lines.join('\n'));
-const show = (active: string, sub: string, file: string, load = 'loaded') => fact('show', 0, `LoadState=${load}\nActiveState=${active}\nSubState=${sub}\nUnitFileState=${file}\n`);
+const show = (active: string, sub: string, file: string, load = 'loaded') =>
+  fact('show', 0, `LoadState=${load}\nActiveState=${active}\nSubState=${sub}\nUnitFileState=${file}\n`);
 
 describe('unit check', () => {
   it('on a host without systemd, fails with systemctl’s own explanation', async () => {

@@ -54,17 +54,23 @@ describe('x509 check against openssl-made certificates', () => {
   it('names each missing SAN (a cert made without the VIP and the DNS name)', async () => {
     const result = await runOne('x509', { ...serverExpectations(), path: pki.path('wrong-san.crt'), keyPath: pki.path('wrong-san.key') });
     expect(result.ok).toBe(false);
-    expect(result.diagnosis?.found).toBe('SAN DNS server.kubernetes.local missing; SAN IP ::1, fd00:4::4 missing; (the certificate has DNS localhost, IP 127.0.0.1)');
+    expect(result.diagnosis?.found).toBe(
+      'SAN DNS server.kubernetes.local missing; SAN IP ::1, fd00:4::4 missing; (the certificate has DNS localhost, IP 127.0.0.1)',
+    );
   });
 
   it('with exactSans, names SANs that should not be there', async () => {
     const result = await runOne('x509', { path: pki.path('server.crt'), dnsSans: ['localhost'], ipSans: ['127.0.0.1'], exactSans: true });
-    expect(result.diagnosis?.found).toBe('unexpected SANs DNS server.kubernetes.local, IP ::1, IP fd00:4::4; (the certificate has DNS localhost, DNS server.kubernetes.local, IP 127.0.0.1, IP ::1, IP fd00:4::4)');
+    expect(result.diagnosis?.found).toBe(
+      'unexpected SANs DNS server.kubernetes.local, IP ::1, IP fd00:4::4; (the certificate has DNS localhost, DNS server.kubernetes.local, IP 127.0.0.1, IP ::1, IP fd00:4::4)',
+    );
   });
 
   it('fails for a wrong CN and a wrong O', async () => {
     const result = await runOne('x509', { path: pki.path('node-0.crt'), cn: 'system:node:node-1', o: ['system:masters'] });
-    expect(result.diagnosis?.found).toBe('subject CN is "system:node:node-0", expected "system:node:node-1"; subject O is "system:nodes", expected "system:masters"');
+    expect(result.diagnosis?.found).toBe(
+      'subject CN is "system:node:node-0", expected "system:node:node-1"; subject O is "system:nodes", expected "system:masters"',
+    );
   });
 
   it('fails for a certificate signed by another CA', async () => {
@@ -99,12 +105,16 @@ describe('x509 check against openssl-made certificates', () => {
 
   it('fails for missing key usages and extended key usages', async () => {
     const result = await runOne('x509', { path: pki.path('admin.crt'), keyUsage: ['keyCertSign'], extKeyUsage: ['serverAuth'] });
-    expect(result.diagnosis?.found).toBe('key usage lacks keyCertSign (has digitalSignature, keyEncipherment); extended key usage lacks serverAuth (has clientAuth)');
+    expect(result.diagnosis?.found).toBe(
+      'key usage lacks keyCertSign (has digitalSignature, keyEncipherment); extended key usage lacks serverAuth (has clientAuth)',
+    );
   });
 
   it('tells a CA certificate from a leaf', async () => {
     expect((await runOne('x509', { path: pki.path('ca.crt'), isCa: true })).ok).toBe(true);
-    expect((await runOne('x509', { path: pki.path('server.crt'), isCa: true })).diagnosis?.found).toBe('is not a CA certificate (basicConstraints CA:TRUE missing)');
+    expect((await runOne('x509', { path: pki.path('server.crt'), isCa: true })).diagnosis?.found).toBe(
+      'is not a CA certificate (basicConstraints CA:TRUE missing)',
+    );
   });
 
   it('fails for an expired certificate', async () => {
@@ -139,5 +149,4 @@ describe('x509 check against openssl-made certificates', () => {
     await expect(runOne('x509', { path: '/x', caPem: 'not a pem' })).rejects.toThrow(/param "caPem"/);
     await expect(runOne('x509', { path: '/x', now: 'yesterday' })).rejects.toThrow(/param "now"/);
   });
-
 });

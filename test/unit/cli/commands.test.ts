@@ -58,12 +58,17 @@ describe('kthw lab validate', () => {
 describe('kthw lab import', () => {
   it("turns upstream's machines.txt into a lab file that validates", () => {
     const machines = join(home, 'machines.txt');
-    writeFileSync(machines, '10.240.1.11 server.kubernetes.local server\n10.240.1.20 node-0.kubernetes.local node-0 10.200.0.0/24\n10.240.1.21 node-1.kubernetes.local node-1 10.200.1.0/24\n');
+    writeFileSync(
+      machines,
+      '10.240.1.11 server.kubernetes.local server\n10.240.1.20 node-0.kubernetes.local node-0 10.200.0.0/24\n10.240.1.21 node-1.kubernetes.local node-1 10.200.1.0/24\n',
+    );
     const out = join(home, 'imported.yaml');
     expect(runKthw(['lab', 'import', machines, '-o', out]).code).toBe(0);
     const valid = runKthw(['lab', 'validate', out, '--json']);
     expect(valid.code).toBe(0);
-    expect((JSON.parse(valid.stdout) as ValidateReport).lab.hosts.map((h) => h.name)).toEqual(expect.arrayContaining(['jumpbox', 'server', 'node-0', 'node-1']));
+    expect((JSON.parse(valid.stdout) as ValidateReport).lab.hosts.map((h) => h.name)).toEqual(
+      expect.arrayContaining(['jumpbox', 'server', 'node-0', 'node-1']),
+    );
     // never overwrites
     expect(runKthw(['lab', 'import', machines, '-o', out]).code).toBe(2);
   });
@@ -76,7 +81,8 @@ describe('kthw chapters / status', () => {
     const report = JSON.parse(stdout) as ChaptersReport;
     expect(report.lab).toBe('classic');
     expect(report.chapters[0]).toMatchObject({ id: 'chapter-1', status: 'not-started', stepsDone: 0 });
-    for (const chapter of report.chapters) expect(Object.keys(chapter).sort()).toEqual(['id', 'nextStep', 'number', 'slug', 'status', 'stepsDone', 'stepsTotal', 'title']);
+    for (const chapter of report.chapters)
+      expect(Object.keys(chapter).sort()).toEqual(['id', 'nextStep', 'number', 'slug', 'status', 'stepsDone', 'stepsTotal', 'title']);
   });
 
   it('status --json has the documented shape and, only reading, makes no lab directory', () => {

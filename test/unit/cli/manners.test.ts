@@ -64,7 +64,11 @@ describe('usage errors', () => {
   });
 
   it('--json is honoured by usage errors too: the error object on stdout, nothing on stderr', () => {
-    for (const args of [['--json', 'frobnicate'], ['doctor', '--frob', '--json'], ['--json', 'verify']]) {
+    for (const args of [
+      ['--json', 'frobnicate'],
+      ['doctor', '--frob', '--json'],
+      ['--json', 'verify'],
+    ]) {
       const result = runKthw(args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toBe('');
@@ -89,13 +93,17 @@ describe('completion', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'kthw.bash'), script('bash'));
     const program = `source ${JSON.stringify(join(dir, 'kthw.bash'))}; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _kthw; printf '%s\\n' "\${COMPREPLY[@]}"`;
-    return execFileSync('bash', ['-c', program, 'bash', ...words], { encoding: 'utf8', cwd }).split('\n').filter(Boolean);
+    return execFileSync('bash', ['-c', program, 'bash', ...words], { encoding: 'utf8', cwd })
+      .split('\n')
+      .filter(Boolean);
   };
 
   it('bash: the script registers a completion function for kthw', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'kthw.bash'), script('bash'));
-    expect(execFileSync('bash', ['-c', `source ${JSON.stringify(join(dir, 'kthw.bash'))}; complete -p kthw`], { encoding: 'utf8' }).trim()).toBe('complete -F _kthw kthw');
+    expect(execFileSync('bash', ['-c', `source ${JSON.stringify(join(dir, 'kthw.bash'))}; complete -p kthw`], { encoding: 'utf8' }).trim()).toBe(
+      'complete -F _kthw kthw',
+    );
   });
 
   it('bash: commands, subcommands, chapter ids, options with the global ones, and files after --lab', () => {
@@ -121,7 +129,9 @@ describe('completion', () => {
     expect(spawnSync('zsh', ['-n', join(dir, '_kthw')], { encoding: 'utf8' })).toMatchObject({ status: 0, stderr: '' });
     // Registered with zsh's completion system; zsh's own compadd filters the words by what was typed.
     const program = `source ${JSON.stringify(join(dir, '_kthw'))}; print -r -- \${_comps[kthw]}; () { emulate -L sh; setopt kshglob noshglob braceexpand; COMP_WORDS=(kthw lab ''); COMP_CWORD=2; _kthw; print -l -- "\${COMPREPLY[@]}"; }`;
-    const [registered, ...words] = execFileSync('zsh', ['-c', program], { encoding: 'utf8', env: { ...process.env, HOME: dir } }).trim().split('\n');
+    const [registered, ...words] = execFileSync('zsh', ['-c', program], { encoding: 'utf8', env: { ...process.env, HOME: dir } })
+      .trim()
+      .split('\n');
     expect(registered).toBe('_bash_complete -F _kthw');
     expect(words).toEqual(expect.arrayContaining(['up', 'down', 'ssh', 'validate', '--lab', '--json']));
   });
@@ -132,7 +142,10 @@ describe('completion', () => {
     writeFileSync(join(dir, 'kthw.fish'), script('fish'));
     expect(spawnSync('fish', ['-n', join(dir, 'kthw.fish')], { encoding: 'utf8' })).toMatchObject({ status: 0, stderr: '' });
     const run = (line: string) =>
-      execFileSync('fish', ['--no-config', '-c', `source ${JSON.stringify(join(dir, 'kthw.fish'))}; complete -C ${JSON.stringify(line)}`], { encoding: 'utf8', env: { ...process.env, HOME: dir } })
+      execFileSync('fish', ['--no-config', '-c', `source ${JSON.stringify(join(dir, 'kthw.fish'))}; complete -C ${JSON.stringify(line)}`], {
+        encoding: 'utf8',
+        env: { ...process.env, HOME: dir },
+      })
         .split('\n')
         .map((l) => l.split('\t')[0]);
     expect(run('kthw la')).toContain('lab');
@@ -222,4 +235,3 @@ describe('verify when no host can be reached', () => {
     expect(JSON.stringify(status)).not.toMatch(/"ok":\s*false/);
   });
 });
-

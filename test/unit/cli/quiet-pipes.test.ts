@@ -16,7 +16,11 @@ function throughHead(args: string[], stream: 'stdout' | 'stderr' = 'stdout') {
   const redirect = stream === 'stdout' ? '2>"$ERR"' : '2>&1 >/dev/null';
   const script = `"$NODE" "$BIN" "$@" ${redirect} | head -1 >/dev/null; echo "\${PIPESTATUS[0]}"`;
   const err = join(scratch, 'stderr.txt');
-  const result = spawnSync('bash', ['-c', script, 'bash', ...args], { cwd: scratch, encoding: 'utf8', env: { ...process.env, NODE: process.execPath, BIN: KTHW_BIN, ERR: err, NO_COLOR: '1', KTHW_DEBUG: undefined } });
+  const result = spawnSync('bash', ['-c', script, 'bash', ...args], {
+    cwd: scratch,
+    encoding: 'utf8',
+    env: { ...process.env, NODE: process.execPath, BIN: KTHW_BIN, ERR: err, NO_COLOR: '1', KTHW_DEBUG: undefined },
+  });
   const stderr = stream === 'stdout' ? spawnSync('cat', [err], { encoding: 'utf8' }).stdout : '';
   return { code: Number(result.stdout.trim()), stderr };
 }

@@ -63,10 +63,17 @@ function plan(host: string, archive: string, version: string): Plan {
 
 const engineRun = async (p: Plan) => {
   let changed = 0;
-  await runPlan(p, { lab: {} as Lab, labDir: root, executor: localExecutor, generators: noGenerators, emit: () => {}, record: (r) => {
+  await runPlan(p, {
+    lab: {} as Lab,
+    labDir: root,
+    executor: localExecutor,
+    generators: noGenerators,
+    emit: () => {},
+    record: (r) => {
       changed += r.changed;
       return Promise.resolve();
-    } });
+    },
+  });
   return changed;
 };
 
@@ -77,8 +84,14 @@ async function layout(): Promise<Record<string, string>> {
     app: await mode(join(root, 'var', 'lib', 'app')),
     etcd: await readFile(join(root, 'bin', 'etcd'), 'utf8'),
     etcdctl: await readFile(join(root, 'bin', 'etcdctl'), 'utf8'),
-    readme: await stat(join(root, 'bin', 'README.md')).then(() => 'unpacked', () => 'absent'),
-    never: await stat(join(root, 'never')).then(() => 'made', () => 'absent'),
+    readme: await stat(join(root, 'bin', 'README.md')).then(
+      () => 'unpacked',
+      () => 'absent',
+    ),
+    never: await stat(join(root, 'never')).then(
+      () => 'made',
+      () => 'absent',
+    ),
   };
 }
 
@@ -116,12 +129,19 @@ describe('directory and unpack actions', () => {
   }, 120_000);
 
   it('packages already installed: neither kthw nor the exported role asks apt anything', async () => {
-    const p: Plan = { chapter: 'chapter-x', checks: [], steps: [{ id: 'tools', title: 'Tools', why: 'test', host: 'localhost', actions: [{ kind: 'packages', names: ['coreutils', 'tar'] }] }] };
+    const p: Plan = {
+      chapter: 'chapter-x',
+      checks: [],
+      steps: [{ id: 'tools', title: 'Tools', why: 'test', host: 'localhost', actions: [{ kind: 'packages', names: ['coreutils', 'tar'] }] }],
+    };
     const role = roleFromPlan(p, '99-test', placeTemplateVars([{ slug: '99-test', plan: p }]));
     const playbook = join(root, 'play.yml');
     await writeFile(playbook, JSON.stringify([{ name: 'test', hosts: 'localhost', connection: 'local', gather_facts: false, tasks: role.tasks }]));
     // Debian's python3 holds the apt bindings the apt module and package_facts need.
-    const result = spawnSync('ansible-playbook', ['-i', 'localhost,', '-e', 'ansible_python_interpreter=/usr/bin/python3', playbook], { encoding: 'utf8', env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+    const result = spawnSync('ansible-playbook', ['-i', 'localhost,', '-e', 'ansible_python_interpreter=/usr/bin/python3', playbook], {
+      encoding: 'utf8',
+      env: { ...process.env, ANSIBLE_NOCOLOR: '1' },
+    });
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/TASK \[Install coreutils, tar\][^\n]*\n(skipping|ok: \[localhost\] => \(item)/);
     expect(result.stdout).toMatch(/changed=0 .*skipped=1/);
@@ -133,7 +153,9 @@ describe('directory and unpack actions', () => {
     const lines = stepLines(plan('server', '/root/downloads/etcd.tar.gz', 'v3.6.0').steps[0]!);
     expect(lines).toContain(`mkdir -p '${join(root, 'etc', "it'\\''s private")}'`);
     expect(lines).toContain(`chmod 0700 '${join(root, 'etc', "it'\\''s private")}'`);
-    expect(lines).toContain(`tar -xf /root/downloads/etcd.tar.gz -C ${join(root, 'bin')} --strip-components=1 etcd-v3.6.0-linux-amd64/etcd etcd-v3.6.0-linux-amd64/etcdctl`);
+    expect(lines).toContain(
+      `tar -xf /root/downloads/etcd.tar.gz -C ${join(root, 'bin')} --strip-components=1 etcd-v3.6.0-linux-amd64/etcd etcd-v3.6.0-linux-amd64/etcdctl`,
+    );
     expect(lines).toContain(`# only when ${join(root, 'downloads', 'absent.tar.gz')} is there:`);
   });
 });
@@ -144,11 +166,15 @@ describe('the commands behind the actions refuse what they cannot quote or mean'
     expect(unpackDepth(['/etc/passwd'])).toEqual({ error: expect.stringContaining('not a plain relative path') as unknown });
     expect(unpackDepth(['a/b', 'c'])).toEqual({ error: expect.stringContaining('same depth') as unknown });
     expect(unpackDepth([])).toEqual({ error: 'no archive member named' });
-    expect(unpackCommand({ kind: 'unpack', archive: '/a.tgz', dest: '/d', members: ['x/$(reboot)'] })).toMatchObject({ run: expect.stringContaining("'x/$(reboot)'") as unknown });
+    expect(unpackCommand({ kind: 'unpack', archive: '/a.tgz', dest: '/d', members: ['x/$(reboot)'] })).toMatchObject({
+      run: expect.stringContaining("'x/$(reboot)'") as unknown,
+    });
   });
 
   it('packages: only Debian package names reach the shell', () => {
-    expect(packagesCommand(['curl', 'openssh-client'])).toMatchObject({ run: 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -y install curl openssh-client' });
+    expect(packagesCommand(['curl', 'openssh-client'])).toMatchObject({
+      run: 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -y install curl openssh-client',
+    });
     expect(packagesCommand(['curl; reboot'])).toEqual({ error: '"curl; reboot" is not a Debian package name' });
     expect(packagesCommand([])).toEqual({ error: 'no package named' });
   });

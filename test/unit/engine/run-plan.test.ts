@@ -168,7 +168,9 @@ describe('runPlan', () => {
     const plan = (pin: string): Plan => ({
       chapter: 'c',
       checks: [],
-      steps: [{ id: 's', title: 's', why: '', host: 'local', actions: [{ kind: 'copy', from: source, path: join(root, 'bin/kubectl'), mode: '0755', sha256: pin }] }],
+      steps: [
+        { id: 's', title: 's', why: '', host: 'local', actions: [{ kind: 'copy', from: source, path: join(root, 'bin/kubectl'), mode: '0755', sha256: pin }] },
+      ],
     });
     expect(await run(plan(sha))).toMatchObject({ ok: true, changed: 1 });
     expect((await stat(join(root, 'bin/kubectl'))).mode & 0o777).toBe(0o755);
@@ -178,7 +180,11 @@ describe('runPlan', () => {
   });
 
   it('a read-only command runs every time and never counts as a change', async () => {
-    const plan: Plan = { chapter: 'c', checks: [], steps: [{ id: 's', title: 's', why: '', host: 'local', actions: [{ kind: 'command', run: 'echo looking', readOnly: true }] }] };
+    const plan: Plan = {
+      chapter: 'c',
+      checks: [],
+      steps: [{ id: 's', title: 's', why: '', host: 'local', actions: [{ kind: 'command', run: 'echo looking', readOnly: true }] }],
+    };
     expect(await run(plan)).toMatchObject({ ok: true, changed: 0 });
     expect(events).toContainEqual(expect.objectContaining({ type: 'output', text: 'looking\n' }));
   });

@@ -80,7 +80,9 @@ describe('the binaries recipe (lab/binaries/)', () => {
     const { files } = recipe();
     const kubectl = files.find((f) => f.file === 'kubectl');
     if (kubectl?.kind !== 'binary') throw new Error('kubectl is not a plain binary');
-    expect(() => goBuildArgs({ ...kubectl.binary, stamps: ["k8s.io/component-base/version.gitVersion=v1 -X 'x=y'"] }, '/out/kubectl')).toThrow(/bad version stamp/);
+    expect(() => goBuildArgs({ ...kubectl.binary, stamps: ["k8s.io/component-base/version.gitVersion=v1 -X 'x=y'"] }, '/out/kubectl')).toThrow(
+      /bad version stamp/,
+    );
   });
 
   it('changes its hash with the pinned modules, the Go release and the architecture', () => {
@@ -95,7 +97,9 @@ describe('the binaries recipe (lab/binaries/)', () => {
   });
 
   it('says which go.mod lacks a release version, and where', () => {
-    expect(() => requiredVersion('module x\n\nrequire k8s.io/kubernetes v1.36.3-rc.0\n', 'k8s.io/kubernetes', '/r/go.mod')).toThrow(/\/r\/go.mod does not require k8s.io\/kubernetes/);
+    expect(() => requiredVersion('module x\n\nrequire k8s.io/kubernetes v1.36.3-rc.0\n', 'k8s.io/kubernetes', '/r/go.mod')).toThrow(
+      /\/r\/go.mod does not require k8s.io\/kubernetes/,
+    );
     expect(requiredVersion('module x\n\nrequire (\n\tk8s.io/kubernetes v1.36.3 // pinned\n)\n', 'k8s.io/kubernetes', '/r/go.mod')).toBe('v1.36.3');
     const dir = temp();
     cpSync(recipeRoot(), dir, { recursive: true });

@@ -46,7 +46,16 @@ console.log(JSON.stringify({ path: builtinLabPath('classic') }));`,
       chunkNames: 'chunks/[name]-[hash]',
     });
     // No splitting: the loader lands in dist/inline.js itself, one directory less deep than a chunk.
-    await build({ entryPoints: { inline: join(dir, 'inline.ts') }, outdir: join(dir, 'dist'), bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'silent' });
+    await build({
+      entryPoints: { inline: join(dir, 'inline.ts') },
+      outdir: join(dir, 'dist'),
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'silent',
+    });
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

@@ -21,7 +21,12 @@ const FIELDS: Array<{ field: string; line: number; place: (quoted: string, raw: 
   {
     field: 'URL',
     line: 32,
-    place: (_q, raw) => edit(CLASSIC, '- https://github.com/etcd-io/etcd/releases/download/{version}/etcd-{version}-linux-{arch}.tar.gz', `- ${JSON.stringify(`https://example.org/etcd/${raw}`)}`),
+    place: (_q, raw) =>
+      edit(
+        CLASSIC,
+        '- https://github.com/etcd-io/etcd/releases/download/{version}/etcd-{version}-linux-{arch}.tar.gz',
+        `- ${JSON.stringify(`https://example.org/etcd/${raw}`)}`,
+      ),
   },
   { field: 'sha256 file name', line: 31, place: (q) => edit(CLASSIC, '    urls:\n', `    sha256: { ${q}: "${'0'.repeat(64)}" }\n    urls:\n`) },
 ];
@@ -41,16 +46,37 @@ describe('hostile values are rejected wherever a lab string can reach a shell', 
 
   it('the same places accept ordinary values', () => {
     const ordinary = FIELDS.map((f) => {
-      const value = f.field === 'URL' ? 'etcd.tar.gz' : f.field === 'ssh identity' ? '~/.ssh/id_ed25519' : f.field === 'ssh jump host' ? 'server' : f.field === 'sha256 file name' ? 'etcd-v3.6.0-rc.3-linux-amd64.tar.gz' : f.field === 'API name' ? 'api.kubernetes.local' : f.field === 'version' ? 'v3.6.0+build.1' : 'node-9';
+      const value =
+        f.field === 'URL'
+          ? 'etcd.tar.gz'
+          : f.field === 'ssh identity'
+            ? '~/.ssh/id_ed25519'
+            : f.field === 'ssh jump host'
+              ? 'server'
+              : f.field === 'sha256 file name'
+                ? 'etcd-v3.6.0-rc.3-linux-amd64.tar.gz'
+                : f.field === 'API name'
+                  ? 'api.kubernetes.local'
+                  : f.field === 'version'
+                    ? 'v3.6.0+build.1'
+                    : 'node-9';
       return { field: f.field, text: f.place(JSON.stringify(value), value) };
     });
     for (const { field, text } of ordinary) expect(() => parseLab(text, 'ok.yaml'), field).not.toThrow();
   });
 
   it('URLs may name an IPv6 literal host and a port, never hide a command', () => {
-    const withUrl = (url: string) => edit(CLASSIC, '- https://github.com/etcd-io/etcd/releases/download/{version}/etcd-{version}-linux-{arch}.tar.gz', `- ${JSON.stringify(url)}`);
+    const withUrl = (url: string) =>
+      edit(CLASSIC, '- https://github.com/etcd-io/etcd/releases/download/{version}/etcd-{version}-linux-{arch}.tar.gz', `- ${JSON.stringify(url)}`);
     expect(parseLab(withUrl('http://[fd00:4::1]:8080/etcd/{version}/etcd-{version}-linux-{arch}.tar.gz'), 'ok.yaml').versions.etcd!.urls).toHaveLength(1);
-    for (const url of ['http://[fd00:4::1];id/x', 'https://$(id)/x', 'https://host/x?y=1&z=2', 'https://-host/x', 'file:///etc/passwd', 'https://host/{version']) {
+    for (const url of [
+      'http://[fd00:4::1];id/x',
+      'https://$(id)/x',
+      'https://host/x?y=1&z=2',
+      'https://-host/x',
+      'file:///etc/passwd',
+      'https://host/{version',
+    ]) {
       expect(labErrorOf(withUrl(url)).problems[0]!.line, url).toBe(32);
     }
   });

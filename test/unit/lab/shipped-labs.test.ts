@@ -92,7 +92,11 @@ describe('loading', () => {
 
   it('fills defaults and normalises addresses to canonical form', () => {
     const text = edit(
-      edit(CLASSIC, '  nodes: { ipv4: 10.240.0.0/24 }\n  hostAddress: { ipv4: 10.240.0.1 }', '  nodes: { ipv4: 10.240.0.0/24, ipv6: "FD00:0010:0240:0000::/64" }\n  hostAddress: { ipv4: 10.240.0.1, ipv6: "fd00:10:240::1" }'),
+      edit(
+        CLASSIC,
+        '  nodes: { ipv4: 10.240.0.0/24 }\n  hostAddress: { ipv4: 10.240.0.1 }',
+        '  nodes: { ipv4: 10.240.0.0/24, ipv6: "FD00:0010:0240:0000::/64" }\n  hostAddress: { ipv4: 10.240.0.1, ipv6: "fd00:10:240::1" }',
+      ),
       '    roles: [jumpbox]\n    addresses: { ipv4: 10.240.0.10 }',
       '    roles: [jumpbox]\n    addresses: { ipv4: 10.240.0.10, ipv6: "fd00:10:240:0:0:0:0:a" }\n    ssh: { user: debian, port: 2222, identity: ~/.ssh/lab_ed25519 }',
     )

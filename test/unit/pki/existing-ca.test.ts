@@ -41,20 +41,31 @@ describe('keeping a CA across regenerations', () => {
     expect(output).toContain('unable to get local issuer certificate');
   });
 
-  it('signs with an RSA CA made elsewhere (upstream\'s openssl genrsa + req -x509), pointing at its key id', async () => {
+  it("signs with an RSA CA made elsewhere (upstream's openssl genrsa + req -x509), pointing at its key id", async () => {
     const conf = file('rsa-ca.conf');
-    await writeFile(conf, [
-      '[req]', 'distinguished_name = dn', 'prompt = no', 'x509_extensions = ext',
-      '[dn]', 'CN = Someone Else CA', '[ext]', 'basicConstraints = critical, CA:TRUE', 'keyUsage = keyCertSign, cRLSign',
-      'subjectKeyIdentifier = hash', '',
-    ].join('\n'));
+    await writeFile(
+      conf,
+      [
+        '[req]',
+        'distinguished_name = dn',
+        'prompt = no',
+        'x509_extensions = ext',
+        '[dn]',
+        'CN = Someone Else CA',
+        '[ext]',
+        'basicConstraints = critical, CA:TRUE',
+        'keyUsage = keyCertSign, cRLSign',
+        'subjectKeyIdentifier = hash',
+        '',
+      ].join('\n'),
+    );
     expect((await openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', file('rsa-ca.key'))).ok).toBe(true);
     expect((await openssl('req', '-x509', '-new', '-key', file('rsa-ca.key'), '-days', '30', '-config', conf, '-out', file('rsa-ca.crt'))).ok).toBe(true);
     const ca = { certPem: await readFile(file('rsa-ca.crt'), 'utf8'), keyPem: await readFile(file('rsa-ca.key'), 'utf8') };
     const result = await generatePki(otherClassicLab(), { existingCa: ca });
     await writePki(join(dir, 'rsa'), result);
     const verified = await openssl('verify', '-x509_strict', '-CAfile', file('rsa-ca.crt'), file('rsa/kube-api-server.crt'), file('rsa/w-gamma.crt'));
-    expect(verified).toEqual({ ok: true, output: expect.stringContaining("w-gamma.crt: OK") as unknown });
+    expect(verified).toEqual({ ok: true, output: expect.stringContaining('w-gamma.crt: OK') as unknown });
     const text = (await openssl('x509', '-in', file('rsa/w-gamma.crt'), '-noout', '-text')).output;
     expect(text).toContain('Signature Algorithm: sha256WithRSAEncryption');
     expect(text).toContain('Issuer: CN = Someone Else CA');
@@ -67,7 +78,9 @@ describe('keeping a CA across regenerations', () => {
       keyAlgorithms: { ca: { type: 'rsa', bits: 2048 }, admin: { type: 'rsa', bits: 2048 } },
     });
     await writePki(join(dir, 'rsa-leaf'), result);
-    expect((await openssl('verify', '-x509_strict', '-CAfile', file('rsa-leaf/ca.crt'), file('rsa-leaf/admin.crt'), file('rsa-leaf/node-1.crt'))).ok).toBe(true);
+    expect((await openssl('verify', '-x509_strict', '-CAfile', file('rsa-leaf/ca.crt'), file('rsa-leaf/admin.crt'), file('rsa-leaf/node-1.crt'))).ok).toBe(
+      true,
+    );
     expect((await usagesOf(file('rsa-leaf/admin.crt'))).keyUsage).toBe('Digital Signature, Key Encipherment (critical)');
     expect((await openssl('pkey', '-in', file('rsa-leaf/admin.key'), '-noout', '-text')).output).toContain('Private-Key: (2048 bit');
   });

@@ -50,9 +50,7 @@ describe.each(expectations)('PKI of lab $lab.name, checked by openssl', (e) => {
       expect(actual[id], id).toEqual({
         basicConstraints: 'CA:FALSE',
         keyUsage: 'Digital Signature (critical)',
-        extKeyUsage: clientOnly.has(id)
-          ? 'TLS Web Client Authentication'
-          : 'TLS Web Server Authentication, TLS Web Client Authentication',
+        extKeyUsage: clientOnly.has(id) ? 'TLS Web Client Authentication' : 'TLS Web Server Authentication, TLS Web Client Authentication',
       });
     }
   });
@@ -87,7 +85,7 @@ describe.each(expectations)('PKI of lab $lab.name, checked by openssl', (e) => {
     for (const ip of ips) expect({ ip, match: await matchesIp(crt('kube-api-server'), ip) }).toEqual({ ip, match: true });
   });
 
-  it('the API server certificate names nothing else: not upstream\'s slipped names, not workers', async () => {
+  it("the API server certificate names nothing else: not upstream's slipped names, not workers", async () => {
     const wrongNames = ['kubernetes.svc.cluster.local', 'api-server.kubernetes.local', ...e.workers.map((w) => w.name)];
     const wrongIps = [...e.notServiceIps, ...e.workers.flatMap((w) => w.ips.filter((ip) => !ip.startsWith('127.') && ip !== '::1'))];
     for (const name of wrongNames) expect({ name, match: await matchesHost(crt('kube-api-server'), name) }).toEqual({ name, match: false });

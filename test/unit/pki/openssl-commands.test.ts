@@ -12,8 +12,18 @@ const run = promisify(execFile);
 
 /** What a certificate says, minus what differs on every issue (serial, dates, keys, key ids). */
 async function describeCert(path: string): Promise<string> {
-  const { output } = await openssl('x509', '-in', path, '-noout', '-subject', '-issuer', '-nameopt', 'RFC2253',
-    '-ext', 'basicConstraints,keyUsage,extendedKeyUsage,subjectAltName');
+  const { output } = await openssl(
+    'x509',
+    '-in',
+    path,
+    '-noout',
+    '-subject',
+    '-issuer',
+    '-nameopt',
+    'RFC2253',
+    '-ext',
+    'basicConstraints,keyUsage,extendedKeyUsage,subjectAltName',
+  );
   return output;
 }
 

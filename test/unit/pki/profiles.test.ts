@@ -7,26 +7,39 @@ const byId = (profiles: CertProfile[]) => Object.fromEntries(profiles.map((p) =>
 const where = (p: CertProfile) => p.destinations.map((d) => `${d.host}:${d.path}:${d.mode.toString(8)}`);
 
 describe('certificateProfiles', () => {
-  it('lists upstream\'s certificates in upstream\'s order for the classic lab, and no etcd certificates', async () => {
+  it("lists upstream's certificates in upstream's order for the classic lab, and no etcd certificates", async () => {
     expect(certificateProfiles(await shippedLab('classic')).map((p) => p.id)).toEqual([
-      'ca', 'admin', 'node-0', 'node-1', 'kube-proxy', 'kube-scheduler', 'kube-controller-manager', 'kube-api-server', 'service-accounts',
+      'ca',
+      'admin',
+      'node-0',
+      'node-1',
+      'kube-proxy',
+      'kube-scheduler',
+      'kube-controller-manager',
+      'kube-api-server',
+      'service-accounts',
     ]);
   });
 
-  it('adds etcd server and peer certificates per etcd host and the API server\'s etcd client on ipv6-ha', () => {
+  it("adds etcd server and peer certificates per etcd host and the API server's etcd client on ipv6-ha", () => {
     const ids = certificateProfiles(otherHaLab()).map((p) => p.id);
     expect(ids.slice(-7)).toEqual([
-      'etcd-server-kv-1', 'etcd-peer-kv-1', 'etcd-server-kv-2', 'etcd-peer-kv-2', 'etcd-server-kv-3', 'etcd-peer-kv-3',
+      'etcd-server-kv-1',
+      'etcd-peer-kv-1',
+      'etcd-server-kv-2',
+      'etcd-peer-kv-2',
+      'etcd-server-kv-3',
+      'etcd-peer-kv-3',
       'kube-api-server-etcd-client',
     ]);
   });
 
-  it('gets the scheduler\'s organisation right (upstream writes system:system:kube-scheduler)', async () => {
+  it("gets the scheduler's organisation right (upstream writes system:system:kube-scheduler)", async () => {
     const scheduler = byId(certificateProfiles(await shippedLab('classic')))['kube-scheduler']!;
     expect(scheduler.subject.filter((a) => a.name === 'O')).toEqual([{ name: 'O', value: 'system:kube-scheduler' }]);
   });
 
-  it('names kubernetes.default.svc.<cluster domain>, not upstream\'s kubernetes.svc.cluster.local', () => {
+  it("names kubernetes.default.svc.<cluster domain>, not upstream's kubernetes.svc.cluster.local", () => {
     const api = byId(certificateProfiles(otherClassicLab()))['kube-api-server']!;
     expect(api.sans.dns).toContain('kubernetes.default.svc.k8s.internal');
     expect(api.sans.dns.filter((n) => n.includes('cluster.local') || n === 'api-server.kubernetes.local')).toEqual([]);
@@ -52,11 +65,15 @@ describe('certificateProfiles', () => {
     expect(where(p['etcd-peer-kv-2']!)).toEqual(['kv-2:/etc/etcd/peer.crt:644', 'kv-2:/etc/etcd/peer.key:600']);
     expect(where(p['etcd-server-kv-3']!)).toEqual(['kv-3:/etc/etcd/server.crt:644', 'kv-3:/etc/etcd/server.key:600']);
     expect(where(p.ca!).filter((d) => d.includes('/etc/etcd/'))).toEqual([
-      'kv-1:/etc/etcd/ca.crt:644', 'kv-2:/etc/etcd/ca.crt:644', 'kv-3:/etc/etcd/ca.crt:644',
+      'kv-1:/etc/etcd/ca.crt:644',
+      'kv-2:/etc/etcd/ca.crt:644',
+      'kv-3:/etc/etcd/ca.crt:644',
     ]);
     expect(where(p['kube-api-server-etcd-client']!)).toEqual([
-      'api-1:/root/kube-api-server-etcd-client.crt:644', 'api-1:/root/kube-api-server-etcd-client.key:600',
-      'api-2:/root/kube-api-server-etcd-client.crt:644', 'api-2:/root/kube-api-server-etcd-client.key:600',
+      'api-1:/root/kube-api-server-etcd-client.crt:644',
+      'api-1:/root/kube-api-server-etcd-client.key:600',
+      'api-2:/root/kube-api-server-etcd-client.crt:644',
+      'api-2:/root/kube-api-server-etcd-client.key:600',
     ]);
   });
 

@@ -64,7 +64,7 @@ describe('the certificates in real TLS handshakes (node:tls, loopback)', () => {
     expect(seenClients).toContain('admin/system:masters');
   });
 
-  it('upstream\'s slipped name fails hostname verification', async () => {
+  it("upstream's slipped name fails hostname verification", async () => {
     expect(await handshake('127.0.0.1', pki.admin!, 'kubernetes.svc.cluster.local')).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
   });
 
@@ -84,9 +84,13 @@ describe('a three-member etcd cluster on loopback with the ipv6-ha certificates 
   const file = (name: string) => join(dir, 'pki', name);
   const endpoints = () => clientPorts.map((p) => `https://[::1]:${p}`).join(',');
   const etcdctl = (cert: string, ...args: string[]) =>
-    run('etcdctl', ['--endpoints', endpoints(), '--cacert', file('ca.crt'), '--cert', file(`${cert}.crt`), '--key', file(`${cert}.key`), '--dial-timeout', '3s', ...args], {
-      env: { ...process.env, ETCDCTL_API: '3' },
-    }).then(
+    run(
+      'etcdctl',
+      ['--endpoints', endpoints(), '--cacert', file('ca.crt'), '--cert', file(`${cert}.crt`), '--key', file(`${cert}.key`), '--dial-timeout', '3s', ...args],
+      {
+        env: { ...process.env, ETCDCTL_API: '3' },
+      },
+    ).then(
       ({ stdout }) => ({ ok: true, output: stdout }),
       (error: { stdout?: string; stderr?: string }) => ({ ok: false, output: `${error.stdout ?? ''}${error.stderr ?? ''}` }),
     );
@@ -100,16 +104,44 @@ describe('a three-member etcd cluster on loopback with the ipv6-ha certificates 
     const peerPorts = await Promise.all(members.map(freePort));
     const cluster = members.map((m, i) => `${m}=https://[::1]:${peerPorts[i]}`).join(',');
     members.forEach((m, i) => {
-      const child = spawn('etcd', [
-        '--name', m, '--data-dir', join(dir, m),
-        '--listen-client-urls', `https://[::1]:${clientPorts[i]}`, '--advertise-client-urls', `https://[::1]:${clientPorts[i]}`,
-        '--listen-peer-urls', `https://[::1]:${peerPorts[i]}`, '--initial-advertise-peer-urls', `https://[::1]:${peerPorts[i]}`,
-        '--initial-cluster', cluster, '--initial-cluster-state', 'new', '--initial-cluster-token', 'kthw-pki-test',
-        '--cert-file', file(`etcd-server-${m}.crt`), '--key-file', file(`etcd-server-${m}.key`),
-        '--client-cert-auth', '--trusted-ca-file', file('ca.crt'),
-        '--peer-cert-file', file(`etcd-peer-${m}.crt`), '--peer-key-file', file(`etcd-peer-${m}.key`),
-        '--peer-client-cert-auth', '--peer-trusted-ca-file', file('ca.crt'),
-      ], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        'etcd',
+        [
+          '--name',
+          m,
+          '--data-dir',
+          join(dir, m),
+          '--listen-client-urls',
+          `https://[::1]:${clientPorts[i]}`,
+          '--advertise-client-urls',
+          `https://[::1]:${clientPorts[i]}`,
+          '--listen-peer-urls',
+          `https://[::1]:${peerPorts[i]}`,
+          '--initial-advertise-peer-urls',
+          `https://[::1]:${peerPorts[i]}`,
+          '--initial-cluster',
+          cluster,
+          '--initial-cluster-state',
+          'new',
+          '--initial-cluster-token',
+          'kthw-pki-test',
+          '--cert-file',
+          file(`etcd-server-${m}.crt`),
+          '--key-file',
+          file(`etcd-server-${m}.key`),
+          '--client-cert-auth',
+          '--trusted-ca-file',
+          file('ca.crt'),
+          '--peer-cert-file',
+          file(`etcd-peer-${m}.crt`),
+          '--peer-key-file',
+          file(`etcd-peer-${m}.key`),
+          '--peer-client-cert-auth',
+          '--peer-trusted-ca-file',
+          file('ca.crt'),
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       child.stderr.on('data', (chunk: Buffer) => logs.push(`${m}: ${chunk.toString()}`));
       processes.push(child);
     });
@@ -126,10 +158,16 @@ describe('a three-member etcd cluster on loopback with the ipv6-ha certificates 
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('the members reach each other over peer TLS and the API server\'s etcd client certificate can write and read', async () => {
+  it("the members reach each other over peer TLS and the API server's etcd client certificate can write and read", async () => {
     const list = await etcdctl('kube-api-server-etcd-client', 'member', 'list');
     expect(list.ok).toBe(true);
-    expect(list.output.trim().split('\n').map((l) => l.split(', ')[2]).sort()).toEqual(members);
+    expect(
+      list.output
+        .trim()
+        .split('\n')
+        .map((l) => l.split(', ')[2])
+        .sort(),
+    ).toEqual(members);
     expect((await etcdctl('kube-api-server-etcd-client', 'put', '/kthw/pki', 'works')).output.trim()).toBe('OK');
     expect((await etcdctl('kube-api-server-etcd-client', 'get', '/kthw/pki', '--print-value-only')).output.trim()).toBe('works');
   });

@@ -50,7 +50,11 @@ describe('the PKI generator with an existing PKI', () => {
     const moved = await movedNode();
     const { changed, notes } = await generate(moved);
     expect(changed).toBe(true);
-    expect(notes).toEqual([expect.stringMatching(/^pki\/node-1\.crt is issued again: its names differ from the lab's now \(missing 10\.240\.0\.99; no longer wanted 10\.240\.0\.21\)/)]);
+    expect(notes).toEqual([
+      expect.stringMatching(
+        /^pki\/node-1\.crt is issued again: its names differ from the lab's now \(missing 10\.240\.0\.99; no longer wanted 10\.240\.0\.21\)/,
+      ),
+    ]);
     for (const id of ids(lab)) {
       if (id === 'node-1') expect(await read(id)).not.toBe(before[id]);
       else expect(await read(id), id).toBe(before[id]);
@@ -80,8 +84,12 @@ describe('the PKI generator with an existing PKI', () => {
     const profiles = certificateProfiles(lab);
     const admin = profiles.find((p) => p.id === 'admin')!;
     expect(certificateMismatch(admin, pki.admin!.certPem, pki.ca!.certPem)).toBeUndefined();
-    expect(certificateMismatch({ ...admin, subject: [{ name: 'CN', value: 'root' }] }, pki.admin!.certPem, pki.ca!.certPem)).toMatch(/^its subject is .*CN=admin.*, the lab now wants CN=root$/);
-    expect(certificateMismatch({ ...admin, keyAlgorithm: { type: 'rsa', bits: 2048 } }, pki.admin!.certPem, pki.ca!.certPem)).toBe('its key is ec, the lab now wants rsa');
+    expect(certificateMismatch({ ...admin, subject: [{ name: 'CN', value: 'root' }] }, pki.admin!.certPem, pki.ca!.certPem)).toMatch(
+      /^its subject is .*CN=admin.*, the lab now wants CN=root$/,
+    );
+    expect(certificateMismatch({ ...admin, keyAlgorithm: { type: 'rsa', bits: 2048 } }, pki.admin!.certPem, pki.ca!.certPem)).toBe(
+      'its key is ec, the lab now wants rsa',
+    );
     expect(certificateMismatch(admin, pki.admin!.certPem, pki.ca!.certPem, new Date(Date.now() + 3660 * 24 * 3600 * 1000))).toMatch(/^it expires /);
   });
 });

@@ -20,7 +20,9 @@ describe('writePki and readCa', () => {
   it('writes <id>.crt and <id>.key for each entry and nothing else', async () => {
     const dir = join(root, 'plain', 'nested');
     await writePki(dir, pki);
-    const expected = Object.keys(pki).flatMap((id) => [`${id}.crt`, `${id}.key`]).sort();
+    const expected = Object.keys(pki)
+      .flatMap((id) => [`${id}.crt`, `${id}.key`])
+      .sort();
     expect((await readdir(dir)).sort()).toEqual(expected);
     expect(await readFile(join(dir, 'node-1.key'), 'utf8')).toBe(pki['node-1']!.keyPem);
     expect(pki['node-1']!.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);

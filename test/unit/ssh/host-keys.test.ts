@@ -79,8 +79,28 @@ describe('host keys that known_hosts vouches for', () => {
   it('the same files OpenSSH accepts (cross-check with the real ssh client)', async () => {
     const file = knownHosts(`${knownHostsLineFor(sshd, 'ed25519')}\n`);
     execFileSync('ssh-keygen', ['-q', '-H', '-f', file], { stdio: 'ignore' });
-    const out = execFileSync('ssh', ['-F', '/dev/null', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${file}`, '-o', 'GlobalKnownHostsFile=/dev/null',
-      '-i', sshd.clientKey.path, '-p', String(sshd.port), 'root@127.0.0.1', 'echo connected'], { encoding: 'utf8' });
+    const out = execFileSync(
+      'ssh',
+      [
+        '-F',
+        '/dev/null',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-o',
+        `UserKnownHostsFile=${file}`,
+        '-o',
+        'GlobalKnownHostsFile=/dev/null',
+        '-i',
+        sshd.clientKey.path,
+        '-p',
+        String(sshd.port),
+        'root@127.0.0.1',
+        'echo connected',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(out).toBe('connected\n');
     expect(await tryConnect([file])).toBe('connected\n');
   });

@@ -77,7 +77,10 @@ describe('known_hosts lookups', () => {
   });
 
   it('skips @cert-authority lines and corrupt lines', () => {
-    const entries = parseKnownHosts(`@cert-authority * ${ed.type} ${ed.base64}\n10.0.0.5 ssh-ed25519 bm90IGEga2V5\n10.0.0.5 ssh-rsa ${ed.base64}\nbroken\n`, 'kh');
+    const entries = parseKnownHosts(
+      `@cert-authority * ${ed.type} ${ed.base64}\n10.0.0.5 ssh-ed25519 bm90IGEga2V5\n10.0.0.5 ssh-rsa ${ed.base64}\nbroken\n`,
+      'kh',
+    );
     expect(entries).toEqual([]);
   });
 });

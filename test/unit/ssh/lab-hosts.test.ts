@@ -8,7 +8,13 @@ describe('SSH hosts from a lab', () => {
     const lab = await loadLab(builtinLabPath('classic'));
     const hosts = sshHostsFromLab(lab, { defaultIdentity: '/lab/ssh/id_ed25519', knownHosts: ['/lab/ssh/known_hosts'] });
     expect([...hosts.keys()]).toEqual(lab.hosts.map((h) => h.name));
-    expect(hosts.get('server')).toMatchObject({ address: '10.240.0.11', port: 22, user: 'root', identity: '/lab/ssh/id_ed25519', knownHosts: ['/lab/ssh/known_hosts'] });
+    expect(hosts.get('server')).toMatchObject({
+      address: '10.240.0.11',
+      port: 22,
+      user: 'root',
+      identity: '/lab/ssh/id_ed25519',
+      knownHosts: ['/lab/ssh/known_hosts'],
+    });
   });
 
   it('ipv6-ha: IPv6 addresses', async () => {

@@ -8,7 +8,25 @@ function words(command: string): string[] {
   return out.split('\0').slice(0, -1);
 }
 
-const hostile = ['a;b', '$(id)', '`id`', "it's", '"double"', 'new\nline', '  spaces  ', 'tab\there', '*', '$HOME', '\\', '-rf', '', '~', '!x', 'a|b&c', '<in >out'];
+const hostile = [
+  'a;b',
+  '$(id)',
+  '`id`',
+  "it's",
+  '"double"',
+  'new\nline',
+  '  spaces  ',
+  'tab\there',
+  '*',
+  '$HOME',
+  '\\',
+  '-rf',
+  '',
+  '~',
+  '!x',
+  'a|b&c',
+  '<in >out',
+];
 
 describe('shq', () => {
   it('every hostile value reaches sh as exactly one, unchanged word', () => {

@@ -62,7 +62,9 @@ describe('ssh config Host entries', () => {
 
   it('refuses a bad port, a jump loop and an unbalanced quote with where it is', () => {
     expect(() => sshHostFromConfig(parseSshConfig('Host x\n Port 99999', 'c'), 'x')).toThrow(/Port "99999" for x is not a TCP port/);
-    expect(() => sshHostFromConfig(parseSshConfig('Host a\n ProxyJump b\nHost b\n ProxyJump a', 'c'), 'a')).toThrow(/ProxyJump loop in ssh config: a -> b -> a/);
+    expect(() => sshHostFromConfig(parseSshConfig('Host a\n ProxyJump b\nHost b\n ProxyJump a', 'c'), 'a')).toThrow(
+      /ProxyJump loop in ssh config: a -> b -> a/,
+    );
     const error = (() => {
       try {
         parseSshConfig('Host a\n IdentityFile "/open', 'cfg');
@@ -80,9 +82,17 @@ describe('readSshConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kthw-ssh-config-'));
     try {
       const path = join(dir, 'ssh_config');
-      writeFileSync(path, 'Host server server.kubernetes.local\n  HostName 10.240.0.11\n  User root\n  Port 22\n\nHost server server.kubernetes.local\n  IdentityFile "/lab dir/ssh/id_ed25519"\n  UserKnownHostsFile "/lab dir/ssh/known_hosts"\n  StrictHostKeyChecking yes\n');
+      writeFileSync(
+        path,
+        'Host server server.kubernetes.local\n  HostName 10.240.0.11\n  User root\n  Port 22\n\nHost server server.kubernetes.local\n  IdentityFile "/lab dir/ssh/id_ed25519"\n  UserKnownHostsFile "/lab dir/ssh/known_hosts"\n  StrictHostKeyChecking yes\n',
+      );
       expect(sshHostFromConfig(readSshConfig(path), 'server.kubernetes.local')).toEqual({
-        name: 'server.kubernetes.local', address: '10.240.0.11', port: 22, user: 'root', identity: '/lab dir/ssh/id_ed25519', knownHosts: ['/lab dir/ssh/known_hosts'],
+        name: 'server.kubernetes.local',
+        address: '10.240.0.11',
+        port: 22,
+        user: 'root',
+        identity: '/lab dir/ssh/id_ed25519',
+        knownHosts: ['/lab dir/ssh/known_hosts'],
       });
       expect(readSshConfig(join(dir, 'absent')).blocks).toEqual([]);
     } finally {

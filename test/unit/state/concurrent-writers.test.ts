@@ -56,7 +56,9 @@ describe('two writer processes', () => {
     await new Promise((done) => dead.on('exit', done));
     writeFileSync(store.paths.lockFile, JSON.stringify({ pid: dead.pid, hostname: hostname(), startedAt: new Date().toISOString(), command: 'kthw run' }));
     const each = 20;
-    const results = await Promise.all([0, 1, 2, 3].map(() => startWriter(writer, ['increment', lab, 'classic', classicLabFile, String(each), '30000']).finished));
+    const results = await Promise.all(
+      [0, 1, 2, 3].map(() => startWriter(writer, ['increment', lab, 'classic', classicLabFile, String(each), '30000']).finished),
+    );
     for (const result of results) expect(result).toMatchObject({ code: 0, stdout: 'done\n' });
     expect((await store.read())?.chapters['chapter-1']?.params.counter).toBe(4 * each);
     expect(readdirSync(store.paths.dir).sort()).toEqual(['generated', 'pki', 'ssh', 'state.json']);

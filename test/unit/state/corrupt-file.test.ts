@@ -19,7 +19,10 @@ const valid: LabState = {
   chapters: {},
 };
 const withStep = (status: string) =>
-  JSON.stringify({ ...valid, chapters: { 'chapter-4': { steps: { 'make-ca': { status, at: valid.createdAt, changed: true, params: {}, artifacts: {} } }, checks: [], params: {} } } });
+  JSON.stringify({
+    ...valid,
+    chapters: { 'chapter-4': { steps: { 'make-ca': { status, at: valid.createdAt, changed: true, params: {}, artifacts: {} } }, checks: [], params: {} } },
+  });
 
 const cases: Array<[string, string | Buffer, RegExp]> = [
   ['an empty file', '', /is not valid JSON/],
@@ -32,8 +35,16 @@ const cases: Array<[string, string | Buffer, RegExp]> = [
   ['an unknown step status', withStep('maybe'), /does not match the version 2 format: chapters\.chapter-4\.steps\.make-ca\.status: Invalid option/],
   ['a missing field', JSON.stringify({ ...valid, chapters: undefined }), /chapters: Invalid input: expected record, received undefined/],
   ['an unknown field', JSON.stringify({ ...valid, extra: 1 }), /Unrecognized key: "extra"/],
-  ['a bad chapter id', JSON.stringify({ ...valid, chapters: { __proto__x: { steps: {}, checks: [], params: {} } } }), /chapters\.__proto__x: Invalid key in record/],
-  ['a damaged version 1 file', JSON.stringify({ version: 1, lab: 'classic', labFile: 'x', steps: ['no-slash'], updatedAt: valid.createdAt }), /claims version 1 but does not match it: steps\.0: must be "chapter\/step"/],
+  [
+    'a bad chapter id',
+    JSON.stringify({ ...valid, chapters: { __proto__x: { steps: {}, checks: [], params: {} } } }),
+    /chapters\.__proto__x: Invalid key in record/,
+  ],
+  [
+    'a damaged version 1 file',
+    JSON.stringify({ version: 1, lab: 'classic', labFile: 'x', steps: ['no-slash'], updatedAt: valid.createdAt }),
+    /claims version 1 but does not match it: steps\.0: must be "chapter\/step"/,
+  ],
 ];
 
 describe('a corrupt state file', () => {
@@ -42,7 +53,10 @@ describe('a corrupt state file', () => {
     writeFileSync(store.file, content, { mode: 0o600 });
     const before = snapshotDir(store.paths.dir);
 
-    const failures = [await store.read().catch((e: unknown) => e), await store.update((d) => recordStep(d, 'chapter-4', 'make-ca', { status: 'done', changed: true })).catch((e: unknown) => e)];
+    const failures = [
+      await store.read().catch((e: unknown) => e),
+      await store.update((d) => recordStep(d, 'chapter-4', 'make-ca', { status: 'done', changed: true })).catch((e: unknown) => e),
+    ];
     for (const error of failures) {
       expect(error).toBeInstanceOf(UsageError);
       const e = error as UsageError;

@@ -27,8 +27,14 @@ describe("the state file's JSON Schema", () => {
 
   it('accepts a state file the store wrote, and refuses what the store would refuse', async () => {
     const store = await openStore(root);
-    await store.update((d) => recordStep(d, 'chapter-4', 'make-ca', { status: 'done', changed: true, params: { key: 'pki/ca.key' }, artifacts: { 'pki/ca.crt': sha256Text('ca') } }));
-    await store.update((d) => recordChecks(d, 'chapter-4', [{ id: 'ca-cert', host: 'local', ok: false, message: 'missing', diagnosis: { found: 'no file', where: 'local:pki/ca.crt' } }]));
+    await store.update((d) =>
+      recordStep(d, 'chapter-4', 'make-ca', { status: 'done', changed: true, params: { key: 'pki/ca.key' }, artifacts: { 'pki/ca.crt': sha256Text('ca') } }),
+    );
+    await store.update((d) =>
+      recordChecks(d, 'chapter-4', [
+        { id: 'ca-cert', host: 'local', ok: false, message: 'missing', diagnosis: { found: 'no file', where: 'local:pki/ca.crt' } },
+      ]),
+    );
     await store.update((d) => setChapterParams(d, 'chapter-6', { encryptionConfig: 'secrets/encryption-config.yaml', keyBytes: 32 }));
     const schema = JSON.parse(published()) as Record<string, unknown>;
     const written = JSON.parse(readFileSync(store.file, 'utf8')) as WrittenState;

@@ -54,7 +54,11 @@ describe('ensureLabDir', () => {
 
   it('tightens modes that are too open, key files found by name or by content', async () => {
     const paths = await ensureLabDir('classic', root);
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     mkdirSync(join(paths.pki, 'etcd'));
     const files: Array<[string, string, number]> = [
       [join(paths.pki, 'ca.key'), privateKey, 0o600],

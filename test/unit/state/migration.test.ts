@@ -34,7 +34,11 @@ describe('migration from version 1', () => {
       createdAt: v1.updatedAt,
       updatedAt: v1.updatedAt,
       chapters: {
-        'chapter-2': { steps: { 'download-binaries': { status: 'done', at: v1.updatedAt, changed: false, params: {}, artifacts: {} } }, checks: [], params: {} },
+        'chapter-2': {
+          steps: { 'download-binaries': { status: 'done', at: v1.updatedAt, changed: false, params: {}, artifacts: {} } },
+          checks: [],
+          params: {},
+        },
         'chapter-4': {
           steps: {
             'make-ca': { status: 'done', at: v1.updatedAt, changed: false, params: {}, artifacts: {} },

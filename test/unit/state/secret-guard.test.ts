@@ -7,7 +7,15 @@ import { findSecrets, recordStep, setChapterParams, sha256Text } from '../../../
 import { openStore, snapshotDir, tempRoot } from './helpers.js';
 
 const pem = (type: 'rsa' | 'ec' | 'ed25519') =>
-  generateKeyPairSync(type as 'rsa', { modulusLength: 2048, namedCurve: 'P-256', privateKeyEncoding: { type: type === 'rsa' ? 'pkcs1' : 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } } as never).privateKey;
+  generateKeyPairSync(
+    type as 'rsa',
+    {
+      modulusLength: 2048,
+      namedCurve: 'P-256',
+      privateKeyEncoding: { type: type === 'rsa' ? 'pkcs1' : 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    } as never,
+  ).privateKey;
 
 /** A real OpenSSH private key, from the real ssh-keygen. */
 function opensshKey(dir: string): string {
@@ -62,9 +70,13 @@ describe('the state store refuses secrets', () => {
     const before = snapshotDir(store.paths.dir);
 
     const sshKey = opensshKey(root);
-    const keyError = await store.update((d) => recordStep(d, 'chapter-4', 'ssh', { status: 'done', changed: true, params: { identity: sshKey } })).catch((e: unknown) => e);
+    const keyError = await store
+      .update((d) => recordStep(d, 'chapter-4', 'ssh', { status: 'done', changed: true, params: { identity: sshKey } }))
+      .catch((e: unknown) => e);
     expect(keyError).toBeInstanceOf(UsageError);
-    expect((keyError as UsageError).message).toBe('refusing to write chapters.chapter-4.steps.ssh.params.identity to the state file: it holds a PEM private key');
+    expect((keyError as UsageError).message).toBe(
+      'refusing to write chapters.chapter-4.steps.ssh.params.identity to the state file: it holds a PEM private key',
+    );
 
     const secret = randomBytes(32).toString('base64');
     const encError = (await store.update((d) => setChapterParams(d, 'chapter-6', { encryptionKey: secret })).catch((e: unknown) => e)) as UsageError;

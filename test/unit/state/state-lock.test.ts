@@ -33,10 +33,14 @@ const increment = (d: Parameters<typeof setChapterParams>[0]) => {
 describe('withStateLock', () => {
   it('holds state.lock with who holds it, and removes it after, also when fn throws', async () => {
     const store = await openStore(root);
-    await withStateLock(store.paths.dir, () => {
-      const holder = JSON.parse(readFileSync(store.paths.lockFile, 'utf8')) as LockHolder;
-      expect(holder).toMatchObject({ pid: process.pid, hostname: hostname(), command: 'test lock', processStart: processStartTime(process.pid) });
-    }, { command: 'test lock' });
+    await withStateLock(
+      store.paths.dir,
+      () => {
+        const holder = JSON.parse(readFileSync(store.paths.lockFile, 'utf8')) as LockHolder;
+        expect(holder).toMatchObject({ pid: process.pid, hostname: hostname(), command: 'test lock', processStart: processStartTime(process.pid) });
+      },
+      { command: 'test lock' },
+    );
     expect(existsSync(store.paths.lockFile)).toBe(false);
     await expect(withStateLock(store.paths.dir, () => Promise.reject(new Error('inside')))).rejects.toThrow('inside');
     expect(existsSync(store.paths.lockFile)).toBe(false);
@@ -50,9 +54,13 @@ describe('withStateLock', () => {
       const error = (await store.update(() => undefined, { wait: 0 }).catch((e: unknown) => e)) as StateLockedError;
       expect(error).toBeInstanceOf(StateLockedError);
       expect(error).toBeInstanceOf(EnvironmentError);
-      expect(error.message).toBe(`this lab's state is in use by kthw process ${sleeper.pid} (\`kthw run chapter-4\`, since 2025-01-01T00:00:00.000Z, on host ${hostname()})`);
+      expect(error.message).toBe(
+        `this lab's state is in use by kthw process ${sleeper.pid} (\`kthw run chapter-4\`, since 2025-01-01T00:00:00.000Z, on host ${hostname()})`,
+      );
       expect(error.where).toBe(store.paths.lockFile);
-      expect(error.fix).toBe(`wait for it to finish, or stop it (kill ${sleeper.pid}) and run again; if no such process exists any more, remove ${store.paths.lockFile}`);
+      expect(error.fix).toBe(
+        `wait for it to finish, or stop it (kill ${sleeper.pid}) and run again; if no such process exists any more, remove ${store.paths.lockFile}`,
+      );
       expect(existsSync(store.file)).toBe(false);
     } finally {
       sleeper.kill();

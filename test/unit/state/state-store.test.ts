@@ -22,21 +22,44 @@ describe('StateStore', () => {
   it('records steps, checks and params as the engine goes, in a 0600 file', async () => {
     const store = await openStore(root);
     const ca = sha256Text('ca certificate');
-    await store.update((d) => recordStep(d, 'chapter-4', 'make-ca', { status: 'done', changed: true, params: { key: 'pki/ca.key' }, artifacts: { 'pki/ca.crt': ca } }, new Date('2025-03-01T12:00:00Z')));
+    await store.update((d) =>
+      recordStep(
+        d,
+        'chapter-4',
+        'make-ca',
+        { status: 'done', changed: true, params: { key: 'pki/ca.key' }, artifacts: { 'pki/ca.crt': ca } },
+        new Date('2025-03-01T12:00:00Z'),
+      ),
+    );
     await store.update((d) => recordStep(d, 'chapter-4', 'admin-cert', { status: 'failed', changed: false, message: 'openssl exited 1' }));
     await store.update((d) => setChapterParams(d, 'chapter-6', { encryptionConfig: 'secrets/encryption-config.yaml', keyBytes: 32 }));
     await store.update((d) =>
       recordChecks(d, 'chapter-4', [
         { id: 'ca-cert', host: 'local', ok: true, message: 'CA valid for 10 years' },
-        { id: 'admin-cert', host: 'local', ok: false, message: 'missing', diagnosis: { found: 'no file', where: 'local:pki/admin.crt', fix: 'run the step again' } },
+        {
+          id: 'admin-cert',
+          host: 'local',
+          ok: false,
+          message: 'missing',
+          diagnosis: { found: 'no file', where: 'local:pki/admin.crt', fix: 'run the step again' },
+        },
       ]),
     );
 
     const state = await store.read();
-    expect(state?.chapters['chapter-4']?.steps['make-ca']).toEqual({ status: 'done', at: '2025-03-01T12:00:00.000Z', changed: true, params: { key: 'pki/ca.key' }, artifacts: { 'pki/ca.crt': ca } });
+    expect(state?.chapters['chapter-4']?.steps['make-ca']).toEqual({
+      status: 'done',
+      at: '2025-03-01T12:00:00.000Z',
+      changed: true,
+      params: { key: 'pki/ca.key' },
+      artifacts: { 'pki/ca.crt': ca },
+    });
     expect(stepStatus(state, 'chapter-4', 'admin-cert')).toBe('failed');
     expect(state?.chapters['chapter-4']?.steps['admin-cert']?.message).toBe('openssl exited 1');
-    expect(state?.chapters['chapter-4']?.checks.map((c) => [c.id, c.ok])).toEqual([['ca-cert', true], ['admin-cert', false]]);
+    expect(state?.chapters['chapter-4']?.checks.map((c) => [c.id, c.ok])).toEqual([
+      ['ca-cert', true],
+      ['admin-cert', false],
+    ]);
     expect(state?.chapters['chapter-6']?.params).toEqual({ encryptionConfig: 'secrets/encryption-config.yaml', keyBytes: 32 });
     expect(labStateSchema.parse(JSON.parse(readFileSync(store.file, 'utf8')))).toEqual(state);
     expect(statSync(store.file).mode & 0o777).toBe(0o600);
@@ -63,8 +86,14 @@ describe('StateStore', () => {
     await store.update((d) => recordStep(d, 'chapter-1', 'one', { status: 'done', changed: true }));
     const before = snapshotDir(store.paths.dir);
 
-    await expect(store.update(() => { throw new Error('boom'); })).rejects.toThrow('boom');
-    await expect(store.update((d) => recordStep(d, 'chapter-1', 'Bad Step', { status: 'done', changed: true }))).rejects.toThrow(/"Bad Step" is not a valid step id/);
+    await expect(
+      store.update(() => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await expect(store.update((d) => recordStep(d, 'chapter-1', 'Bad Step', { status: 'done', changed: true }))).rejects.toThrow(
+      /"Bad Step" is not a valid step id/,
+    );
     await expect(store.update((d) => recordStep(d, '__proto__', 'x', { status: 'done', changed: true }))).rejects.toThrow(UsageError);
     const invalid = store.update((d) => {
       (d.chapters['chapter-1']!.steps['one'] as { status: string }).status = 'half-done';
@@ -94,6 +123,8 @@ describe('StateStore', () => {
 
   it('says which lab file it cannot read', async () => {
     await expect(StateStore.open({ labName: 'classic', labFile: join(root, 'missing.yaml'), root })).rejects.toThrow(EnvironmentError);
-    await expect(StateStore.open({ labName: 'classic', labFile: join(root, 'missing.yaml'), root })).rejects.toThrow(`cannot read the lab file ${join(root, 'missing.yaml')} (ENOENT)`);
+    await expect(StateStore.open({ labName: 'classic', labFile: join(root, 'missing.yaml'), root })).rejects.toThrow(
+      `cannot read the lab file ${join(root, 'missing.yaml')} (ENOENT)`,
+    );
   });
 });

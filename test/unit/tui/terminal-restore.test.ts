@@ -32,7 +32,9 @@ afterAll(() => {
 });
 
 function start(env: Record<string, string> = {}): void {
-  const vars = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');
+  const vars = Object.entries(env)
+    .map(([k, v]) => `${k}=${v} `)
+    .join('');
   const fixture = `${vars}${join(root, 'node_modules/.bin/tsx')} ${join(root, 'test/fixtures/tui-fixture.ts')} ${dir}`;
   // After the tutor ends, the shell reports its exit code and the terminal's line mode, then waits.
   const script = `cd ${root}; ${fixture}; echo "EXIT=$?"; stty -a; sleep 600`;
@@ -106,7 +108,11 @@ describe('the terminal after kthw learn', () => {
     await waitFor('A workspace');
     const pid = tmux('display-message', '-p', '-t', 'tutor', '#{pane_pid}').trim();
     // The pane runs bash, which runs tsx, which runs node: signal the node process running the tutor.
-    const node = execFileSync('pgrep', ['-f', '-P', execFileSync('pgrep', ['-P', pid], { encoding: 'utf8' }).trim().split('\n')[0]!, 'tui-fixture'], { encoding: 'utf8' }).trim().split('\n')[0]!;
+    const node = execFileSync('pgrep', ['-f', '-P', execFileSync('pgrep', ['-P', pid], { encoding: 'utf8' }).trim().split('\n')[0]!, 'tui-fixture'], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')[0]!;
     process.kill(Number(node), 'SIGTERM');
     await expectRestored(143);
   });
