@@ -33,13 +33,26 @@ export function parseMemberList(output: string): MemberRow[] {
     .map(([id, status, name, peers]) => ({ id: id!, status: status!, name: name!, peerUrls: peers!.split(',').filter(Boolean).map(normalUrl) }));
 }
 
-/** `etcdctl endpoint status -w simple`: `endpoint, id, version, db size, is leader, is learner, term, index, applied, errors`. */
+/**
+ * `etcdctl endpoint status -w table`, read by its header: etcd 3.6 added columns (storage version,
+ * size in use, quota, downgrade) in the middle of the row, so fixed positions would misread it.
+ */
 export function leadersIn(output: string): Array<{ endpoint: string; id: string }> {
-  return output
+  const rows = output
     .split('\n')
-    .map((line) => line.split(', '))
-    .filter((cols) => cols.length >= 5 && cols[4] === 'true')
-    .map((cols) => ({ endpoint: cols[0]!, id: cols[1]! }));
+    .filter((line) => line.startsWith('|'))
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
+  const header = rows.find((cells) => cells.includes('IS LEADER'));
+  if (!header) return [];
+  const [endpointAt, idAt, leaderAt] = ['ENDPOINT', 'ID', 'IS LEADER'].map((name) => header.indexOf(name));
+  return rows
+    .filter((cells) => cells !== header && cells[leaderAt!] === 'true')
+    .map((cells) => ({ endpoint: cells[endpointAt!] ?? '', id: cells[idAt!] ?? '' }));
 }
 
 export const etcdMembersCheck: CheckPrimitive<EtcdMembersParams> = {
@@ -73,7 +86,7 @@ export const etcdMembersCheck: CheckPrimitive<EtcdMembersParams> = {
       'rm -f "$kthw_dir/status"',
       `kthw_fact probe ${probe.map(shq).join(' ')} >"$kthw_dir/probe" &`,
       `kthw_fact members ${etcdctl} member list -w simple >"$kthw_dir/members"`,
-      `if [ -s "$kthw_dir/members.o" ]; then kthw_fact status ${etcdctl} endpoint status -w simple >"$kthw_dir/status"; fi`,
+      `if [ -s "$kthw_dir/members.o" ]; then kthw_fact status ${etcdctl} endpoint status -w table >"$kthw_dir/status"; fi`,
       'wait',
       'cat "$kthw_dir/members" "$kthw_dir/probe"',
       'cat "$kthw_dir/status" 2>/dev/null',

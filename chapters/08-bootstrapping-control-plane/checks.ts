@@ -128,10 +128,10 @@ function perController(cp: ControlPlane, c: Controller): CheckSpec[] {
       params: {
         run: [
           flagFunctions,
-          'bad=0',
+          `bad=0 want=${sh`${cp.serviceRange}`}`,
           'for unit in kube-apiserver kube-controller-manager; do',
           '  r=$(flag $unit --service-cluster-ip-range)',
-          `  if [ "$r" = ${sh`${cp.serviceRange}`} ]; then echo "$unit: $r"; else echo "$unit: --service-cluster-ip-range is \${r:-missing}, the lab's is "${sh`${cp.serviceRange}`}; bad=1; fi`,
+          `  if [ "$r" = "$want" ]; then echo "$unit: $r"; else echo "$unit: --service-cluster-ip-range is \${r:-missing}, the lab's is $want"; bad=1; fi`,
           'done',
           'exit $bad',
         ].join('\n'),

@@ -157,6 +157,7 @@ lab
   .command('binaries')
   .option('--rebuild', 'build again even when the cached binaries exist')
   .description('build (once per machine) the Kubernetes, etcd and crictl binaries of lab/binaries/ into a local release mirror')
+  .addHelpText('after', examples('kthw lab binaries', 'kthw lab binaries --rebuild'))
   .action(action(() => import('./commands/lab-binaries.js')));
 lab
   .command('validate')

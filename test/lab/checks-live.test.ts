@@ -40,6 +40,7 @@ hosts:
     podCidr: { ipv4: 10.94.0.0/24 }
 versions:
   kubectl: { version: v1.32.3, source: image }
+  etcd: { version: v3.5.16, source: image }
 `;
 let lab: Lab;
 let pool: SshPool;

@@ -6,7 +6,7 @@ import { labDirPath, labFiles, type LabFile } from '../../../src/state/lab-files
 
 const doc = readFileSync(join(import.meta.dirname, '../../../docs/state-file.md'), 'utf8');
 /** The paths the table of docs/state-file.md names (first column, without a trailing slash). */
-const documented = [...doc.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!.replace(/\/$/, ''));
+const documented = [...doc.matchAll(/^\| `([^`]+)` +\|/gm)].map((m) => m[1]!.replace(/\/$/, ''));
 
 describe('the lab-directory map', () => {
   it('names every file docs/state-file.md lists, and the doc lists every file it names', () => {
