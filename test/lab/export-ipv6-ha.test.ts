@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chapters as registry } from '../../chapters/index.js';
+import { localLab } from '../../lab/local/driver.js';
 import { labDown } from '../../lab/local/index.js';
 import { loadLab } from '../../src/lab/load.js';
 import { KTHW_STEPS_LIMIT_MS, PLAYBOOK_LIMIT_MS, ansiblePlaybook, kthwOn, labVariant, recapChanged, upWithChapters, useLabHome } from './helpers.js';
@@ -49,7 +50,9 @@ describe('the Ansible export of the ipv6-ha lab (three etcd members, IPv6 only)'
       expect(recapChanged(first.output)).toHaveLength(lab.hosts.length);
       const verified = kthw('verify', 'all', '--until', 'chapter-7');
       expect(verified.code, verified.output.slice(-3000)).toBe(0);
-      const every = registry.filter((c) => c.meta.tracks.includes(lab.track) && c.meta.number <= 7).reduce((sum, c) => sum + c.plan(lab, {}).checks.length, 0);
+      const every = registry
+        .filter((c) => c.meta.tracks.includes(lab.track) && c.meta.number <= 7)
+        .reduce((sum, c) => sum + c.plan(lab, localLab.params(lab)).checks.length, 0);
       expect(verified.output).toContain(`${every} checks passed, 0 failed`);
 
       const replayed = kthw('--json', 'replay');
