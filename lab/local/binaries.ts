@@ -6,26 +6,13 @@
  * half-built mirror never counts and two builds never collide.
  */
 import { createHash } from 'node:crypto';
-import {
-  chmodSync,
-  closeSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../src/util/errors.js';
 import { readRecipe, type BinariesRecipe, type MirrorFile } from './binaries-recipe.js';
 import { goBuild, goCacheRoot, goFacts } from './go-build.js';
 import { silent, type LabLog } from './log.js';
-import { processRunning } from './processes.js';
+import { cacheLock, removeStaleBuilds } from './cache-lock.js';
 import { run } from './run.js';
 
 export interface BinariesOptions {
@@ -50,8 +37,6 @@ export function binariesCacheRoot(): string {
   return process.env.KTHW_BINARIES_CACHE ?? '/var/cache/kthw/binaries';
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export async function currentRecipe(): Promise<BinariesRecipe> {
   const go = await goFacts();
   return readRecipe(go.version, go.arch);
@@ -75,7 +60,7 @@ export async function ensureBinaries(options: BinariesOptions = {}): Promise<Bin
   if (!options.rebuild && existsSync(dir)) return result(recipe, dir, false);
 
   mkdirSync(root, { recursive: true, mode: 0o755 });
-  const release = await lock(join(root, `.lock-${recipe.hash}`), log);
+  const release = await cacheLock(join(root, `.lock-${recipe.hash}`), log, 'binaries');
   try {
     // another process may have finished it while this one waited
     if (!options.rebuild && existsSync(dir)) return result(recipe, dir, false);
@@ -83,29 +68,6 @@ export async function ensureBinaries(options: BinariesOptions = {}): Promise<Bin
     return result(recipe, dir, true);
   } finally {
     release();
-  }
-}
-
-/** An exclusive lock file holding the owner's pid; a lock whose owner died is taken over. */
-async function lock(path: string, log: LabLog): Promise<() => void> {
-  let told = false;
-  for (;;) {
-    try {
-      const fd = openSync(path, 'wx', 0o644);
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return () => rmSync(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const owner = Number(readFileSync(path, 'utf8').trim() || NaN);
-    if (!Number.isInteger(owner) || !processRunning(owner)) {
-      rmSync(path, { force: true });
-      continue;
-    }
-    if (!told) log(`binaries: waiting for kthw process ${owner}, which is building the same binaries`);
-    told = true;
-    await sleep(2000);
   }
 }
 
@@ -182,12 +144,4 @@ async function buildArchive(
 
 function sha256Of(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
-
-/** Leftovers of builds whose process died. */
-function removeStaleBuilds(root: string): void {
-  for (const entry of readdirSync(root)) {
-    const match = /^\.build-[0-9a-f]+-(\d+)$/.exec(entry);
-    if (match && !processRunning(Number(match[1]))) rmSync(join(root, entry), { recursive: true, force: true });
-  }
 }

@@ -26,7 +26,8 @@ export interface Image {
 }
 
 const SUITE = 'trixie';
-const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
+/** Debian's mirror for the machine image and the pod images' packages. */
+export const DEBIAN_MIRROR = 'http://deb.debian.org/debian';
 /** Marker written last: a directory without it is not an image. */
 const COMPLETE = 'etc/kthw-image';
 
@@ -62,7 +63,7 @@ function readRecipe(mirror: string): Recipe {
   return { packages, customize: readFileSync(customizePath, 'utf8'), customizePath, args: [...args, SUITE, '{target}', mirror] };
 }
 
-export function imageHash(mirror = DEFAULT_MIRROR): string {
+export function imageHash(mirror = DEBIAN_MIRROR): string {
   const recipe = readRecipe(mirror);
   return createHash('sha256')
     .update(JSON.stringify({ args: recipe.args, customize: recipe.customize }))
@@ -99,7 +100,7 @@ function removeStaleBuilds(root: string): void {
 export async function ensureImage(options: ImageOptions = {}): Promise<Image> {
   const log = options.log ?? silent;
   const root = options.cacheRoot ?? imageCacheRoot();
-  const mirror = options.mirror ?? DEFAULT_MIRROR;
+  const mirror = options.mirror ?? DEBIAN_MIRROR;
   const recipe = readRecipe(mirror);
   const hash = imageHash(mirror);
   const path = join(root, hash);

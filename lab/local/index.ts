@@ -15,6 +15,7 @@ export { labSnapshot, listSnapshots } from './snapshots.js';
 export { ensureImage, imageHash, staleImages, type Image, type ImageOptions } from './image.js';
 export { ensureBinaries, binariesCacheRoot, type Binaries, type BinariesOptions } from './binaries.js';
 export { missingFromMirror } from './binaries-lab.js';
+export { ensurePodImages, podImagesCacheRoot, type PodImage, type PodImages } from './pod-images.js';
 export { checkPrerequisites } from './prerequisites.js';
 export { labDir, labStateDir } from './paths.js';
 export type { LabLog } from './log.js';

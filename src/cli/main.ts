@@ -160,6 +160,12 @@ lab
   .addHelpText('after', examples('kthw lab binaries', 'kthw lab binaries --rebuild'))
   .action(action(() => import('./commands/lab-binaries.js')));
 lab
+  .command('pod-images')
+  .option('--rebuild', 'build again even when the cached images exist')
+  .description('build (once per machine) the images pods run in the local lab, which has no registry: pause, nginx, busybox as OCI archives')
+  .addHelpText('after', examples('kthw lab pod-images', 'kthw --json lab pod-images'))
+  .action(action(() => import('./commands/lab-pod-images.js')));
+lab
   .command('validate')
   .argument('<file>', 'lab file (YAML)')
   .description('validate a lab file: shape, names, addresses, ranges')

@@ -1,0 +1,3 @@
+module kthw.local/pause
+
+go 1.26
