@@ -47,7 +47,9 @@ function nspawnArgs(lab: Lab, host: Host, machine: MachineRecord, image: string,
     const containerd = join(dir, 'containerd');
     mkdirSync(containerd, { recursive: true, mode: 0o711 });
     // containerd's snapshotter cannot run on overlayfs; runc needs the session keyring
-    args.push(`--bind=${containerd}:/var/lib/containerd`, '--system-call-filter=@keyring');
+    // kubelet will not start without /dev/kmsg (its OOM watcher reads the kernel log), which nspawn
+    // does not provide; reading it takes CAP_SYSLOG
+    args.push(`--bind=${containerd}:/var/lib/containerd`, '--system-call-filter=@keyring', '--bind-ro=/dev/kmsg', '--capability=CAP_SYSLOG');
   }
   return args;
 }

@@ -96,6 +96,10 @@ export async function createNetwork(lab: Lab, record: LabRecord, log: (m: string
         'link set lo up',
         `link set ${MACHINE_IFACE} up`,
         ...families.map((f) => `addr add ${withLength(host.addresses[f]!, lab.networks.nodes[f]!)} dev ${MACHINE_IFACE} nodad`),
+        // as on a VM: kubelet takes the node's address from the interface of the default route
+        ...families
+          .filter((f) => lab.networks.hostAddress[f] !== undefined)
+          .map((f) => `route add ${f === 'ipv4' ? '0.0.0.0/0' : '::/0'} via ${lab.networks.hostAddress[f]!} dev ${MACHINE_IFACE}`),
       ]);
     }),
   );

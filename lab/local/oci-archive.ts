@@ -23,6 +23,9 @@ export interface OciArchive {
   size: number;
 }
 
+/** Part of the pod images' cache key: a change to how archives are written builds them again. */
+export const OCI_ARCHIVE_FORMAT = 2;
+
 const sha256 = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 const deterministicTar = ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '--format=gnu'];
@@ -74,8 +77,16 @@ export async function writeOciArchive(rootfs: string, reference: string, config:
           mediaType: 'application/vnd.oci.image.manifest.v1+json',
           ...manifest,
           platform: { architecture: config.arch, os: 'linux' },
-          // containerd names the imported image after the first; the second is the spec's own (a tag)
+          // containerd names the imported image by the first annotation; the second is the spec's own (a tag)
           annotations: { 'io.containerd.image.name': reference, 'org.opencontainers.image.ref.name': reference.split(':').pop()! },
+        },
+        {
+          // the same manifest once more, named by its digest: the record a pull by digest would leave,
+          // without which kubelet does not find `name@sha256:…` among the imported images
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          ...manifest,
+          platform: { architecture: config.arch, os: 'linux' },
+          annotations: { 'io.containerd.image.name': `${reference.slice(0, reference.lastIndexOf(':'))}@${manifest.digest}` },
         },
       ],
     }),

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { EnvironmentError } from '../../src/util/errors.js';
+import { OCI_ARCHIVE_FORMAT } from './oci-archive.js';
 import { projectRoot } from './paths.js';
 
 /** A path inside the image: relative, no `..`, no empty part. */
@@ -62,7 +63,7 @@ export function readPodImagesRecipe(goVersion: string, arch: string, root = podI
     const issue = parsed.error.issues[0]!;
     throw new EnvironmentError(`bad pod image recipe: ${issue.path.join('.')}: ${issue.message}`, { where: file });
   }
-  const hash = createHash('sha256').update(JSON.stringify({ text, goVersion, arch }));
+  const hash = createHash('sha256').update(JSON.stringify({ text, goVersion, arch, format: OCI_ARCHIVE_FORMAT }));
   for (const image of parsed.data.images) {
     if (image.go === undefined) continue;
     const dir = join(root, image.go);

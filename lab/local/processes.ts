@@ -23,6 +23,17 @@ export function cgroupRoots(): string[] {
   return existsSync('/sys/fs/cgroup/cgroup.controllers') ? ['/sys/fs/cgroup'] : [];
 }
 
+/**
+ * Every hierarchy, the v1 controllers too (cpu, memory, …), which a machine shares with this
+ * computer: whatever was made there under a machine's path goes when the machine does.
+ */
+export function allCgroupRoots(): string[] {
+  const controllers = existsSync('/sys/fs/cgroup/cgroup.controllers')
+    ? []
+    : subdirs('/sys/fs/cgroup').filter((dir) => existsSync(join(dir, 'cgroup.procs')) && !cgroupRoots().includes(dir));
+  return [...cgroupRoots(), ...controllers];
+}
+
 /** The v2 hierarchy (for cgroup.kill and cgroup.freeze), if any. */
 export function unifiedRoot(): string | undefined {
   if (existsSync('/sys/fs/cgroup/unified/cgroup.procs')) return '/sys/fs/cgroup/unified';
@@ -94,7 +105,7 @@ export function removeCgroup(relative: string): void {
       // busy or gone
     }
   };
-  for (const root of cgroupRoots()) remove(join(root, relative));
+  for (const root of allCgroupRoots()) remove(join(root, relative));
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -113,7 +124,7 @@ export async function waitFor(done: () => boolean | Promise<boolean>, timeoutMs:
 
 /** Removes one empty cgroup directory (not its children) in every hierarchy; busy ones stay. */
 export function removeEmptyCgroup(relative: string): void {
-  for (const root of cgroupRoots()) {
+  for (const root of allCgroupRoots()) {
     try {
       rmdirSync(join(root, relative));
     } catch {

@@ -5,6 +5,7 @@ import type { Lab } from '../../src/lab/types.js';
 import { labSshArgs } from '../../lab/local/index.js';
 import { bridgeNetns, hostVeth, labCgroup, machineName } from '../../lab/local/names.js';
 import { labStateDir } from '../../lab/local/paths.js';
+import { allCgroupRoots } from '../../lab/local/processes.js';
 import { recordPath } from '../../lab/local/runtime-record.js';
 import { runKthw } from '../support/run-kthw.js';
 
@@ -41,7 +42,9 @@ export function labTraces(lab: Lab): Record<string, string[]> {
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
     .filter((line) => line.includes(`/kthw-${lab.name}-`) || line.includes(labStateDir(lab.name)));
-  const cgroups = ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified'].map((r) => `${r}/${labCgroup(lab.name)}`).filter(existsSync);
+  const cgroups = allCgroupRoots()
+    .map((r) => `${r}/${labCgroup(lab.name)}`)
+    .filter(existsSync);
   const names = lab.hosts.map((h) => machineName(lab.name, h.name));
   const processes = readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))

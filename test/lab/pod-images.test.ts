@@ -6,7 +6,7 @@
  * pause exits cleanly on SIGTERM.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,6 +14,7 @@ import { labSshArgs } from '../../lab/local/index.js';
 import { ensurePodImages, type PodImages } from '../../lab/local/pod-images.js';
 import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
+import { allCgroupRoots, removeCgroup } from '../../lab/local/processes.js';
 import { sshRun, useLabHome } from './helpers.js';
 
 const WORKER = 'node-0';
@@ -39,14 +40,17 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => {
   await sshRun(lab, WORKER, 'for c in $(ctr -n k8s.io c ls -q); do ctr -n k8s.io task kill -s KILL $c; ctr -n k8s.io c rm $c; done; systemctl stop containerd');
+  // ctr puts its containers' cgroups at the root of this computer's v1 controllers (/k8s.io), shared with the machines
+  removeCgroup('k8s.io');
   temps.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 
 describe('the pod images built without a registry', () => {
   it('are OCI archives skopeo reads, with the recorded manifest digest and every blob intact', () => {
     expect(images.images.map((i) => i.reference).sort()).toEqual(['kthw.local/busybox:1.37', 'kthw.local/nginx:1.26', 'kthw.local/pause:3.10']);
-    for (const { archive, digest } of images.images) {
-      const path = join(images.dir, archive);
+    for (const { archive, digest, reference } of images.images) {
+      // the tag picks one of the index's two entries (the other names the same manifest by digest)
+      const path = `${join(images.dir, archive)}:${reference.split(':').pop()!}`;
       const inspected = JSON.parse(execFileSync('skopeo', ['inspect', `oci-archive:${path}`], { encoding: 'utf8' })) as {
         Digest: string;
         Architecture: string;
@@ -90,5 +94,8 @@ describe('the pod images built without a registry', () => {
         'ctr -n k8s.io task kill -s TERM kthw-pause; wait; cat /tmp/kthw-pause-exit',
     );
     expect(pause.trim()).toBe('exit 0');
+    await ssh('systemctl stop containerd');
+    removeCgroup('k8s.io');
+    expect(allCgroupRoots().filter((root) => existsSync(join(root, 'k8s.io')))).toEqual([]);
   }, 300_000);
 });
