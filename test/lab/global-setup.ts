@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureBinaries, ensureImage, labDown, labUp } from '../../lab/local/index.js';
+import { allRecords } from '../../lab/local/runtime-record.js';
 import { loadLab } from '../../src/lab/load.js';
 
 declare module 'vitest' {
@@ -16,6 +17,18 @@ declare module 'vitest' {
 }
 
 const root = resolve(import.meta.dirname, '..', '..');
+
+/**
+ * Labs an earlier test run left up (killed midway, or a test that booted a lab it did not expect to):
+ * their lab files are the tests' fixtures or the variants they write under the temporary directory.
+ * A learner's own labs have lab files elsewhere and are never touched.
+ */
+function leftoverTestLabs(): string[] {
+  const scratch = join(tmpdir(), 'kthw-');
+  return allRecords()
+    .filter((r) => r.source.startsWith(scratch) || r.source.includes('/test/lab/fixtures/'))
+    .map((r) => r.lab);
+}
 
 /** Host packages, the machine image, the binaries built from source, and the classic lab: once per run, shared by the lab tests. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -40,8 +53,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // KTHW_TEST_OWN_LABS_ONLY=1: a run of test files that boot labs of their own only (so two such runs,
   // on different labs, can share the machine); the shared classic lab is neither booted nor taken down.
   const shared = process.env.KTHW_TEST_OWN_LABS_ONLY !== '1';
+  const before = new Set(allRecords().map((r) => r.lab));
   if (shared) {
     await withHome(async () => {
+      for (const name of leftoverTestLabs()) await labDown(name, { log });
       await labDown(lab.name, { log });
       await labUp(lab, { log });
     });
@@ -49,9 +64,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('kthwHome', home);
   project.provide('classicLab', classicLab);
   return async () => {
-    // every lab a test file may have left up when it failed midway, then the shared one
+    // every lab this run brought up that a test file left behind when it failed midway, then the shared one
     await withHome(async () => {
-      if (shared) for (const name of ['mini', 'ipv6-ha', 'c57v6', 'rpl', 'rpl2', 'vfy', 'exv6', 'c810v6', lab.name]) await labDown(name, { log });
+      const mine = allRecords().filter((r) => !before.has(r.lab) && r.lab !== lab.name);
+      for (const record of mine) await labDown(record.lab, { log });
+      if (shared) await labDown(lab.name, { log });
     });
     rmSync(home, { recursive: true, force: true });
   };

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { EnvironmentError, UsageError, formatError } from '../../src/util/errors.js';
-import { checkPrerequisites, labSshArgs, labSnapshot, labUp } from '../../lab/local/index.js';
+import { checkPrerequisites, labDown, labSshArgs, labSnapshot, labUp } from '../../lab/local/index.js';
 import { NO_TRACES, labTraces, useLabHome } from './helpers.js';
 import { loadLab } from '../../src/lab/load.js';
 
@@ -37,6 +37,8 @@ describe('clear errors', () => {
   it('a lab whose network overlaps a running lab is refused, naming both', async () => {
     const lab = await loadLab(fixture('overlaps-classic.yaml'));
     const error = await labUp(lab).catch((e: unknown) => e);
+    // had it come up (the classic lab not running), it must not stay up to block the next run's classic lab
+    if (!(error instanceof Error)) await labDown(lab.name);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as Error).message).toMatch(/10\.240\.0\.0\/16 overlaps 10\.240\.0\.0\/24 of the running lab classic/);
     expect(labTraces(lab)).toEqual(NO_TRACES);
