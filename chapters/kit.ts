@@ -5,7 +5,7 @@
  * - plan types and the chapter module (steps, actions, checks, generators, templates);
  * - quoting: every value that reaches a shell goes through `sh` / `shq`;
  * - the lab (hosts, roles, addresses: `primaryAddress` is the one address rule);
- * - the PKI's profiles and openssl commands, and the helpers chapters share (common.ts).
+ * - certificates (`CertDraft`, `profilesFrom`) and the PKI's openssl commands, and the helpers chapters share (common.ts).
  */
 export type * from '../src/plan/types.js';
 export { renderTemplate, templateFile, templateVariables, loadChapterFile, type ChapterModule } from '../src/plan/chapter.js';
@@ -15,8 +15,8 @@ export { hostsWithRole, labFamilies, primaryAddress, type ComponentVersion, type
 export { renderUrl } from '../src/lab/url-template.js';
 export { firstAddressOf, requireCanonicalIp } from '../src/lab/cidr.js';
 export { UsageError } from '../src/util/errors.js';
-export type { CertProfile, Destination } from '../src/pki/types.js';
-export { certificateProfiles } from '../src/pki/profiles.js';
+export type { CertDraft, CertProfile, Destination, ExtKeyUsage, SubjectAttribute } from '../src/pki/types.js';
+export { profilesFrom } from '../src/pki/profiles.js';
 export { opensslCommands, opensslConfig } from '../src/pki/openssl-commands.js';
 export { labDirPath, labFiles, type LabFile } from '../src/state/lab-files.js';
 export * from './common.js';

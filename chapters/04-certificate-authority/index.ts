@@ -1,7 +1,6 @@
 import { posix } from 'node:path';
 import {
   type Action,
-  certificateProfiles,
   type CertProfile,
   type ChapterModule,
   type CheckSpec,
@@ -17,7 +16,7 @@ import {
   UsageError,
   workDir,
 } from '../kit.js';
-// Not the pki barrel: it brings node-forge, which the chapter list has no use for.
+import { certificates, profilesOf } from './certificates.js';
 
 const slug = '04-certificate-authority';
 const caConf = `${workDir}/ca.conf`;
@@ -169,8 +168,9 @@ export const chapter: ChapterModule = {
     tracks: ['classic', 'ipv6-ha'],
   },
   secrets: ['pki/'],
+  certificates,
   plan(lab) {
-    const profiles = certificateProfiles(lab);
+    const profiles = profilesOf(lab);
     const byHost = placementsByHost(lab, profiles);
     const generate: Step = {
       id: 'generate',
