@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import {
+  chapterFolder,
   type Action,
   type CertProfile,
   type ChapterModule,
@@ -18,7 +19,8 @@ import {
 } from '../kit.js';
 import { certificates, profilesOf } from './certificates.js';
 
-const slug = '04-certificate-authority';
+const folder = chapterFolder(import.meta.url);
+const { slug } = folder;
 const caConf = `${workDir}/ca.conf`;
 
 /** opensslConfig refuses values it cannot write unescaped; the lab parser never lets such values through. */
@@ -160,9 +162,7 @@ function checksFor(host: string, onHost: Placement[]): CheckSpec[] {
 
 export const chapter: ChapterModule = {
   meta: {
-    id: 'chapter-4',
-    number: 4,
-    slug: '04-certificate-authority',
+    ...folder,
     title: 'Certificate authority',
     summary: "A CA of the lab's own, a certificate for every component and node, and each placed on the machines that use it.",
     tracks: ['classic', 'ipv6-ha'],
@@ -200,7 +200,7 @@ export const chapter: ChapterModule = {
       actions: [config],
     };
     return {
-      chapter: 'chapter-4',
+      chapter: folder.id,
       steps: [generate, configStep, ...byHost.map(([host, placements]) => distributeStep(host, placements))],
       checks: byHost.flatMap(([host, placements]) => checksFor(host, placements)),
     };
