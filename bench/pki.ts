@@ -1,4 +1,4 @@
-// The classic lab's whole PKI generated in-process (generatePki + writePki) against the openssl CLI
+// The classic lab's whole PKI generated in-process (generateFromProfiles + writePki) against the openssl CLI
 // loop a learner runs (genpkey, req, x509 -req per certificate, same config, same key type), rounds
 // interleaved in the same run. Issue 6 goal: ≤ 0.6× for the default key type.
 // Also measured, not judged: upstream's RSA 4096 keys both ways (BENCH_RSA_ROUNDS=0 skips it).
@@ -8,7 +8,9 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinLabPath, loadLab } from '../src/lab/load.js';
-import { certificateProfiles, generateFromProfiles, opensslCommands, opensslConfig, writePki, type KeyAlgorithm } from '../src/pki/index.js';
+import { generateFromProfiles, opensslCommands, opensslConfig, writePki, type KeyAlgorithm } from '../src/pki/index.js';
+import { certificateProfiles } from '../src/plan/certificates.js';
+import { chapters } from '../chapters/index.js';
 import { median } from './measure.mjs';
 
 const lab = await loadLab(builtinLabPath('classic'));
@@ -24,7 +26,7 @@ function certificatesIn(dir: string): number {
 }
 
 async function compare(label: string, keyAlgorithm: KeyAlgorithm, rounds: number, goal?: number): Promise<void> {
-  const profiles = certificateProfiles(lab, { keyAlgorithm });
+  const profiles = certificateProfiles(chapters, lab, { keyAlgorithm });
   const inProcess: number[] = [];
   const cli: number[] = [];
   for (let round = 0; round < rounds; round++) {

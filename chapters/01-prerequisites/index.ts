@@ -1,4 +1,6 @@
-import { type ChapterModule, type CheckSpec, type Host, type Lab, sh, type Step, wholeLine } from '../kit.js';
+import { chapterFolder, type ChapterModule, type CheckSpec, type Host, type Lab, sh, type Step, wholeLine } from '../kit.js';
+
+const folder = chapterFolder(import.meta.url);
 
 /**
  * Modest floors (KiB) for what a machine must have, by its heaviest role. Upstream asks for 2 GB
@@ -98,16 +100,14 @@ function checksFor(lab: Lab, host: Host): CheckSpec[] {
 
 export const chapter: ChapterModule = {
   meta: {
-    id: 'chapter-1',
-    number: 1,
-    slug: '01-prerequisites',
+    ...folder,
     title: 'Prerequisites',
     summary: 'Check that every machine of the lab is fit: Debian, systemd, the right architecture, memory, disk and root SSH.',
     tracks: ['classic', 'ipv6-ha'],
   },
   plan(lab) {
     return {
-      chapter: 'chapter-1',
+      chapter: folder.id,
       steps: lab.hosts.map((host) => survey(lab, host)),
       checks: lab.hosts.flatMap((host) => checksFor(lab, host)),
     };

@@ -6,9 +6,11 @@ import type { CheckSpec, CopyAction, FileAction, Step } from '../../src/plan/typ
 import { sh } from '../../src/ssh/shell-quote.js';
 import { UsageError } from '../../src/util/errors.js';
 import { escapeRegex, jumpboxOf, workDir } from '../common.js';
+import { chapterFolder } from '../kit.js';
 import { downloadsFor, imageComponents, withMirrorSums } from './downloads.js';
 
-const slug = '02-jumpbox';
+const folder = chapterFolder(import.meta.url);
+const { slug } = folder;
 const downloadsDir = `${workDir}/downloads`;
 const verifyScript = `${workDir}/verify-downloads.sh`;
 /** Tools later chapters run on the jumpbox, with the Debian package that brings each. */
@@ -211,14 +213,12 @@ function checks(lab: Lab, params: Record<string, string>): CheckSpec[] {
 
 export const chapter: ChapterModule = {
   meta: {
-    id: 'chapter-2',
-    number: 2,
-    slug,
+    ...folder,
     title: 'Set up the jumpbox',
     summary: 'Tools, a working directory with the list of downloads for this lab, and the binaries checked against their sha256.',
     tracks: ['classic', 'ipv6-ha'],
   },
   plan(lab, params) {
-    return { chapter: 'chapter-2', steps: steps(lab, params), checks: checks(lab, params) };
+    return { chapter: folder.id, steps: steps(lab, params), checks: checks(lab, params) };
   },
 };

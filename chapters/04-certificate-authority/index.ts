@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import {
+  chapterFolder,
   type Action,
-  certificateProfiles,
   type CertProfile,
   type ChapterModule,
   type CheckSpec,
@@ -17,9 +17,10 @@ import {
   UsageError,
   workDir,
 } from '../kit.js';
-// Not the pki barrel: it brings node-forge, which the chapter list has no use for.
+import { certificates, profilesOf } from './certificates.js';
 
-const slug = '04-certificate-authority';
+const folder = chapterFolder(import.meta.url);
+const { slug } = folder;
 const caConf = `${workDir}/ca.conf`;
 
 /** opensslConfig refuses values it cannot write unescaped; the lab parser never lets such values through. */
@@ -161,16 +162,15 @@ function checksFor(host: string, onHost: Placement[]): CheckSpec[] {
 
 export const chapter: ChapterModule = {
   meta: {
-    id: 'chapter-4',
-    number: 4,
-    slug: '04-certificate-authority',
+    ...folder,
     title: 'Certificate authority',
     summary: "A CA of the lab's own, a certificate for every component and node, and each placed on the machines that use it.",
     tracks: ['classic', 'ipv6-ha'],
   },
   secrets: ['pki/'],
+  certificates,
   plan(lab) {
-    const profiles = certificateProfiles(lab);
+    const profiles = profilesOf(lab);
     const byHost = placementsByHost(lab, profiles);
     const generate: Step = {
       id: 'generate',
@@ -200,7 +200,7 @@ export const chapter: ChapterModule = {
       actions: [config],
     };
     return {
-      chapter: 'chapter-4',
+      chapter: folder.id,
       steps: [generate, configStep, ...byHost.map(([host, placements]) => distributeStep(host, placements))],
       checks: byHost.flatMap(([host, placements]) => checksFor(host, placements)),
     };

@@ -1,6 +1,22 @@
-import { type Action, type ChapterModule, type CheckSpec, escapeRegex, jumpboxOf, type Lab, scpGuarded, sh, shq, sshRoot, type Step, workDir } from '../kit.js';
+import {
+  chapterFolder,
+  type Action,
+  type ChapterModule,
+  type CheckSpec,
+  escapeRegex,
+  jumpboxOf,
+  type Lab,
+  scpGuarded,
+  sh,
+  shq,
+  sshRoot,
+  type Step,
+  workDir,
+} from '../kit.js';
 import { clusterName, contextName, kubeconfigsOf, type Kubeconfig } from './kubeconfigs.js';
 import { kubectlConfigTerms } from './terms.js';
+
+const folder = chapterFolder(import.meta.url);
 
 const fileOf = (kc: Kubeconfig) => `${kc.name}.kubeconfig`;
 
@@ -153,9 +169,7 @@ function checks(lab: Lab, kubeconfigs: Kubeconfig[]): CheckSpec[] {
 
 export const chapter: ChapterModule = {
   meta: {
-    id: 'chapter-5',
-    number: 5,
-    slug: '05-kubeconfigs',
+    ...folder,
     title: 'Kubeconfigs',
     summary: 'A kubeconfig for every kubelet, kube-proxy, the scheduler, the controller manager and admin, made with kubectl and copied where each runs.',
     tracks: ['classic', 'ipv6-ha'],
@@ -163,7 +177,7 @@ export const chapter: ChapterModule = {
   plan(lab) {
     const kubeconfigs = kubeconfigsOf(lab);
     return {
-      chapter: 'chapter-5',
+      chapter: folder.id,
       steps: [credentialsStep(lab, kubeconfigs), ...kubeconfigs.map((kc) => kubeconfigStep(lab, kc)), ...distributeSteps(lab, kubeconfigs)],
       checks: checks(lab, kubeconfigs),
     };

@@ -1,5 +1,7 @@
 /** Which kubeconfigs a lab needs, who uses each, which server it names and where it is copied. */
-import { certificateProfiles, type CertProfile, hostsWithRole, type Lab, labFamilies } from '../kit.js';
+import { type CertProfile, hostsWithRole, type Lab, labFamilies } from '../kit.js';
+// The client certificates chapter 04 issued: each kubeconfig embeds one.
+import { profilesOf } from '../04-certificate-authority/certificates.js';
 
 /** Upstream's names for the cluster entry and the one context of every kubeconfig. */
 export const clusterName = 'kubernetes-the-hard-way';
@@ -54,7 +56,7 @@ function subject(profile: CertProfile, name: 'CN' | 'O'): string[] {
  * machine's API server, so they do not depend on the VIP that kube-vip only raises once an API server is up.
  */
 export function kubeconfigsOf(lab: Lab): Kubeconfig[] {
-  const profiles = certificateProfiles(lab);
+  const profiles = profilesOf(lab);
   const profile = (id: string) => profiles.find((p) => p.id === id)!;
   const workers = hostsWithRole(lab, 'worker');
   const controllers = hostsWithRole(lab, 'controller');

@@ -1,4 +1,6 @@
-import { type ChapterModule, type CheckSpec, hostsWithRole, jumpboxOf, type Lab, sh, sshRoot, type Step, UsageError } from '../kit.js';
+import { chapterFolder, type ChapterModule, type CheckSpec, hostsWithRole, jumpboxOf, type Lab, sh, sshRoot, type Step, UsageError } from '../kit.js';
+
+const folder = chapterFolder(import.meta.url);
 
 /** Where the lab directory keeps it (this chapter's encryption-key generator writes it there). */
 export const encryptionSecret = 'secrets/encryption-config.yaml';
@@ -100,9 +102,7 @@ function checks(lab: Lab, controllers: string[]): CheckSpec[] {
 
 export const chapter: ChapterModule = {
   meta: {
-    id: 'chapter-6',
-    number: 6,
-    slug: '06-data-encryption',
+    ...folder,
     title: 'Data encryption',
     summary: 'An encryption key for secrets at rest, in an EncryptionConfiguration placed on every control-plane machine.',
     tracks: ['classic', 'ipv6-ha'],
@@ -117,6 +117,6 @@ export const chapter: ChapterModule = {
         fix: 'give at least one host `roles: [controller, etcd]`',
       });
     }
-    return { chapter: 'chapter-6', steps: steps(lab, controllers), checks: checks(lab, controllers) };
+    return { chapter: folder.id, steps: steps(lab, controllers), checks: checks(lab, controllers) };
   },
 };

@@ -1,4 +1,5 @@
 import {
+  chapterFolder,
   type Action,
   type ChapterModule,
   type CheckSpec,
@@ -28,7 +29,8 @@ import {
   type EtcdMember,
 } from './cluster.js';
 
-const slug = '07-etcd';
+const folder = chapterFolder(import.meta.url);
+const { slug } = folder;
 const defragService = '/etc/systemd/system/etcd-defrag.service';
 const defragTimer = '/etc/systemd/system/etcd-defrag.timer';
 const etcdctlOf = (cluster: EtcdCluster) => cluster.binary.replace(/etcd$/, 'etcdctl');
@@ -365,9 +367,7 @@ function checks(lab: Lab, cluster: EtcdCluster): CheckSpec[] {
 
 export const chapter: ChapterModule = {
   meta: {
-    id: 'chapter-7',
-    number: 7,
-    slug,
+    ...folder,
     title: 'Bootstrapping etcd',
     summary: "The cluster's store: one member over plain HTTP on the classic track, three members over TLS and IPv6 on the HA track.",
     tracks: ['classic', 'ipv6-ha'],
@@ -375,7 +375,7 @@ export const chapter: ChapterModule = {
   plan(lab) {
     const cluster = etcdCluster(lab);
     return {
-      chapter: 'chapter-7',
+      chapter: folder.id,
       steps: [...binariesFromDownloads(lab, cluster), ...cluster.members.map((m, i) => memberStep(cluster, m, i)), ...startSteps(cluster)],
       checks: checks(lab, cluster),
     };

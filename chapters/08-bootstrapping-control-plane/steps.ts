@@ -1,5 +1,5 @@
 /** The steps of chapter 08: the front proxy's PKI, binaries and files per controller, the units, RBAC. */
-import { sh, templateFile, type Action, type FileAction, type Step } from '../kit.js';
+import { chapterFolder, sh, templateFile, type Action, type FileAction, type Step } from '../kit.js';
 import { glossaryOf, jumpboxOf, scpGuarded, workDir } from '../common.js';
 import {
   apiServerKubeletUser,
@@ -19,7 +19,7 @@ import {
 import { apiServerFlagMeanings, controllerManagerFlagMeanings, schedulerFlagMeanings, toolFlagMeanings } from './flag-meanings.js';
 import { frontProxyCommands, frontProxyFiles, frontProxyPki } from './front-proxy.js';
 
-export const slug = '08-bootstrapping-control-plane';
+export const { slug } = chapterFolder(import.meta.url);
 const downloadsDir = `${workDir}/downloads`;
 export const rbacFile = '/root/kube-apiserver-to-kubelet.yaml';
 

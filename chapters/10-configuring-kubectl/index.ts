@@ -3,13 +3,13 @@
  * default kubeconfig, as upstream) and on the learner's own machine (a kubeconfig in the lab
  * directory, so no kubeconfig of theirs is touched).
  */
-import { UsageError, hostsWithRole, sh, shq, type ChapterModule, type CheckSpec, type Lab, type Step } from '../kit.js';
+import { chapterFolder, UsageError, hostsWithRole, sh, shq, type ChapterModule, type CheckSpec, type Lab, type Step } from '../kit.js';
 import { escapeRegex, jumpboxOf, workDir } from '../common.js';
 import { kubectlConfigCommands } from '../05-kubeconfigs/index.js';
 import { clusterName, contextName, remoteServer, type Kubeconfig } from '../05-kubeconfigs/kubeconfigs.js';
 import { kubectlConfigTerms } from '../05-kubeconfigs/terms.js';
 
-const slug = '10-configuring-kubectl';
+const folder = chapterFolder(import.meta.url);
 export const jumpboxKubeconfig = '/root/.kube/config';
 /** On this machine, relative to the lab directory (where kthw runs local commands). */
 export const localKubeconfig = 'admin.kubeconfig';
@@ -142,14 +142,12 @@ function checks(lab: Lab): CheckSpec[] {
 
 export const chapter: ChapterModule = {
   meta: {
-    id: 'chapter-10',
-    number: 10,
-    slug,
+    ...folder,
     title: 'Configuring kubectl for remote access',
     summary: "Admin's kubeconfig on the jumpbox and on your own machine; kubectl version shows the server's.",
     tracks: ['classic', 'ipv6-ha'],
   },
   plan(lab) {
-    return { chapter: 'chapter-10', steps: steps(lab), checks: checks(lab) };
+    return { chapter: folder.id, steps: steps(lab), checks: checks(lab) };
   },
 };

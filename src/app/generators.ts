@@ -7,13 +7,13 @@ import type { ChapterModule } from '../plan/chapter.js';
 import type { Generator, GeneratorLoader } from '../plan/generator.js';
 
 const builtin =
-  (name: 'pki' | 'ssh-key'): GeneratorLoader =>
+  (name: 'pki' | 'ssh-key', modules: readonly ChapterModule[]): GeneratorLoader =>
   () =>
-    import('../engine/builtin-generators.js').then((m) => m.builtinGenerators[name]);
+    import('../engine/builtin-generators.js').then((m) => m.builtinGenerators(modules)[name]);
 
-const kthwOwn: Record<string, GeneratorLoader> = { pki: builtin('pki'), 'ssh-key': builtin('ssh-key') };
-
+/** `pki` makes the certificates `modules` declare (ChapterModule.certificates). */
 export function generatorRegistry(modules: readonly ChapterModule[]): Generators {
+  const kthwOwn: Record<string, GeneratorLoader> = { pki: builtin('pki', modules), 'ssh-key': builtin('ssh-key', modules) };
   const loaders = new Map<string, { load: GeneratorLoader; owner: string }>(Object.entries(kthwOwn).map(([name, load]) => [name, { load, owner: 'kthw' }]));
   for (const module of modules) {
     for (const [name, load] of Object.entries(module.generators ?? {})) {

@@ -9,8 +9,7 @@ import type { StepRecord } from '../engine/run-plan.js';
 import type { StepFailed } from '../engine/run-step.js';
 import type { ChapterModule } from '../plan/chapter.js';
 import type { LabState } from '../state/index.js';
-import type { Lab } from '../lab/types.js';
-import { certificateProfiles } from '../pki/index.js';
+import { certificateProfiles } from '../plan/certificates.js';
 import { UsageError } from '../util/errors.js';
 import { copyLabSecrets, labSecrets } from './copy-lab-secrets.js';
 import { clearReplayProgress, readReplayProgress, writeReplayProgress, type ReplayProgress } from './replay-progress.js';
@@ -85,7 +84,7 @@ export async function replay(source: LabSession, target: LabSession, options: Re
     });
   }
   const other = target !== source;
-  if (other && !options.newPki && !pkiFits(source.lab, target.lab)) {
+  if (other && !options.newPki && !pkiFits(source, target)) {
     throw new UsageError(`the certificates of lab ${source.lab.name} name its own hosts and addresses, and lab ${target.lab.name}'s differ`, {
       where: 'kthw replay --to',
       fix: 'replay with --new-pki: the other lab then makes its own PKI, jumpbox key and encryption key',
@@ -133,7 +132,9 @@ async function firstUnreplayedStep(target: LabSession, module: ChapterModule, st
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
+type CourseOnLab = Pick<LabSession, 'lab' | 'chapters'>;
+
 /** Whether a PKI made for `source` serves `target`: the same certificates, names and addresses. */
-export function pkiFits(source: Lab, target: Lab): boolean {
-  return JSON.stringify(certificateProfiles(source)) === JSON.stringify(certificateProfiles(target));
+export function pkiFits(source: CourseOnLab, target: CourseOnLab): boolean {
+  return JSON.stringify(certificateProfiles(source.chapters, source.lab)) === JSON.stringify(certificateProfiles(target.chapters, target.lab));
 }

@@ -1,8 +1,7 @@
-import type { Lab } from '../lab/types.js';
 import { issuerFromPem } from './ca-issuer.js';
 import { issueCertificate } from './certificate.js';
 import { generateKey, privateKeyPem } from './keys.js';
-import { certificateProfiles, type ProfileOptions } from './profiles.js';
+import type { ProfileOptions } from './profiles.js';
 import type { CertProfile, PemPair, PkiResult } from './types.js';
 
 export interface GenerateOptions extends ProfileOptions {
@@ -13,14 +12,10 @@ export interface GenerateOptions extends ProfileOptions {
   now?: Date;
 }
 
-/** Every certificate and key of the lab, in-process. The result always holds `ca`. */
-export function generatePki(lab: Lab, options: GenerateOptions = {}): Promise<PkiResult> {
-  return generateFromProfiles(certificateProfiles(lab, options), options);
-}
-
 /**
- * All keys are started at once (they are made on the threadpool, in parallel); the CA is signed
- * first, then every other certificate.
+ * The certificates and keys of `profiles`, in-process (the course's: `certificateProfiles` in
+ * src/plan/certificates.ts). All keys are started at once (they are made on the threadpool, in
+ * parallel); the CA is signed first, then every other certificate.
  */
 export async function generateFromProfiles(profiles: CertProfile[], options: GenerateOptions = {}): Promise<PkiResult> {
   const now = options.now ?? new Date();

@@ -1,6 +1,17 @@
-export type { CertProfile, Destination, ExtKeyUsage, KeyAlgorithm, KeyUsage, PemPair, PkiResult, SubjectAttribute, SubjectAttributeName } from './types.js';
-export { certificateProfiles, defaultKeyAlgorithm, upstreamValidityDays, type ProfileOptions } from './profiles.js';
-export { generatePki, generateFromProfiles, type GenerateOptions } from './generate.js';
+export type {
+  CertDraft,
+  CertProfile,
+  Destination,
+  ExtKeyUsage,
+  KeyAlgorithm,
+  KeyUsage,
+  PemPair,
+  PkiResult,
+  SubjectAttribute,
+  SubjectAttributeName,
+} from './types.js';
+export { profilesFrom, defaultKeyAlgorithm, upstreamValidityDays, type ProfileOptions } from './profiles.js';
+export { generateFromProfiles, type GenerateOptions } from './generate.js';
 export { writePki, readCa } from './write.js';
 export { certificateMismatch } from './mismatch.js';
 export { issuerFromPem } from './ca-issuer.js';

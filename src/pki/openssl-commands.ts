@@ -3,7 +3,7 @@ import type { CertProfile, KeyAlgorithm } from './types.js';
 /**
  * The same certificates, made the way a learner makes them by hand: one openssl config file with
  * a section per profile, and per certificate a key, a request and a signature. Chapter 04 can show
- * these; the benchmark runs them as its baseline; a test checks they agree with generatePki.
+ * these; the benchmark runs them as its baseline; a test checks they agree with generateFromProfiles.
  */
 
 // Profile values come from a validated lab (DNS labels, addresses); anything else would need

@@ -43,6 +43,12 @@ export interface CertProfile {
   destinations: Destination[];
 }
 
+/**
+ * A certificate as the chapter that teaches it declares it: what it says and where it goes. The key
+ * type, the key usages that follow from it and the validity are kthw's (`profilesFrom`).
+ */
+export type CertDraft = Omit<CertProfile, 'keyAlgorithm' | 'keyUsage' | 'validityDays'>;
+
 export interface PemPair {
   certPem: string;
   keyPem: string;

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../lab/types.js';
+import type { CertDraft } from '../pki/types.js';
 import { UsageError } from '../util/errors.js';
 import { packageRoot } from '../util/package-root.js';
 import type { GeneratorLoader } from './generator.js';
@@ -22,6 +23,11 @@ export interface ChapterModule {
    * copies them so the other lab's machines hold the same keys.
    */
   secrets?: readonly string[];
+  /**
+   * The certificates this chapter teaches, in the order it issues them (pure, like `plan`). kthw's
+   * `pki` generator makes any of them a `generate` action names, signed by the CA among them.
+   */
+  certificates?: (lab: Lab) => CertDraft[];
 }
 
 /** The one placeholder syntax: `{{ var_name }}`, Jinja2-compatible so exports can ship it as `.j2`. */

@@ -9,6 +9,8 @@ import { runPlan } from '../../../src/engine/run-plan.js';
 import { builtinLabPath, loadLab } from '../../../src/lab/load.js';
 import type { ChapterModule } from '../../../src/plan/chapter.js';
 import type { Generator } from '../../../src/plan/generator.js';
+import { certificateMismatch } from '../../../src/pki/index.js';
+import { certificateProfiles } from '../../../src/plan/certificates.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -69,5 +71,41 @@ describe('generators are registered by chapters', () => {
     expect(result.ok).toBe(false);
     expect(result.failure?.message).toBe('no generator "stamp" is registered');
     expect(result.failure?.fix).toContain('known: pki, ssh-key');
+  });
+});
+
+describe('certificates are declared by chapters', () => {
+  const client = (id: string, tracks: ChapterModule['meta']['tracks']): ChapterModule => ({
+    meta: { id: 'chapter-90', number: 90, slug: '90-stamp', title: 'A client', summary: 'Declares a certificate.', tracks },
+    certificates: () => [
+      {
+        id,
+        purpose: 'A test client.',
+        subject: [{ name: 'CN', value: id }],
+        sans: { dns: [], ip: [] },
+        extKeyUsage: ['clientAuth'],
+        isCA: false,
+        destinations: [],
+      },
+    ],
+    plan: () => ({ chapter: 'chapter-90', steps: [], checks: [] }),
+  });
+
+  it("collects a later chapter's after chapter 04's, only from chapters of the lab's track", async () => {
+    const lab = await loadLab(builtinLabPath('classic'));
+    const ids = (modules: readonly ChapterModule[]) => certificateProfiles(modules, lab).map((p) => p.id);
+    expect(ids([...chapters, client('stamp-client', ['classic'])]).slice(-2)).toEqual(['service-accounts', 'stamp-client']);
+    expect(ids([...chapters, client('stamp-client', ['ipv6-ha'])])).toEqual(ids(chapters));
+  });
+
+  it("makes it with kthw's pki generator, signed by chapter 04's CA", async () => {
+    const labDir = await mkdtemp(join(tmpdir(), 'kthw-gen-'));
+    dirs.push(labDir);
+    const lab = await loadLab(builtinLabPath('classic'));
+    const course = [...chapters, client('stamp-client', ['classic'])];
+    expect(await generatorRegistry(course).pki!(['ca', 'stamp-client'], { lab, labDir })).toBe(true);
+    const profile = certificateProfiles(course, lab).find((p) => p.id === 'stamp-client')!;
+    const [cert, ca] = await Promise.all(['stamp-client', 'ca'].map((id) => readFile(join(labDir, 'pki', `${id}.crt`), 'utf8')));
+    expect(certificateMismatch(profile, cert!, ca!)).toBeUndefined();
   });
 });

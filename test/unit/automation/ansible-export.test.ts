@@ -11,7 +11,7 @@ import { encryptionKeyGenerator } from '../../../chapters/06-data-encryption/enc
 import { builtinGenerators } from '../../../src/engine/builtin-generators.js';
 import { builtinLabPath, loadLab } from '../../../src/lab/load.js';
 import type { Lab } from '../../../src/lab/types.js';
-import { certificateProfiles } from '../../../src/pki/index.js';
+import { courseProfiles } from '../../support/course-pki.js';
 
 const run = promisify(execFile);
 
@@ -31,11 +31,11 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
     labDir = join(root, 'lab');
     lab = await loadLab(builtinLabPath(labName));
     // The real generators: the same PKI, SSH key and encryption config a learner's lab directory holds.
-    await builtinGenerators.pki(
-      certificateProfiles(lab).map((p) => p.id),
+    await builtinGenerators(chapters).pki(
+      courseProfiles(lab).map((p) => p.id),
       { lab, labDir },
     );
-    await builtinGenerators['ssh-key'](['jumpbox'], { lab, labDir });
+    await builtinGenerators(chapters)['ssh-key'](['jumpbox'], { lab, labDir });
     await encryptionKeyGenerator([], { lab, labDir });
     const plans = chapters.filter((c) => c.meta.tracks.includes(lab.track)).map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: join(root, 'mirror') }) }));
     written = await writeAnsibleProject(lab, labDir, plans, join(root, 'export'));

@@ -10,7 +10,7 @@ import { encryptionKeyGenerator } from '../../../chapters/06-data-encryption/enc
 import { builtinGenerators } from '../../../src/engine/builtin-generators.js';
 import { builtinLabPath, loadLab } from '../../../src/lab/load.js';
 import type { Lab } from '../../../src/lab/types.js';
-import { certificateProfiles } from '../../../src/pki/index.js';
+import { courseProfiles } from '../../support/course-pki.js';
 
 // Exporting again into the same directory: what the last export wrote and this one does not goes;
 // what the user added stays, and a manifest cannot make kthw remove anything outside the project.
@@ -24,11 +24,11 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'kthw-export-manifest-'));
   labDir = join(root, 'lab');
   lab = await loadLab(builtinLabPath('classic'));
-  await builtinGenerators.pki(
-    certificateProfiles(lab).map((p) => p.id),
+  await builtinGenerators(chapters).pki(
+    courseProfiles(lab).map((p) => p.id),
     { lab, labDir },
   );
-  await builtinGenerators['ssh-key'](['jumpbox'], { lab, labDir });
+  await builtinGenerators(chapters)['ssh-key'](['jumpbox'], { lab, labDir });
   await encryptionKeyGenerator([], { lab, labDir });
 }, 120_000);
 afterAll(async () => {

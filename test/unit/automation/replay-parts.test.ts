@@ -8,6 +8,7 @@ import { ansibleRendersAs } from '../../../src/automation/ansible/role.js';
 import { pkiFits } from '../../../src/app/replay.js';
 import { clearReplayProgress, readReplayProgress, replayProgressFile, writeReplayProgress } from '../../../src/app/replay-progress.js';
 import { builtinLabPath, loadLab, parseLab } from '../../../src/lab/load.js';
+import type { Lab } from '../../../src/lab/types.js';
 
 let root: string;
 beforeEach(async () => {
@@ -71,8 +72,9 @@ describe('pkiFits', () => {
   it('a lab with the same hosts and addresses takes the PKI; one with other addresses does not', async () => {
     const classic = await loadLab(builtinLabPath('classic'));
     const text = await readFile(builtinLabPath('classic'), 'utf8');
-    expect(pkiFits(classic, parseLab(text.replace(/^name: classic$/m, 'name: twin'), 'twin.yaml'))).toBe(true);
-    expect(pkiFits(classic, parseLab(text.replaceAll('10.240.', '10.248.'), 'moved.yaml'))).toBe(false);
+    const on = (lab: Lab) => ({ lab, chapters });
+    expect(pkiFits(on(classic), on(parseLab(text.replace(/^name: classic$/m, 'name: twin'), 'twin.yaml')))).toBe(true);
+    expect(pkiFits(on(classic), on(parseLab(text.replaceAll('10.240.', '10.248.'), 'moved.yaml')))).toBe(false);
   });
 });
 

@@ -18,7 +18,7 @@ import { defragCalendar } from '../../../chapters/07-etcd/index.js';
 import { ensureEncryptionConfig, keyOf } from '../../../chapters/06-data-encryption/encryption-key.js';
 import type { Lab } from '../../../src/lab/types.js';
 import type { FileAction, Plan } from '../../../src/plan/types.js';
-import { generatePki } from '../../../src/pki/index.js';
+import { generatePki } from '../../support/course-pki.js';
 import { otherLab, shippedLabs } from './fixtures.js';
 import { runCheckHere } from './run-check.js';
 

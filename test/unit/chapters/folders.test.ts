@@ -1,13 +1,16 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { chapters } from '../../../chapters/index.js';
 import { builtinLabPath, loadLab } from '../../../src/lab/load.js';
+import { chapterFolder } from '../../../src/plan/chapter-folder.js';
+import { UsageError } from '../../../src/util/errors.js';
 
 const root = join(import.meta.dirname, '../../../chapters');
 
-// A chapter's id, number and slug are its folder's name (`NN-slug` → chapter-N, N, NN-slug): the
-// folder is the one source, the meta must say the same, and every chapter folder is registered.
+// A chapter's id, number and slug are its folder's name (`NN-slug` → chapter-N, N, NN-slug), read by
+// chapterFolder(import.meta.url): the folder is the one source, and every chapter folder is registered.
 describe('chapter folders', () => {
   it('every folder NN-slug is registered, and nothing else is', () => {
     const folders = readdirSync(root, { withFileTypes: true })
@@ -27,4 +30,19 @@ describe('chapter folders', () => {
       expect(chapter.plan(lab, {}).chapter).toBe(chapter.meta.id);
     },
   );
+});
+
+describe('chapterFolder', () => {
+  const of = (path: string) => chapterFolder(pathToFileURL(path).href);
+
+  it('reads id, number and slug from the name of the folder the file is in', () => {
+    expect(of('/any/where/chapters/04-certificate-authority/certificates.ts')).toEqual({ id: 'chapter-4', number: 4, slug: '04-certificate-authority' });
+    expect(of('/x/test/fixtures/chapters/90-stamp/index.ts')).toEqual({ id: 'chapter-90', number: 90, slug: '90-stamp' });
+  });
+
+  it('refuses a file outside a folder named NN-slug', () => {
+    for (const path of ['/x/chapters/kit.ts', '/x/chapters/4-ca/index.ts', '/x/chapters/04_ca/index.ts', '/x/chapters/04-CA/index.ts']) {
+      expect(() => of(path)).toThrow(UsageError);
+    }
+  });
 });

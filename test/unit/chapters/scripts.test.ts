@@ -12,7 +12,7 @@ import { authorizeKey, hostsUpdate, setAsideOtherKey } from '../../../chapters/0
 import type { Lab } from '../../../src/lab/types.js';
 import { loadChapterFile, renderTemplate } from '../../../src/plan/chapter.js';
 import type { FileAction } from '../../../src/plan/types.js';
-import { generatePki } from '../../../src/pki/index.js';
+import { generatePki } from '../../support/course-pki.js';
 import { sh } from '../../../src/ssh/shell-quote.js';
 import { otherLab, shippedLabs } from './fixtures.js';
 import { runCheckHere } from './run-check.js';

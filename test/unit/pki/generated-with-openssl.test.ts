@@ -2,7 +2,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatePki, writePki } from '../../../src/pki/index.js';
+import { writePki } from '../../../src/pki/index.js';
+import { generatePki } from '../../support/course-pki.js';
 import { clientOnly, expectations, expectedSubjects } from './expectations.js';
 import { matchesHost, matchesIp, openssl, publicKeyOfCert, publicKeyOfKey, subjectOf, usagesOf } from './openssl.js';
 

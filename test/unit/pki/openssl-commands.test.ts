@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certificateProfiles, generateFromProfiles, opensslCommands, opensslConfig, writePki } from '../../../src/pki/index.js';
+import { generateFromProfiles, opensslCommands, opensslConfig, writePki } from '../../../src/pki/index.js';
+import { courseProfiles } from '../../support/course-pki.js';
 import { otherHaLab } from './labs.js';
 import { openssl } from './openssl.js';
 
@@ -28,7 +29,7 @@ async function describeCert(path: string): Promise<string> {
 }
 
 describe('the openssl commands a learner would type', () => {
-  const profiles = certificateProfiles(otherHaLab());
+  const profiles = courseProfiles(otherHaLab());
   let root: string;
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'kthw-openssl-cmds-'));

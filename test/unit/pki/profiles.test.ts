@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { certificateProfiles, type CertProfile } from '../../../src/pki/index.js';
+import { type CertProfile } from '../../../src/pki/index.js';
+import { courseProfiles } from '../../support/course-pki.js';
 import { UsageError } from '../../../src/util/errors.js';
 import { otherClassicLab, otherHaLab, shippedLab } from './labs.js';
 
@@ -8,7 +9,7 @@ const where = (p: CertProfile) => p.destinations.map((d) => `${d.host}:${d.path}
 
 describe('certificateProfiles', () => {
   it("lists upstream's certificates in upstream's order for the classic lab, and no etcd certificates", async () => {
-    expect(certificateProfiles(await shippedLab('classic')).map((p) => p.id)).toEqual([
+    expect(courseProfiles(await shippedLab('classic')).map((p) => p.id)).toEqual([
       'ca',
       'admin',
       'node-0',
@@ -22,7 +23,7 @@ describe('certificateProfiles', () => {
   });
 
   it("adds etcd server and peer certificates per etcd host and the API server's etcd client on ipv6-ha", () => {
-    const ids = certificateProfiles(otherHaLab()).map((p) => p.id);
+    const ids = courseProfiles(otherHaLab()).map((p) => p.id);
     expect(ids.slice(-7)).toEqual([
       'etcd-server-kv-1',
       'etcd-peer-kv-1',
@@ -35,18 +36,18 @@ describe('certificateProfiles', () => {
   });
 
   it("gets the scheduler's organisation right (upstream writes system:system:kube-scheduler)", async () => {
-    const scheduler = byId(certificateProfiles(await shippedLab('classic')))['kube-scheduler']!;
+    const scheduler = byId(courseProfiles(await shippedLab('classic')))['kube-scheduler']!;
     expect(scheduler.subject.filter((a) => a.name === 'O')).toEqual([{ name: 'O', value: 'system:kube-scheduler' }]);
   });
 
   it("names kubernetes.default.svc.<cluster domain>, not upstream's kubernetes.svc.cluster.local", () => {
-    const api = byId(certificateProfiles(otherClassicLab()))['kube-api-server']!;
+    const api = byId(courseProfiles(otherClassicLab()))['kube-api-server']!;
     expect(api.sans.dns).toContain('kubernetes.default.svc.k8s.internal');
     expect(api.sans.dns.filter((n) => n.includes('cluster.local') || n === 'api-server.kubernetes.local')).toEqual([]);
   });
 
   it('places files where upstream does: kubelet files on workers, the CA and API server pairs on controllers', async () => {
-    const p = byId(certificateProfiles(await shippedLab('classic')));
+    const p = byId(courseProfiles(await shippedLab('classic')));
     expect(where(p.ca!)).toEqual([
       'node-0:/var/lib/kubelet/ca.crt:644',
       'node-1:/var/lib/kubelet/ca.crt:644',
@@ -61,7 +62,7 @@ describe('certificateProfiles', () => {
   });
 
   it('sends etcd files to etcd hosts and the etcd client pair to every controller', () => {
-    const p = byId(certificateProfiles(otherHaLab()));
+    const p = byId(courseProfiles(otherHaLab()));
     expect(where(p['etcd-peer-kv-2']!)).toEqual(['kv-2:/etc/etcd/peer.crt:644', 'kv-2:/etc/etcd/peer.key:600']);
     expect(where(p['etcd-server-kv-3']!)).toEqual(['kv-3:/etc/etcd/server.crt:644', 'kv-3:/etc/etcd/server.key:600']);
     expect(where(p.ca!).filter((d) => d.includes('/etc/etcd/'))).toEqual([
@@ -79,14 +80,14 @@ describe('certificateProfiles', () => {
 
   it('never lets a key file be readable by others', async () => {
     for (const lab of [await shippedLab('classic'), await shippedLab('ipv6-ha'), otherHaLab()]) {
-      const keys = certificateProfiles(lab).flatMap((p) => p.destinations.filter((d) => d.file === 'key'));
+      const keys = courseProfiles(lab).flatMap((p) => p.destinations.filter((d) => d.file === 'key'));
       expect(keys.length).toBeGreaterThan(0);
       expect(keys.filter((d) => d.mode !== 0o600 || !d.path.endsWith('.key'))).toEqual([]);
     }
   });
 
   it('defaults to ECDSA P-256 and ten years; RSA per profile changes the key usage to match', async () => {
-    const p = byId(certificateProfiles(await shippedLab('classic'), { keyAlgorithms: { 'node-0': { type: 'rsa', bits: 2048 } } }));
+    const p = byId(courseProfiles(await shippedLab('classic'), { keyAlgorithms: { 'node-0': { type: 'rsa', bits: 2048 } } }));
     expect(p.admin!.keyAlgorithm).toEqual({ type: 'ecdsa', curve: 'P-256' });
     expect(p.admin!.validityDays).toBe(3653);
     expect(p.admin!.keyUsage).toEqual(['digitalSignature']);
@@ -96,15 +97,15 @@ describe('certificateProfiles', () => {
   });
 
   it('is pure: the same lab gives the same profiles', async () => {
-    expect(certificateProfiles(await shippedLab('ipv6-ha'))).toEqual(certificateProfiles(await shippedLab('ipv6-ha')));
+    expect(courseProfiles(await shippedLab('ipv6-ha'))).toEqual(courseProfiles(await shippedLab('ipv6-ha')));
   });
 
   it('refuses a lab where two certificates would share a file name, saying which host to rename', () => {
     const lab = otherClassicLab();
     lab.hosts = lab.hosts.map((h) => (h.name === 'w-beta' ? { ...h, name: 'kube-proxy', fqdn: 'kube-proxy.corp.example' } : h));
-    expect(() => certificateProfiles(lab)).toThrow(UsageError);
+    expect(() => courseProfiles(lab)).toThrow(UsageError);
     try {
-      certificateProfiles(lab);
+      courseProfiles(lab);
     } catch (error) {
       expect((error as UsageError).message).toContain('"kube-proxy"');
       expect((error as UsageError).where).toBe('other-classic.yaml');

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { connect, createServer, type TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatePki, writePki, type PkiResult } from '../../../src/pki/index.js';
+import { writePki, type PkiResult } from '../../../src/pki/index.js';
+import { generatePki } from '../../support/course-pki.js';
 import { otherClassicLab, shippedLab } from './labs.js';
 
 const run = promisify(execFile);

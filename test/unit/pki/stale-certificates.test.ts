@@ -8,9 +8,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chapters } from '../../../chapters/index.js';
 import { builtinGenerators } from '../../../src/engine/builtin-generators.js';
 import type { Lab } from '../../../src/lab/types.js';
-import { certificateMismatch, certificateProfiles, generatePki } from '../../../src/pki/index.js';
+import { certificateMismatch } from '../../../src/pki/index.js';
+import { courseProfiles, generatePki } from '../../support/course-pki.js';
 import { shippedLab } from './labs.js';
 
 let labDir: string;
@@ -19,12 +21,12 @@ beforeEach(async () => {
 });
 afterEach(() => rm(labDir, { recursive: true, force: true }));
 
-const ids = (lab: Lab) => certificateProfiles(lab).map((p) => p.id);
+const ids = (lab: Lab) => courseProfiles(lab).map((p) => p.id);
 const read = (id: string) => readFile(join(labDir, 'pki', `${id}.crt`), 'utf8');
 
 async function generate(lab: Lab): Promise<{ changed: boolean; notes: string[] }> {
   const notes: string[] = [];
-  const changed = await builtinGenerators.pki(ids(lab), { lab, labDir, note: (m) => void notes.push(m) });
+  const changed = await builtinGenerators(chapters).pki(ids(lab), { lab, labDir, note: (m) => void notes.push(m) });
   return { changed, notes };
 }
 
@@ -81,7 +83,7 @@ describe('the PKI generator with an existing PKI', () => {
   it('judges subject, key type and expiry too', async () => {
     const lab = await shippedLab('classic');
     const pki = await generatePki(lab);
-    const profiles = certificateProfiles(lab);
+    const profiles = courseProfiles(lab);
     const admin = profiles.find((p) => p.id === 'admin')!;
     expect(certificateMismatch(admin, pki.admin!.certPem, pki.ca!.certPem)).toBeUndefined();
     expect(certificateMismatch({ ...admin, subject: [{ name: 'CN', value: 'root' }] }, pki.admin!.certPem, pki.ca!.certPem)).toMatch(

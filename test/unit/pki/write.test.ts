@@ -2,7 +2,8 @@ import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatePki, readCa, writePki, type PkiResult } from '../../../src/pki/index.js';
+import { readCa, writePki, type PkiResult } from '../../../src/pki/index.js';
+import { generatePki } from '../../support/course-pki.js';
 import { UsageError } from '../../../src/util/errors.js';
 import { shippedLab } from './labs.js';
 
