@@ -1,22 +1,33 @@
+import { availableParallelism } from 'node:os';
+
 /**
- * What kubelet sees of three kernel-wide settings on a worker machine. kubelet insists on
- * vm.overcommit_memory=1, kernel.panic=10 and kernel.panic_on_oops=1 and fails to start when it
- * cannot set them; a machine of the local lab shares this computer's kernel, whose /proc/sys it
- * sees read-only, and setting them would change the learner's own computer (a kernel panic would
- * reboot it). So the machine shows kubelet those values, read-only, from files of its own: kubelet
- * finds what it wants and writes nothing. On a VM kubelet sets them itself.
+ * What kubelet and kube-proxy see of the kernel-wide settings they want on a worker machine.
+ * kubelet insists on vm.overcommit_memory=1, kernel.panic=10, kernel.panic_on_oops=1 (and the
+ * defaults of vm.panic_on_oom and the root key quotas) and fails to start when it cannot set them
+ * ("open /proc/sys/kernel/panic: read-only file system"); kube-proxy raises nf_conntrack_max to
+ * 32768 per core, at least 131072 ("could not set conntrack parameters"). A machine of the local
+ * lab shares this computer's kernel, whose /proc/sys it sees read-only, and setting them would
+ * change the learner's own computer (a kernel panic would reboot it). So the machine shows them
+ * those values, read-only, from files of its own: they find what they want and write nothing. On a
+ * VM they set them themselves.
  */
 export const KERNEL_VIEW_UNIT = 'kthw-kernel-view.service';
 
-export const KERNEL_VIEW: ReadonlyArray<[string, string]> = [
-  ['vm/overcommit_memory', '1'],
-  ['kernel/panic', '10'],
-  ['kernel/panic_on_oops', '1'],
-];
+export function kernelView(cpus = availableParallelism()): ReadonlyArray<[string, string]> {
+  return [
+    ['vm/overcommit_memory', '1'],
+    ['vm/panic_on_oom', '0'],
+    ['kernel/panic', '10'],
+    ['kernel/panic_on_oops', '1'],
+    ['kernel/keys/root_maxkeys', '1000000'],
+    ['kernel/keys/root_maxbytes', '25000000'],
+    ['net/netfilter/nf_conntrack_max', String(Math.max(32768 * cpus, 131072))],
+  ];
+}
 
 export function kernelViewUnit(): string {
-  const mounts = KERNEL_VIEW.map(([key, value]) => {
-    const file = `/run/kthw-kernel-view/${key.replace('/', '.')}`;
+  const mounts = kernelView().map(([key, value]) => {
+    const file = `/run/kthw-kernel-view/${key.replaceAll('/', '.')}`;
     return `ExecStart=/bin/sh -c 'echo ${value} > ${file} && mount --bind -o ro ${file} /proc/sys/${key}'`;
   });
   return [

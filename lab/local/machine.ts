@@ -11,6 +11,8 @@ import { prepareStubRoot, prepareUpper } from './upper-dir.js';
  * The supervisor: joins the machine's own cgroups (two nspawns sharing one confuse each other),
  * then runs systemd-nspawn, again when the machine asks to reboot (exit 133).
  */
+const CONNTRACK_PARAMETERS = '/sys/module/nf_conntrack/parameters';
+
 const SUPERVISOR = [
   'while [ "$1" != -- ]; do echo $$ > "$1" || exit 97; shift; done; shift',
   'while :; do "$@"; rc=$?; [ "$rc" -eq 133 ] || exit "$rc"; done',
@@ -50,6 +52,9 @@ function nspawnArgs(lab: Lab, host: Host, machine: MachineRecord, image: string,
     // kubelet will not start without /dev/kmsg (its OOM watcher reads the kernel log), which nspawn
     // does not provide; reading it takes CAP_SYSLOG
     args.push(`--bind=${containerd}:/var/lib/containerd`, '--system-call-filter=@keyring', '--bind-ro=/dev/kmsg', '--capability=CAP_SYSLOG');
+    // kube-proxy reads the conntrack hash size, and a machine's /sys (a tmpfs with a network
+    // namespace of its own) has no /sys/module: "open /sys/module/nf_conntrack/parameters/hashsize"
+    if (existsSync(CONNTRACK_PARAMETERS)) args.push(`--bind-ro=${CONNTRACK_PARAMETERS}`);
   }
   return args;
 }

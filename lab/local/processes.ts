@@ -41,10 +41,26 @@ export function unifiedRoot(): string | undefined {
   return undefined;
 }
 
+/**
+ * Makes a machine's cgroup in every hierarchy, the v1 controllers too, and returns the cgroup.procs
+ * files its supervisor joins. nspawn's cgroup namespace roots each hierarchy at the cgroup the machine
+ * starts in: left at the controllers' root, a kubelet in every worker would make its `kubepods` in one
+ * tree they all share, each removing the others' pods as orphans.
+ */
 export function createCgroup(relative: string): string[] {
-  return cgroupRoots().map((root) => {
-    const dir = join(root, relative);
-    mkdirSync(dir, { recursive: true });
+  return allCgroupRoots().map((root) => {
+    let dir = root;
+    for (const part of relative.split('/').filter(Boolean)) {
+      const parent = dir;
+      dir = join(dir, part);
+      // another lab coming up at the same moment may make the shared level (kthw/) first
+      mkdirSync(dir, { recursive: true });
+      // a v1 cpuset takes no process until it has cpus and memory nodes: its parent's
+      for (const file of ['cpuset.cpus', 'cpuset.mems']) {
+        const path = join(dir, file);
+        if (existsSync(path) && readFileSync(path, 'utf8').trim() === '') writeFileSync(path, readFileSync(join(parent, file), 'utf8'));
+      }
+    }
     return join(dir, 'cgroup.procs');
   });
 }

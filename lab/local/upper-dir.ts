@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Host, Lab } from '../../src/lab/types.js';
 import { KERNEL_VIEW_UNIT, kernelViewUnit } from './kernel-view.js';
@@ -43,7 +43,10 @@ export function prepareUpper(lab: Lab, host: Host, image: string, upper: string)
     writeFile(upper, image, 'etc/machine-id', `${machineId}\n`, 0o444);
   }
   writeFile(upper, image, 'etc/hostname', `${host.name}\n`, 0o644);
-  writeFile(upper, image, 'etc/hosts', `127.0.0.1 localhost\n127.0.1.1 ${host.fqdn} ${host.name}\n::1 localhost ip6-localhost ip6-loopback\n`, 0o644);
+  // first boot only: chapter 03 adds the lab's names, which must survive a restart as on a VM
+  if (!existsSync(join(upper, 'etc/hosts'))) {
+    writeFile(upper, image, 'etc/hosts', `127.0.0.1 localhost\n127.0.1.1 ${host.fqdn} ${host.name}\n::1 localhost ip6-localhost ip6-loopback\n`, 0o644);
+  }
   const paths = sshPaths(lab.name);
   const hostKey = paths.hostKey(host.name);
   writeFile(upper, image, 'etc/ssh/ssh_host_ed25519_key', readFileSync(hostKey), 0o600);
@@ -56,7 +59,8 @@ export function prepareUpper(lab: Lab, host: Host, image: string, upper: string)
     writeFile(upper, image, `etc/systemd/system/${KERNEL_VIEW_UNIT}`, kernelViewUnit(), 0o644);
     ensureDir(upper, image, 'etc/systemd/system/sysinit.target.wants');
     const wanted = join(upper, 'etc/systemd/system/sysinit.target.wants', KERNEL_VIEW_UNIT);
-    if (!existsSync(wanted)) symlinkSync(`/etc/systemd/system/${KERNEL_VIEW_UNIT}`, wanted);
+    // lstat: the link points into the machine, so it dangles from here and existsSync would say no
+    if (!isLink(wanted)) symlinkSync(`/etc/systemd/system/${KERNEL_VIEW_UNIT}`, wanted);
   }
   return machineId;
 }
@@ -65,4 +69,12 @@ export function prepareUpper(lab: Lab, host: Host, image: string, upper: string)
 export function prepareStubRoot(image: string, stub: string): void {
   mkdirSync(join(stub, 'usr', 'lib'), { recursive: true });
   if (!existsSync(join(stub, 'usr', 'lib', 'os-release'))) copyFileSync(join(image, 'usr', 'lib', 'os-release'), join(stub, 'usr', 'lib', 'os-release'));
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBinaries, ensurePodImages, labDown, labSshArgs, labUp, type PodImages } from '../../lab/local/index.js';
@@ -17,7 +17,7 @@ import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
 import { labVariant } from '../support/lab-variant.js';
 import { labTraces, NO_TRACES, sshRun, useLabHome } from './helpers.js';
-import { allCgroupRoots, removeCgroup } from '../../lab/local/processes.js';
+import { allCgroupRoots } from '../../lab/local/processes.js';
 
 const WORKER = 'node-0';
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-kub9-'));
@@ -55,6 +55,11 @@ describe('a worker machine of the local lab runs pods', () => {
   it('shows kubelet the kernel settings it wants, read-only, and has /dev/kmsg and a default route', async () => {
     expect(await ssh('cat /proc/sys/vm/overcommit_memory /proc/sys/kernel/panic /proc/sys/kernel/panic_on_oops')).toBe('1\n10\n1\n');
     expect((await sshRun(lab, WORKER, 'echo 0 > /proc/sys/kernel/panic')).code).not.toBe(0);
+    // kube-proxy's conntrack setting (32768 per core, at least 131072) and the hash size it reads
+    const conntrackMax = Math.max(32768 * availableParallelism(), 131072);
+    expect(await ssh('cat /proc/sys/net/netfilter/nf_conntrack_max; test -r /sys/module/nf_conntrack/parameters/hashsize && echo ok')).toBe(
+      `${conntrackMax}\nok\n`,
+    );
     expect(await ssh('test -c /dev/kmsg && ip route show default')).toMatch(/^default via 10\.241\.9\.1 dev eth0/);
   });
 
@@ -105,14 +110,16 @@ describe('a worker machine of the local lab runs pods', () => {
     );
     expect(answer.trim()).toBe('200 nginx');
     expect(await ssh('systemctl is-active kthw-kubelet-try')).toBe('active\n');
+    // the pods' cgroups are the machine's own in every controller, not a /kubepods other workers share
+    const controllers = allCgroupRoots().filter((root) => !/systemd|unified/.test(root));
+    expect(controllers.length).toBeGreaterThan(0);
+    expect(controllers.filter((root) => !existsSync(join(root, 'kthw', lab.name, WORKER, 'kubepods')))).toEqual([]);
+    expect(controllers.filter((root) => existsSync(join(root, 'kubepods')))).toEqual([]);
   }, 300_000);
 
   it('leaves none of its own traces once the lab is down', async () => {
     await labDown(lab.name);
     expect(labTraces(lab)).toEqual(NO_TRACES);
-    // Known gap (README, issue 17): kubelet makes the pods' cgroups at the root of this computer's v1
-    // controllers (/kubepods), which every worker machine shares; emptied by now, they are removed here.
-    removeCgroup('kubepods');
-    expect(allCgroupRoots().filter((root) => existsSync(join(root, 'kubepods')))).toEqual([]);
+    expect(allCgroupRoots().filter((root) => existsSync(join(root, 'kthw', lab.name)))).toEqual([]);
   });
 });
