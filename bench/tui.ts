@@ -82,7 +82,7 @@ function timeInPty(command: string, marker?: string): Promise<number> {
 
 // `kthw learn` itself as dist/ ships it (run `npm run build` first), on a fresh state directory.
 const kthw = join(root, 'bin/kthw.js');
-if (!existsSync(join(root, 'dist/cli.js'))) spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+if (!existsSync(join(root, 'dist/cli.cjs'))) spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
 
 const times = { baseline: [] as number[], external: [] as number[], bundled: [] as number[], learn: [] as number[], learnFirst: [] as number[] };
 for (let i = 0; i < 11; i++) {

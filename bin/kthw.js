@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import '../dist/cli.js';
+// The entry is CommonJS (bin/package.json): Node loads it without starting its ES module loader.
+require('../dist/cli.cjs');

@@ -1,5 +1,8 @@
-// Bundles the CLI into dist/ as ESM with code splitting: `kthw --help` loads only the small entry
-// chunk; ink/react/ssh2 and heavy modules stay behind dynamic import() and load where used.
+// Bundles the CLI into dist/: the entry, dist/cli.cjs (commander and the command table), is one
+// CommonJS file, so `kthw --help` reads one file through Node's CommonJS loader, some 5 ms less than
+// ES modules cost (bench/startup.mjs). What a command runs is ESM with code splitting (dist/commands/,
+// dist/chunks/), loaded by the entry's dynamic import() only when that command runs; ink/react/ssh2 and
+// heavy modules stay behind further dynamic import() and load where used.
 // The bundle is built beside dist/ and swapped in, so a kthw already running never sees half a build.
 import { build } from 'esbuild';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
@@ -88,28 +91,53 @@ const yogaWithoutFetch = {
 };
 const fresh = `${dist}.building-${process.pid}`;
 
+// The entry's own imports of what commands run (./commands/*.js, ./command-runtime.js) stay
+// import() of the ESM files built beside it; they are collected here as that build's entry points.
+const commandEntries = new Map();
+const commandsAsEsm = {
+  name: 'commands-as-esm',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(commands\/[\w-]+|command-runtime)\.js$/ }, (args) => {
+      const name = args.path.slice(2, -'.js'.length);
+      commandEntries.set(name, join(args.resolveDir, `${name}.ts`));
+      return { path: args.path, external: true };
+    });
+  },
+};
+const shared = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  external,
+  sourcemap: 'linked',
+  jsx: 'automatic',
+  minifySyntax: true,
+  minifyWhitespace: true,
+  logLevel: 'warning',
+  define: { __KTHW_VERSION__: JSON.stringify(version), 'process.env.NODE_ENV': '"production"' },
+};
+
 try {
   await build({
-    entryPoints: { cli: fileURLToPath(new URL('src/cli/main.ts', root)) },
+    ...shared,
+    entryPoints: [fileURLToPath(new URL('src/cli/main.ts', root))],
+    outfile: join(fresh, 'cli.cjs'),
+    format: 'cjs',
+    plugins: [commandsAsEsm, commanderLazySpawn],
+  });
+  if (commandEntries.size === 0) throw new Error('src/cli/main.ts imports no ./commands/*.js: update commandsAsEsm in scripts/build.mjs');
+  await build({
+    ...shared,
+    entryPoints: Object.fromEntries(commandEntries),
     outdir: fresh,
-    bundle: true,
     splitting: true,
     format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external,
-    sourcemap: 'linked',
-    jsx: 'automatic',
-    minifySyntax: true,
-    minifyWhitespace: true,
-    logLevel: 'warning',
     chunkNames: 'chunks/[name]-[hash]',
-    define: { __KTHW_VERSION__: JSON.stringify(version), 'process.env.NODE_ENV': '"production"' },
     // marked-terminal's highlighter loads highlight.js whole (~19 MB, a third of a second): the
     // tutor shows lesson code in one colour instead (src/tui/plain-highlight.ts).
-    plugins: [yogaWithoutFetch, zodEnglishOnly, commanderLazySpawn, chapterFolderUrls],
+    plugins: [yogaWithoutFetch, zodEnglishOnly, chapterFolderUrls],
     alias: { 'cli-highlight': fileURLToPath(new URL('src/tui/plain-highlight.ts', root)) },
-    // Bundled CommonJS (commander) requires Node built-ins; ESM output needs a require for that.
+    // Bundled CommonJS (react, marked-terminal's dependencies) requires Node built-ins; ESM output needs a require for that.
     banner: { js: "import { createRequire as __kthwCreateRequire } from 'node:module'; const require = __kthwCreateRequire(import.meta.url);" },
   });
   const old = `${dist}.old-${process.pid}`;

@@ -1,13 +1,13 @@
 /**
  * The kthw command line. This entry stays small: every command body is a dynamic import, so
- * `kthw --help` loads commander and nothing else (no ink, react, ssh2, zod or yaml).
+ * `kthw --help` loads commander and nothing else (no ink, react, ssh2, zod or yaml, not even the
+ * error reporting that commands share: see command-runtime.ts).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { globalOptions } from './global-options.js';
 import { endQuietlyWhenReaderGoes } from './quiet-pipes.js';
-import { runAction } from './run-action.js';
-import { UsageError } from '../util/errors.js';
 import { VERSION } from './version.js';
+
+const commandRuntime = () => import('./command-runtime.js');
 
 /** An "Examples:" section for a help page: every page has one. */
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
@@ -44,6 +44,7 @@ type Body = (command: Command, ...args: string[]) => Promise<number | void>;
 const action =
   <M>(load: () => Promise<M>, pick: (module: M) => Body = (module) => (module as { default: Body }).default) =>
   async (...args: unknown[]) => {
+    const { globalOptions, runAction } = await commandRuntime();
     const command = args[args.length - 1] as Command;
     const positional = command.args.map(String);
     await runAction(globalOptions(command).json, async () => pick(await load())(command, ...positional));
@@ -208,17 +209,24 @@ function helpCommandOf(argv: string[]): string {
   return ['kthw', ...path, '--help'].join(' ');
 }
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    // --help and --version end here with code 0; a bare `kthw lab` showed its help on stderr.
-    if (error.exitCode === 0 || usageMessage === undefined) process.exit(error.exitCode === 0 ? 0 : 2);
-    // Commander's usage errors leave like every other error: one format, JSON with --json.
-    const args = process.argv.slice(2);
-    const json = args.slice(0, args.includes('--') ? args.indexOf('--') : undefined).includes('--json');
-    const message = usageMessage;
-    await runAction(json, () => Promise.reject(new UsageError(message, { fix: `run ${helpCommandOf(args)} for usage` })));
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; a bare `kthw lab` showed its help on stderr.
+      if (error.exitCode === 0 || usageMessage === undefined) process.exit(error.exitCode === 0 ? 0 : 2);
+      // Commander's usage errors leave like every other error: one format, JSON with --json.
+      const args = process.argv.slice(2);
+      const json = args.slice(0, args.includes('--') ? args.indexOf('--') : undefined).includes('--json');
+      const message = usageMessage;
+      const { runAction, UsageError } = await commandRuntime();
+      await runAction(json, () => Promise.reject(new UsageError(message, { fix: `run ${helpCommandOf(args)} for usage` })));
+    }
+    throw error;
   }
-  throw error;
 }
+
+// Not a top-level await: the entry is bundled as CommonJS (scripts/build.mjs). An error leaves as
+// an unhandled rejection does: its stack on stderr, exit code 1.
+void main();

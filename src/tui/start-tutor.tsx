@@ -5,7 +5,7 @@ import { App } from './components/App.js';
 import { Opening } from './components/Opening.js';
 import { createIntents, type LearnerSession } from './intents.js';
 import { loadMarkdownRenderer } from './markdown.js';
-import { createTutorStore } from './store.js';
+import { createTutorStore, type TutorStore } from './store.js';
 import { borrowTerminal, installCrashGuards } from './terminal.js';
 import { ThemeContext } from './theme.js';
 
@@ -60,20 +60,23 @@ export async function startTutor(session: LearnerSession | Promise<LearnerSessio
         leave();
       },
     });
-    instance.rerender(themed(<App store={store} intents={intents} sshHint={(host) => ready.sshHint(host)} />));
-    void intents
+    const starting = intents
       .start()
       .catch((error: unknown) =>
         store.setState({ loading: false, notice: { text: `could not start: ${error instanceof Error ? error.message : String(error)}`, tone: 'error' } }),
-      )
-      .finally(() => {
-        // The tutor keeps about 20 MB alive but makes garbage on every frame; with V8's default heap
-        // growth the resident size climbs to 115-130 MB after a walk through the chapters, with this
-        // flag it stays near 90 MB (bench/tui.ts). Set after the first screen, which it would slow.
-        setFlagsFromString('--optimize-for-size');
-        // Load the Markdown renderer and the role builder once the first screen is up, while the learner reads it.
-        setTimeout(() => void loadMarkdownRenderer().then(() => ready.preloadAutomation?.()), 50).unref();
-      });
+      );
+    // The tutor is drawn once the chapter list can be: a "Reading your progress…" frame a few ms
+    // earlier would cost a render and hold the list back by Ink's frame throttle (bench/tui.ts).
+    await Promise.race([untilLoaded(store, starting), instance.waitUntilExit()]);
+    if (!leaving) instance.rerender(themed(<App store={store} intents={intents} sshHint={(host) => ready.sshHint(host)} />));
+    void starting.finally(() => {
+      // The tutor keeps about 20 MB alive but makes garbage on every frame; with V8's default heap
+      // growth the resident size climbs to 115-130 MB after a walk through the chapters, with this
+      // flag it stays near 90 MB (bench/tui.ts). Set after the first screen, which it would slow.
+      setFlagsFromString('--optimize-for-size');
+      // Load the Markdown renderer and the role builder once the first screen is up, while the learner reads it.
+      setTimeout(() => void loadMarkdownRenderer().then(() => ready.preloadAutomation?.()), 50).unref();
+    });
     await instance.waitUntilExit();
     await intents.idle();
     return exitCode;
@@ -81,4 +84,20 @@ export async function startTutor(session: LearnerSession | Promise<LearnerSessio
     terminal.restore();
     guards.uninstall();
   }
+}
+
+/** Resolves when the store has left its loading state (progress read), or when `starting` settles. */
+function untilLoaded(store: TutorStore, starting: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    if (!store.getState().loading) return resolve();
+    const unsubscribe = store.subscribe((state) => {
+      if (state.loading) return;
+      unsubscribe();
+      resolve();
+    });
+    void starting.finally(() => {
+      unsubscribe();
+      resolve();
+    });
+  });
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 const cache = new Map<string, string>();
 
 /**
- * The directory of the `kthw` package. The code runs both bundled (dist/cli.js, dist/chunks/*.js)
+ * The directory of the `kthw` package. The code runs both bundled (dist/commands/*.js, dist/chunks/*.js)
  * and unbundled (src/**), so no fixed number of `..` is right: walk up from the calling module
  * until a package.json named "kthw" appears.
  */
