@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 import { median } from './measure.mjs';
+import { chapterFolderUrls } from '../scripts/chapter-folder-urls.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'kthw-bench-tui-'));
@@ -29,6 +30,8 @@ const common: BuildOptions = {
   logLevel: 'error',
   outExtension: { '.js': '.mjs' },
   outdir: out,
+  // chapters read their id from their folder's name, as in dist/
+  plugins: [chapterFolderUrls(new URL('..', import.meta.url))],
 };
 // A fully bundled ESM file still meets CommonJS inside (React): give it a require.
 const bundled: BuildOptions = {

@@ -6,8 +6,9 @@
 // The bundle is built beside dist/ and swapped in, so a kthw already running never sees half a build.
 import { build } from 'esbuild';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chapterFolderUrls } from './chapter-folder-urls.mjs';
 
 const root = new URL('../', import.meta.url);
 const { version, dependencies } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
@@ -57,23 +58,6 @@ const commanderLazySpawn = {
     build.onLoad({ filter: /.*/, namespace: 'commander-lazy-spawn' }, () => ({
       contents: "exports.spawn = (...args) => require('node:child_process').spawn(...args);",
       loader: 'js',
-    }));
-  },
-};
-
-// A chapter's id, number and slug are the name of its folder, read from `import.meta.url`
-// (chapterFolder in src/plan/chapter-folder.ts). Bundled, every module would see its chunk's URL
-// instead: each file of a chapter folder gets a URL of its own written in, its path inside the
-// package (so the bundle does not depend on where it was built; only the folder's name is read).
-const chapterFolderUrls = {
-  name: 'chapter-folder-urls',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]chapters[\\/][0-9]{2}-[a-z0-9-]+[\\/][^\\/]+\.ts$/ }, (args) => ({
-      contents: readFileSync(args.path, 'utf8').replaceAll(
-        'import.meta.url',
-        JSON.stringify(pathToFileURL(`/${relative(fileURLToPath(root), args.path)}`).href),
-      ),
-      loader: 'ts',
     }));
   },
 };
@@ -135,7 +119,7 @@ try {
     chunkNames: 'chunks/[name]-[hash]',
     // marked-terminal's highlighter loads highlight.js whole (~19 MB, a third of a second): the
     // tutor shows lesson code in one colour instead (src/tui/plain-highlight.ts).
-    plugins: [yogaWithoutFetch, zodEnglishOnly, chapterFolderUrls],
+    plugins: [yogaWithoutFetch, zodEnglishOnly, chapterFolderUrls(root)],
     alias: { 'cli-highlight': fileURLToPath(new URL('src/tui/plain-highlight.ts', root)) },
     // Bundled CommonJS (react, marked-terminal's dependencies) requires Node built-ins; ESM output needs a require for that.
     banner: { js: "import { createRequire as __kthwCreateRequire } from 'node:module'; const require = __kthwCreateRequire(import.meta.url);" },
