@@ -13,6 +13,7 @@ import { machineRunning, startMachine } from './machine.js';
 import { bridgeNetns, bridgePort, hostVeth, machineCgroup, machineName, machineNetns } from './names.js';
 import { assertNoOverlap, createNetwork, labPrefixes, netnsExists } from './network.js';
 import { labStateDir } from './paths.js';
+import { ensurePodImages, type PodImagesOptions } from './pod-images.js';
 import { checkPrerequisites } from './prerequisites.js';
 import { processRunning } from './processes.js';
 import { waitForSsh } from './reachability.js';
@@ -24,6 +25,8 @@ export interface LabUpOptions {
   image?: ImageOptions;
   /** The release mirror built from source (lab/binaries/); `false`: neither build nor record it. */
   binaries?: BinariesOptions | false;
+  /** The pod images built here (lab/pod-images/), recorded as the `images` parameter; `false`: neither build nor record them. */
+  podImages?: PodImagesOptions | false;
   /** How long each machine may take to answer SSH (default 60 s). */
   sshTimeoutMs?: number;
 }
@@ -63,18 +66,28 @@ function warnOnImageChange(stateDir: string, hash: string, log: LabLog): void {
 }
 
 /**
- * The built release mirror when it serves every download of this lab (then recorded as the lab's
- * default `mirror` parameter); built first if needed. A lab file pinning other versions gets none.
+ * What this host gives every chapter of the lab (the runtime record's `params`): `machines: local`
+ * (the machines are containers on this host, so chapter 09 writes the local lab's few differences);
+ * `mirror`, the built release mirror, when it serves every download of this lab (built first if
+ * needed; a lab file pinning other versions gets none); `images`, the pod images built here (no
+ * registry is reachable), when they can be built.
  */
-async function labMirror(lab: Lab, options: LabUpOptions, log: LabLog): Promise<Record<string, string> | undefined> {
-  if (options.binaries === false) return undefined;
-  const binaries = await ensureBinaries({ log, ...options.binaries });
-  const missing = missingFromMirror(lab, binaries.dir);
-  if (missing.length > 0) {
-    log(`the built mirror ${binaries.dir} lacks ${missing.join(', ')} of lab ${lab.name}: chapters that download need --mirror DIR`);
-    return undefined;
+async function labParams(lab: Lab, options: LabUpOptions, log: LabLog): Promise<Record<string, string>> {
+  const params: Record<string, string> = { machines: 'local' };
+  if (options.binaries !== false) {
+    const binaries = await ensureBinaries({ log, ...options.binaries });
+    const missing = missingFromMirror(lab, binaries.dir);
+    if (missing.length > 0) log(`the built mirror ${binaries.dir} lacks ${missing.join(', ')} of lab ${lab.name}: chapters that download need --mirror DIR`);
+    else params.mirror = binaries.dir;
   }
-  return { mirror: binaries.dir };
+  if (options.podImages !== false) {
+    try {
+      params.images = (await ensurePodImages({ log, ...options.podImages })).dir;
+    } catch (error) {
+      log(`pod images could not be built (${error instanceof Error ? error.message : String(error)}): chapter 09 pulls from a registry instead`);
+    }
+  }
+  return params;
 }
 
 function fullyUp(record: LabRecord, lab: Lab): boolean {
@@ -103,7 +116,7 @@ export async function labUp(lab: Lab, options: LabUpOptions = {}): Promise<LabSt
   }
   if (existing && fullyUp(existing, lab)) {
     log(`lab ${lab.name} is already up`);
-    const params = await labMirror(lab, options, log);
+    const params = await labParams(lab, options, log);
     const current = readRecord(lab.name);
     if (current && JSON.stringify(current.params) !== JSON.stringify(params)) writeRecord({ ...current, params });
   } else {
@@ -113,9 +126,9 @@ export async function labUp(lab: Lab, options: LabUpOptions = {}): Promise<LabSt
     }
     await assertNoOverlap(lab, hostVeth(lab.name));
     // the image (mostly downloads and disk) and the binaries (mostly CPU) are made side by side
-    const [image, params] = await Promise.all([ensureImage({ log, ...options.image }), labMirror(lab, options, log), ensureSshMaterial(lab)]);
+    const [image, params] = await Promise.all([ensureImage({ log, ...options.image }), labParams(lab, options, log), ensureSshMaterial(lab)]);
     const record = planRecord(lab, image.path);
-    if (params) record.params = params;
+    record.params = params;
     warnOnImageChange(record.stateDir, image.hash, log);
     writeRecord(record);
     try {
