@@ -12,6 +12,7 @@ import { chapter as kubeconfigs } from './05-kubeconfigs/index.js';
 import { chapter as dataEncryption } from './06-data-encryption/index.js';
 import { chapter as etcd } from './07-etcd/index.js';
 import { chapter as controlPlane } from './08-bootstrapping-control-plane/index.js';
+import { chapter as workerNodes } from './09-bootstrapping-worker-nodes/index.js';
 import { chapter as remoteKubectl } from './10-configuring-kubectl/index.js';
 
 export const chapters: readonly ChapterModule[] = [
@@ -23,6 +24,7 @@ export const chapters: readonly ChapterModule[] = [
   dataEncryption,
   etcd,
   controlPlane,
+  workerNodes,
   remoteKubectl,
 ];
 

@@ -34,6 +34,7 @@ describe('the chapter registry', () => {
       ['chapter-6', 6, '06-data-encryption'],
       ['chapter-7', 7, '07-etcd'],
       ['chapter-8', 8, '08-bootstrapping-control-plane'],
+      ['chapter-9', 9, '09-bootstrapping-worker-nodes'],
       ['chapter-10', 10, '10-configuring-kubectl'],
     ]);
   });
