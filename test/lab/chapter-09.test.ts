@@ -1,0 +1,184 @@
+/**
+ * Chapter 09 on real machines: a classic lab of this file's own (w09: nodes 10.241.19.0/24,
+ * fd00:10:259::/64, pods 10.219.0.0/16, so the chapter's ranges are visibly the lab file's), brought
+ * through chapters 01–09 with the binaries built from source and the pod images built here. Both
+ * nodes join Ready, verify passes and a second run changes nothing. Then one thing of each kind the
+ * checks exist for is broken on purpose: the check made for it fails with its diagnosis, nothing
+ * unrelated fails, and running the chapter again repairs it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { labDown, labSshArgs, labUp } from '../../lab/local/index.js';
+import { readRecord } from '../../lab/local/runtime-record.js';
+import { loadLab } from '../../src/lab/load.js';
+import type { Lab } from '../../src/lab/types.js';
+import { KTHW_BIN } from '../support/run-kthw.js';
+import { exec, labTraces, labVariant, NO_TRACES, useLabHome } from './helpers.js';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const scratch = mkdtempSync(join(tmpdir(), 'kthw-w09-'));
+const labFile = labVariant(scratch, 'classic', 'w09', [
+  ['10.240.0.', '10.241.19.'],
+  ['fd00:10:240:', 'fd00:10:259:'],
+  ['10.200.', '10.219.'],
+]);
+const lab: Lab = await loadLab(labFile);
+
+interface CheckJson {
+  id: string;
+  host: string;
+  ok: boolean;
+  observed: string;
+  diagnosis?: { found: string; where: string };
+}
+
+/** `kthw --lab FILE …` in the run's KTHW_HOME; a chapter may take minutes on a busy machine (the shared helper allows two). */
+function kthw(...args: string[]): { code: number | null; output: string; stdout: string } {
+  const result = spawnSync(process.execPath, [KTHW_BIN, '--lab', labFile, ...args], {
+    env: { ...process.env, NO_COLOR: '1', KTHW_DEBUG: undefined, KTHW_HOME: inject('kthwHome') },
+    input: '',
+    encoding: 'utf8',
+    timeout: 900_000,
+  });
+  return { code: result.status, stdout: result.stdout, output: result.stdout + result.stderr };
+}
+
+function run(chapter: string): string {
+  const started = performance.now();
+  const result = kthw('run', chapter);
+  expect(result.code, `${chapter}:\n${result.output.slice(-4000)}`).toBe(0);
+  process.stderr.write(`[w09] ${chapter}: ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  return result.output;
+}
+
+function verifyJson(chapter: string): { code: number | null; checks: CheckJson[] } {
+  const result = kthw('--json', 'verify', chapter);
+  const doc = JSON.parse(result.stdout) as { chapters: Array<{ checks: CheckJson[] }> };
+  return { code: result.code, checks: doc.chapters.flatMap((c) => c.checks) };
+}
+
+const failing = (checks: CheckJson[]) =>
+  checks
+    .filter((c) => !c.ok)
+    .map((c) => c.id)
+    .sort();
+const found = (checks: CheckJson[], id: string) => checks.find((c) => c.id === id)!.diagnosis?.found ?? '';
+
+/** Verify until `settled` holds (a node's status takes its time to change), at most about two minutes. */
+async function verifyUntil(chapter: string, settled: (checks: CheckJson[]) => boolean): Promise<{ code: number | null; checks: CheckJson[] }> {
+  let last = verifyJson(chapter);
+  for (let i = 0; i < 24 && !settled(last.checks); i++) {
+    await new Promise((r) => setTimeout(r, 5000));
+    last = verifyJson(chapter);
+  }
+  return last;
+}
+
+async function on(host: string, command: string, timeoutMs = 60_000): Promise<string> {
+  const [ssh, ...args] = labSshArgs(lab, host, command);
+  const result = await exec(ssh!, ['-o', 'BatchMode=yes', ...args], timeoutMs);
+  if (result.code !== 0) throw new Error(`${host}: ${command} exited ${result.code}: ${result.stderr}`);
+  return result.stdout;
+}
+
+beforeAll(async () => {
+  useLabHome();
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  await labDown(lab.name);
+  await labUp(lab);
+}, 1_200_000);
+
+afterAll(async () => {
+  await labDown(lab.name);
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('chapter 09 on the classic track', () => {
+  it('the local lab hands the chapters its pod images and says its machines are local', () => {
+    const params = readRecord(lab.name)?.params ?? {};
+    expect(params.machines).toBe('local');
+    expect(params.images).toMatch(/^\/.*pod-images/);
+    expect(params.mirror).toMatch(/^\//);
+  });
+
+  it('chapters 01–09 run; both nodes join Ready with their own pod ranges; verify passes; a second run of 09 changes nothing', async () => {
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9]) run(`chapter-${n}`);
+    const { code, checks } = await verifyUntil('chapter-9', (c) => failing(c).length === 0);
+    expect(failing(checks)).toEqual([]);
+    expect(code).toBe(0);
+    for (const node of ['node-0', 'node-1']) {
+      expect(checks.find((c) => c.id === `node-ready-${node}`)!.observed).toMatch(/^exit 0: Ready: kubelet is posting ready status/);
+      expect(checks.find((c) => c.id === `unit-kubelet-${node}`)!.ok).toBe(true);
+    }
+    expect(checks.find((c) => c.id === 'pod-cidr-node-0')!.observed).toBe('exit 0: spec.podCIDRs: 10.219.0.0/24');
+    expect(checks.find((c) => c.id === 'pod-cidr-node-1')!.observed).toBe('exit 0: spec.podCIDRs: 10.219.1.0/24');
+    expect(checks.find((c) => c.id === 'cni-config-node-1')!.observed).toBe('exit 0: 10-bridge.conf: 10.219.1.0/24');
+    expect(checks.find((c) => c.id === 'pause-image-node-0')!.observed).toMatch(/^exit 0: kthw\.local\/pause:3\.10 sha256:[0-9a-f]{64}$/);
+    // the local lab's two settings are in the files, and the CNI plugins are Debian's
+    expect(await on('node-0', 'grep -x "failCgroupV1: false" /var/lib/kubelet/kubelet-config.yaml')).toBe('failCgroupV1: false\n');
+    expect(await on('node-0', 'grep -E "restrict_oom_score_adj|bin_dir" /etc/containerd/config.toml')).toMatch(
+      /restrict_oom_score_adj = true\n\s*bin_dir = "\/usr\/lib\/cni"/,
+    );
+    expect(run('chapter-9')).toMatch(/\b0 change\(s\) made/);
+  }, 2_400_000);
+
+  it('kubectl on the server lists both nodes Ready, and crictl on a worker talks to containerd', async () => {
+    const nodes = await on(
+      'server',
+      `kubectl --kubeconfig /root/admin.kubeconfig get nodes -o 'jsonpath={range .items[*]}{.metadata.name} {.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}'`,
+    );
+    expect(nodes.trim().split('\n').sort()).toEqual(['node-0 True', 'node-1 True']);
+    expect(await on('node-1', 'crictl images -q >/dev/null && crictl info >/dev/null && echo ok')).toBe('ok\n');
+  });
+
+  it('a stopped containerd on node-1: its unit, the kubelet it takes along, the sandbox image and the node Ready check fail; chapter 9 repairs', async () => {
+    await on('node-1', 'systemctl stop containerd');
+    try {
+      const { code, checks } = await verifyUntil('chapter-9', (c) => failing(c).includes('node-ready-node-1'));
+      expect(code).toBe(1);
+      expect(failing(checks)).toEqual(['node-ready-node-1', 'pause-image-node-1', 'unit-containerd-node-1', 'unit-kubelet-node-1']);
+      expect(found(checks, 'unit-containerd-node-1')).toMatch(/unit is inactive, expected active/);
+      expect(found(checks, 'node-ready-node-1')).toMatch(/Ready is Unknown: Kubelet stopped posting node status/);
+      expect(found(checks, 'pause-image-node-1')).toMatch(/containerd does not answer/);
+    } finally {
+      run('chapter-9');
+    }
+    expect((await verifyUntil('chapter-9', (c) => failing(c).length === 0)).code).toBe(0);
+  }, 600_000);
+
+  it("a bridge configuration with another node's range fails the CNI check alone; chapter 9 rewrites it", async () => {
+    await on('node-0', "sed -i 's#10.219.0.0/24#10.219.1.0/24#' /etc/cni/net.d/10-bridge.conf");
+    try {
+      const { code, checks } = verifyJson('chapter-9');
+      expect(code).toBe(1);
+      expect(failing(checks)).toEqual(['cni-config-node-0']);
+      expect(found(checks, 'cni-config-node-0')).toMatch(
+        /\/etc\/cni\/net\.d\/10-bridge\.conf gives pods 10\.219\.1\.0\/24, the lab gives node-0 10\.219\.0\.0\/24/,
+      );
+    } finally {
+      run('chapter-9');
+    }
+    expect(verifyJson('chapter-9').code).toBe(0);
+  }, 300_000);
+
+  it('a sandbox image removed from containerd fails the image check alone; chapter 9 imports it again', async () => {
+    await on('node-0', 'ctr -n k8s.io images rm kthw.local/pause:3.10 >/dev/null');
+    try {
+      const { code, checks } = verifyJson('chapter-9');
+      expect(code).toBe(1);
+      expect(failing(checks)).toEqual(['pause-image-node-0']);
+      expect(found(checks, 'pause-image-node-0')).toMatch(/kthw\.local\/pause:3\.10 is not in containerd's k8s\.io namespace/);
+    } finally {
+      run('chapter-9');
+    }
+    expect(verifyJson('chapter-9').code).toBe(0);
+  }, 300_000);
+
+  it('leaves none of its own traces once the lab is down', async () => {
+    await labDown(lab.name);
+    expect(labTraces(lab)).toEqual(NO_TRACES);
+  });
+});
