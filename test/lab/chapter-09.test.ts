@@ -134,6 +134,23 @@ describe('chapter 09 on the classic track', () => {
     expect(await on('node-1', 'crictl images -q >/dev/null && crictl info >/dev/null && echo ok')).toBe('ok\n');
   });
 
+  it("a pod runs from the imported busybox image, gets an address from its node's range, and kubectl exec reaches it through the kubelet", async () => {
+    const kubectl = 'kubectl --kubeconfig /root/admin.kubeconfig';
+    await on(
+      'server',
+      `${kubectl} run w09-probe --image=kthw.local/busybox:1.37 --image-pull-policy=Never --restart=Never --command -- sleep 600 >/dev/null && ` +
+        `${kubectl} wait --for=condition=Ready pod/w09-probe --timeout=120s >/dev/null`,
+      180_000,
+    );
+    try {
+      const [node, ip] = (await on('server', `${kubectl} get pod w09-probe -o 'jsonpath={.spec.nodeName} {.status.podIP}'`)).trim().split(' ');
+      expect(ip).toMatch(node === 'node-0' ? /^10\.219\.0\.\d+$/ : /^10\.219\.1\.\d+$/);
+      expect(await on('server', `${kubectl} exec w09-probe -- hostname`)).toBe('w09-probe\n');
+    } finally {
+      await on('server', `${kubectl} delete pod w09-probe --timeout=90s >/dev/null`, 120_000);
+    }
+  });
+
   it('a stopped containerd on node-1: its unit, the kubelet it takes along, the sandbox image and the node Ready check fail; chapter 9 repairs', async () => {
     await on('node-1', 'systemctl stop containerd');
     try {
