@@ -89,7 +89,9 @@ describe('the release mirror built from source', () => {
 
 describe('chapter 02 on the classic lab with the built mirror', () => {
   it('the running local lab records the mirror as its default parameter (with the pod images and that its machines are local)', () => {
-    expect(readRecord(lab.name)?.params).toMatchObject({ mirror: mirror.dir, machines: 'local', images: expect.stringMatching(/^\//) });
+    const params = readRecord(lab.name)?.params;
+    expect(params).toMatchObject({ mirror: mirror.dir, machines: 'local' });
+    expect(params?.images).toMatch(/^\//);
   });
 
   it('copies every download without a flag, checks each sha256, and installs the built kubectl', async () => {
