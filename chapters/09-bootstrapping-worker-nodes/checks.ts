@@ -35,15 +35,20 @@ function nodeChecks(nodes: WorkerNodes, w: Worker): CheckSpec[] {
     kind: 'command',
     params: {
       run: [
-        `if ! out=$(${kubectlAdmin(sh`get node ${w.name} -o ${'jsonpath={.status.conditions[?(@.type=="Ready")].status}|{.status.conditions[?(@.type=="Ready")].message}'}`)} 2>&1); then`,
-        `  case "$out" in *NotFound*) echo ${sh`${`${w.name} is not registered: its kubelet has not reached the API server (journalctl -u kubelet on ${w.name})`}`} ;; *) echo "cannot ask the API server: $out" ;; esac; exit 1`,
+        `r='{.status.conditions[?(@.type=="Ready")]'; jp="jsonpath=$r.status}|$r.message}"`,
+        `if ! out=$(${kubectlAdmin(sh`get node ${w.name} -o `)}"$jp" 2>&1); then`,
+        '  case "$out" in',
+        `    *NotFound*) echo ${sh`${`${w.name} is not registered: its kubelet has not reached the API server`}`} ;;`,
+        '    *) echo "cannot ask the API server: $out" ;;',
+        '  esac',
+        '  exit 1',
         'fi',
         'status=${out%%|*}; message=${out#*|}',
         'if [ "$status" = True ]; then echo "Ready: $message"; else echo "Ready is ${status:-not reported}: $message"; exit 1; fi',
       ].join('\n'),
     },
     why: 'Ready means the kubelet reports in, containerd answers and the pod network is configured: only then does the scheduler place pods here.',
-    fix: `the message above says what the kubelet sees; "Kubelet stopped posting node status" means the kubelet on ${w.name} is gone (journalctl -u kubelet there); then ${rerun}`,
+    fix: `the message above says what the kubelet sees; "Kubelet stopped posting node status" means the kubelet on ${w.name} is gone (journalctl -u kubelet there); then ${rerun} (it also restarts a kubelet whose Node was deleted)`,
   };
   if (nodes.allocatedByController) return [ready];
   const want = w.podCidrs.join(' ');
@@ -59,7 +64,7 @@ function nodeChecks(nodes: WorkerNodes, w: Worker): CheckSpec[] {
       ].join('\n'),
     },
     why: "The Node names the range its bridge hands out; routes to the pods and kube-proxy's idea of local traffic read it there.",
-    fix: `an empty range: ${rerun} (it sets it once the Node is registered); another range can only go with the Node: kubectl delete node ${w.name}, restart its kubelet, then ${rerun}`,
+    fix: `${rerun}: it sets an empty range; another range goes only with the Node (kubectl delete node ${w.name}), after which the chapter restarts the kubelet, which registers the Node anew`,
   };
   return [ready, podCidr];
 }

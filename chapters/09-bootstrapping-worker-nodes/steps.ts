@@ -1,6 +1,7 @@
 /** The steps of chapter 09: binaries to each worker, its kernel settings, containerd with CNI and the pod images, kubelet and kube-proxy, then the nodes joined. */
 import { chapterFolder, sh, templateFile, type Action, type FileAction, type Step } from '../kit.js';
 import { glossaryOf, jumpboxOf, sshFed, workDir } from '../common.js';
+import { remoteServer } from '../05-kubeconfigs/kubeconfigs.js';
 import { kubectlAdmin } from '../08-bootstrapping-control-plane/steps.js';
 import { kubeletFlagMeanings, toolFlagMeanings } from './flag-meanings.js';
 import {
@@ -189,6 +190,27 @@ function containerdStep(nodes: WorkerNodes, w: Worker): Step {
   };
 }
 
+/** How long a kubelet may run without its Node before the chapter restarts it (it registers only when it starts). */
+const registerSeconds = 60;
+
+/**
+ * A kubelet registers its Node once, when it starts: a Node deleted afterwards (`kubectl delete
+ * node`) stays gone. Restarts the kubelet when the API server, asked with the node's own
+ * certificate, answers 404 for its Node and the kubelet has run for a minute (not one still
+ * registering); an API server that does not answer restarts nothing.
+ */
+export function reregister(nodes: WorkerNodes, w: Worker): Action {
+  const url = `${remoteServer(nodes.lab)}/api/v1/nodes/${w.name}`;
+  return {
+    kind: 'command',
+    run: sh`echo ${`the API server has no Node ${w.name}: restarting the kubelet, which registers it when it starts`} && systemctl restart kubelet.service`,
+    unless:
+      sh`code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert ${file.kubeletCa} --cert ${file.kubeletCert} --key ${file.kubeletKey} ${url}); ` +
+      'up=$(( $(cut -d. -f1 /proc/uptime) - $(systemctl show -p ActiveEnterTimestampMonotonic --value kubelet.service) / 1000000 )); ' +
+      `[ "$code" != 404 ] || [ "$up" -lt ${registerSeconds} ]`,
+  };
+}
+
 /** ` && ` restarts of the unit when it runs (a unit not installed yet is no error). */
 function restartIfRunning(unit: string): string {
   return sh` && { ! systemctl is-active -q ${unit} || systemctl restart ${unit}; }`;
@@ -227,6 +249,7 @@ function kubeletStep(nodes: WorkerNodes, w: Worker): Step {
       'only clients the cluster CA signed and asking the API server (webhook) whether each may do what it asks: anonymous ' +
       `requests are refused. It registers the Node ${w.name}, runs its pods through containerd with systemd managing cgroups, ` +
       `and tells them the cluster DNS is ${lab.networks.clusterDns} in ${lab.networks.clusterDomain}. ` +
+      'It registers only when it starts: when its Node has been deleted since, it is restarted. ' +
       (local ? 'Local lab: `failCgroupV1: false`, since this host offers cgroup v1 controllers, which kubelet refuses from 1.35 unless told. ' : '') +
       `kube-proxy turns every Service into iptables rules on the node; traffic from outside ${nodes.podRange} to a Service is ` +
       'masqueraded. A changed file restarts the component that reads it; nothing changes on a second run.',
@@ -266,6 +289,7 @@ function kubeletStep(nodes: WorkerNodes, w: Worker): Step {
       unit('kube-proxy', 'proxy', kubeProxyFlags()),
       { kind: 'unit', unit: 'kubelet.service', enabled: true, state: 'started' },
       { kind: 'unit', unit: 'kube-proxy.service', enabled: true, state: 'started' },
+      reregister(nodes, w),
     ],
     glossary: glossaryOf([...kubeletFlags(), ...kubeProxyFlags(), '--now', ...(nodes.crictlArchive ? ['--strip-components'] : [])], {
       ...toolFlagMeanings,

@@ -194,6 +194,22 @@ describe('chapter 09 on the classic track', () => {
     expect(verifyJson('chapter-9').code).toBe(0);
   }, 300_000);
 
+  it('a deleted Node: its Ready and pod range checks fail; chapter 9 restarts the kubelet, which registers it again, and sets its range', async () => {
+    await on('server', 'kubectl --kubeconfig /root/admin.kubeconfig delete node node-0 >/dev/null');
+    try {
+      const { code, checks } = verifyJson('chapter-9');
+      expect(code).toBe(1);
+      expect(failing(checks)).toEqual(['node-ready-node-0', 'pod-cidr-node-0']);
+      expect(found(checks, 'node-ready-node-0')).toMatch(/node-0 is not registered: its kubelet has not reached the API server/);
+    } finally {
+      expect(run('chapter-9')).toMatch(/the API server has no Node node-0: restarting the kubelet/);
+    }
+    const { code, checks } = await verifyUntil('chapter-9', (c) => failing(c).length === 0);
+    expect(failing(checks)).toEqual([]);
+    expect(code).toBe(0);
+    expect(checks.find((c) => c.id === 'pod-cidr-node-0')!.observed).toBe('exit 0: spec.podCIDRs: 10.219.0.0/24');
+  }, 300_000);
+
   it('leaves none of its own traces once the lab is down', async () => {
     await labDown(lab.name);
     expect(labTraces(lab)).toEqual(NO_TRACES);
