@@ -22,10 +22,12 @@ afterEach(() => scratch.splice(0).forEach((dir) => rmSync(dir, { recursive: true
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 /** An images directory as `kthw lab pod-images` writes it (the archives need not exist to plan). */
-function imagesDir(index: unknown = [
-  { reference: 'kthw.local/pause:3.10', digest: digest('a'), archive: 'pause.oci.tar', standsInFor: 'registry.k8s.io/pause:3.10' },
-  { reference: 'kthw.local/nginx:1.26', digest: digest('b'), archive: 'nginx.oci.tar', standsInFor: 'nginx:latest' },
-]): string {
+function imagesDir(
+  index: unknown = [
+    { reference: 'kthw.local/pause:3.10', digest: digest('a'), archive: 'pause.oci.tar', standsInFor: 'registry.k8s.io/pause:3.10' },
+    { reference: 'kthw.local/nginx:1.26', digest: digest('b'), archive: 'nginx.oci.tar', standsInFor: 'nginx:latest' },
+  ],
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'kthw-ch09-'));
   scratch.push(dir);
   writeFileSync(join(dir, 'images.json'), JSON.stringify(index));
@@ -67,7 +69,9 @@ describe('chapter 09 on the classic lab', () => {
     const kubelet = fileIn(p, 'kubelet-node-1', '/var/lib/kubelet/kubelet-config.yaml').content;
     expect(kubelet).toContain('clusterDNS:\n  - "10.32.0.10"\n');
     expect(kubelet).toContain('clusterDomain: "cluster.local"');
-    expect(kubelet).toMatch(/authentication:\n {2}anonymous:\n {4}enabled: false\n {2}webhook:\n {4}enabled: true\n {2}x509:\n {4}clientCAFile: "\/var\/lib\/kubelet\/ca.crt"/);
+    expect(kubelet).toMatch(
+      /authentication:\n {2}anonymous:\n {4}enabled: false\n {2}webhook:\n {4}enabled: true\n {2}x509:\n {4}clientCAFile: "\/var\/lib\/kubelet\/ca.crt"/,
+    );
     expect(fileIn(p, 'kubelet-node-1', '/var/lib/kube-proxy/kube-proxy-config.yaml').content).toContain('clusterCIDR: "10.200.0.0/16"');
   });
 
@@ -101,7 +105,7 @@ describe('chapter 09 on the classic lab', () => {
     expect(plan(labs.classic!).checks.find((c) => c.id === 'pause-image-node-0')!.params.run).not.toContain('sha256:');
   });
 
-  it("on the local lab: its two settings, and every pod image copied and imported unless there with the built digest", () => {
+  it('on the local lab: its two settings, and every pod image copied and imported unless there with the built digest', () => {
     const dir = imagesDir();
     const p = plan(labs.classic!, { machines: 'local', images: dir });
     const config = fileIn(p, 'containerd-node-1', '/etc/containerd/config.toml').content;
