@@ -14,6 +14,7 @@ import { chapter as etcd } from './07-etcd/index.js';
 import { chapter as controlPlane } from './08-bootstrapping-control-plane/index.js';
 import { chapter as workerNodes } from './09-bootstrapping-worker-nodes/index.js';
 import { chapter as remoteKubectl } from './10-configuring-kubectl/index.js';
+import { chapter as podRoutes } from './11-pod-network-routes/index.js';
 
 export const chapters: readonly ChapterModule[] = [
   prerequisites,
@@ -26,6 +27,7 @@ export const chapters: readonly ChapterModule[] = [
   controlPlane,
   workerNodes,
   remoteKubectl,
+  podRoutes,
 ];
 
 /** A chapter by id (`chapter-4`), number (`4`) or slug (`04-certificate-authority`). */

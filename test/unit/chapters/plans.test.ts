@@ -36,6 +36,7 @@ describe('the chapter registry', () => {
       ['chapter-8', 8, '08-bootstrapping-control-plane'],
       ['chapter-9', 9, '09-bootstrapping-worker-nodes'],
       ['chapter-10', 10, '10-configuring-kubectl'],
+      ['chapter-11', 11, '11-pod-network-routes'],
     ]);
   });
 

@@ -1,10 +1,11 @@
 /**
- * Chapter 09 on real machines: a classic lab of this file's own (w09: nodes 10.241.19.0/24,
+ * Chapters 09 and 11 on real machines: a classic lab of this file's own (w09: nodes 10.241.19.0/24,
  * fd00:10:259::/64, pods 10.219.0.0/16, so the chapter's ranges are visibly the lab file's), brought
  * through chapters 01–09 with the binaries built from source and the pod images built here. Both
  * nodes join Ready, verify passes and a second run changes nothing. Then one thing of each kind the
  * checks exist for is broken on purpose: the check made for it fails with its diagnosis, nothing
- * unrelated fails, and running the chapter again repairs it.
+ * unrelated fails, and running the chapter again repairs it. Chapter 11's routes then carry a pod's
+ * request on node-0 to nginx in a pod on node-1, and a route removed fails its check alone.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -208,6 +209,49 @@ describe('chapter 09 on the classic track', () => {
     expect(failing(checks)).toEqual([]);
     expect(code).toBe(0);
     expect(checks.find((c) => c.id === 'pod-cidr-node-0')!.observed).toBe('exit 0: spec.podCIDRs: 10.219.0.0/24');
+  }, 300_000);
+});
+
+describe('chapter 11 on the classic track', () => {
+  const kubectl = 'kubectl --kubeconfig /root/admin.kubeconfig';
+  const podOn = async (name: string, node: string, image: string, command: string[]) => {
+    const overrides = JSON.stringify({ spec: { nodeName: node } });
+    const args = command.length > 0 ? ` --command -- ${command.join(' ')}` : '';
+    await on('server', `${kubectl} run ${name} --image=${image} --image-pull-policy=Never --restart=Never --overrides='${overrides}'${args} >/dev/null`);
+  };
+
+  it('chapter 11 runs; verify passes; a second run changes nothing; a pod on node-0 fetches a page from nginx in a pod on node-1 by its pod address', async () => {
+    run('chapter-11');
+    const { code, checks } = verifyJson('chapter-11');
+    expect(failing(checks)).toEqual([]);
+    expect(code).toBe(0);
+    expect(checks.find((c) => c.id === 'route-node-0-to-node-1-ipv4')!.observed).toMatch(/^exit 0: 10\.219\.1\.0\/24 via 10\.241\.19\.21 dev eth0/);
+    expect(run('chapter-11')).toMatch(/\b0 change\(s\) made/);
+    await podOn('w11-web', 'node-1', 'kthw.local/nginx:1.26', []);
+    await podOn('w11-client', 'node-0', 'kthw.local/busybox:1.37', ['sleep', '600']);
+    try {
+      await on('server', `${kubectl} wait --for=condition=Ready pod/w11-web pod/w11-client --timeout=120s >/dev/null`, 180_000);
+      const ip = (await on('server', `${kubectl} get pod w11-web -o 'jsonpath={.status.podIP}'`)).trim();
+      expect(ip).toMatch(/^10\.219\.1\.\d+$/);
+      expect(await on('server', `${kubectl} exec w11-client -- wget -qO- http://${ip}/`)).toMatch(/nginx/i);
+      // the controller reaches the pod too (the API server's path to webhooks and aggregated APIs)
+      expect(await on('server', `curl -fsS -o /dev/null -w '%{http_code}' http://${ip}/`)).toBe('200');
+    } finally {
+      await on('server', `${kubectl} delete pod w11-web w11-client --timeout=90s >/dev/null`, 120_000);
+    }
+  }, 1_200_000);
+
+  it("a route removed on node-0 fails that route's check alone, naming where the packets would go; chapter 11 puts it back", async () => {
+    await on('node-0', 'ip -4 route del 10.219.1.0/24');
+    try {
+      const { code, checks } = verifyJson('chapter-11');
+      expect(code).toBe(1);
+      expect(failing(checks)).toEqual(['route-node-0-to-node-1-ipv4']);
+      expect(found(checks, 'route-node-0-to-node-1-ipv4')).toMatch(/no route to 10\.219\.1\.0\/24; packets for node-1's pods would go:/);
+    } finally {
+      run('chapter-11');
+    }
+    expect(verifyJson('chapter-11').code).toBe(0);
   }, 300_000);
 
   it('leaves none of its own traces once the lab is down', async () => {
