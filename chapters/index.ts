@@ -15,6 +15,7 @@ import { chapter as controlPlane } from './08-bootstrapping-control-plane/index.
 import { chapter as workerNodes } from './09-bootstrapping-worker-nodes/index.js';
 import { chapter as remoteKubectl } from './10-configuring-kubectl/index.js';
 import { chapter as podRoutes } from './11-pod-network-routes/index.js';
+import { chapter as smokeTest } from './12-smoke-test/index.js';
 
 export const chapters: readonly ChapterModule[] = [
   prerequisites,
@@ -28,6 +29,7 @@ export const chapters: readonly ChapterModule[] = [
   workerNodes,
   remoteKubectl,
   podRoutes,
+  smokeTest,
 ];
 
 /** A chapter by id (`chapter-4`), number (`4`) or slug (`04-certificate-authority`). */

@@ -37,6 +37,7 @@ describe('the chapter registry', () => {
       ['chapter-9', 9, '09-bootstrapping-worker-nodes'],
       ['chapter-10', 10, '10-configuring-kubectl'],
       ['chapter-11', 11, '11-pod-network-routes'],
+      ['chapter-12', 12, '12-smoke-test'],
     ]);
   });
 

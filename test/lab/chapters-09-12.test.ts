@@ -1,11 +1,12 @@
 /**
- * Chapters 09 and 11 on real machines: a classic lab of this file's own (w09: nodes 10.241.19.0/24,
+ * Chapters 09, 11 and 12 on real machines: a classic lab of this file's own (w09: nodes 10.241.19.0/24,
  * fd00:10:259::/64, pods 10.219.0.0/16, so the chapter's ranges are visibly the lab file's), brought
  * through chapters 01–09 with the binaries built from source and the pod images built here. Both
  * nodes join Ready, verify passes and a second run changes nothing. Then one thing of each kind the
  * checks exist for is broken on purpose: the check made for it fails with its diagnosis, nothing
  * unrelated fails, and running the chapter again repairs it. Chapter 11's routes then carry a pod's
- * request on node-0 to nginx in a pod on node-1, and a route removed fails its check alone.
+ * request on node-0 to nginx in a pod on node-1, and a route removed fails its check alone. Chapter
+ * 12 is upstream's smoke test, each step a check: a broken image and a stopped kubelet fail theirs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -253,6 +254,57 @@ describe('chapter 11 on the classic track', () => {
     }
     expect(verifyJson('chapter-11').code).toBe(0);
   }, 300_000);
+});
+
+describe('chapter 12 on the classic track', () => {
+  const kubectl = 'kubectl --kubeconfig /root/admin.kubeconfig';
+
+  it("chapter 12 runs every step of upstream's smoke test; verify passes; a second run changes nothing", async () => {
+    run('chapter-12');
+    const { code, checks } = await verifyUntil('chapter-12', (c) => failing(c).length === 0);
+    expect(failing(checks)).toEqual([]);
+    expect(code).toBe(0);
+    const observed = (id: string) => checks.find((c) => c.id === id)!.observed;
+    expect(observed('secret-encrypted')).toMatch(/^exit 0: k8s:enc:aescbc:v1:key1:/);
+    expect(observed('port-forward')).toBe('exit 0: HTTP 200 through the API server and the kubelet');
+    expect(observed('exec')).toMatch(/nginx version: nginx\/1\.26/);
+    expect(observed('nodeport-node-0')).toMatch(/^exit 0: HTTP 200 on 10\.241\.19\.20:3\d{4}$/);
+    expect(observed('nodeport-node-1')).toMatch(/^exit 0: HTTP 200 on 10\.241\.19\.21:3\d{4}$/);
+    // the deployment runs the local lab's own image, by digest
+    expect(await on('server', `${kubectl} get deployment nginx -o 'jsonpath={.spec.template.spec.containers[0].image}'`)).toMatch(
+      /^kthw\.local\/nginx@sha256:[0-9a-f]{64}$/,
+    );
+    expect(run('chapter-12')).toMatch(/\b0 change\(s\) made/);
+  }, 900_000);
+
+  it('a deployment pointed at an image no node has fails the rollout check with the pod state; chapter 12 sets the image back', async () => {
+    await on('server', `${kubectl} set image deployment/nginx nginx=kthw.local/nginx:missing >/dev/null`);
+    try {
+      const { code, checks } = await verifyUntil('chapter-12', (c) => failing(c).includes('deployment-available'));
+      expect(code).toBe(1);
+      expect(failing(checks)).toContain('deployment-available');
+      expect(found(checks, 'deployment-available')).toMatch(/ErrImageNeverPull|Waiting for deployment/);
+    } finally {
+      run('chapter-12');
+    }
+    expect((await verifyUntil('chapter-12', (c) => failing(c).length === 0)).code).toBe(0);
+  }, 600_000);
+
+  it('a stopped kubelet under the pod: port-forward, logs and exec fail (each goes through it), the node port still answers', async () => {
+    const node = (await on('server', `${kubectl} get pods -l app=nginx -o 'jsonpath={.items[0].spec.nodeName}'`)).trim();
+    expect(['node-0', 'node-1']).toContain(node);
+    await on(node, 'systemctl stop kubelet');
+    try {
+      const { code, checks } = verifyJson('chapter-12');
+      expect(code).toBe(1);
+      expect(failing(checks)).toEqual(expect.arrayContaining(['exec', 'logs', 'port-forward']));
+      expect(failing(checks).filter((id) => id.startsWith('nodeport-') || id === 'secret-encrypted')).toEqual([]);
+      expect(found(checks, 'exec')).toMatch(/10250|connection refused|error/i);
+    } finally {
+      await on(node, 'systemctl start kubelet');
+    }
+    expect((await verifyUntil('chapter-12', (c) => failing(c).length === 0)).code).toBe(0);
+  }, 600_000);
 
   it('leaves none of its own traces once the lab is down', async () => {
     await labDown(lab.name);
