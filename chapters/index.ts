@@ -16,6 +16,7 @@ import { chapter as workerNodes } from './09-bootstrapping-worker-nodes/index.js
 import { chapter as remoteKubectl } from './10-configuring-kubectl/index.js';
 import { chapter as podRoutes } from './11-pod-network-routes/index.js';
 import { chapter as smokeTest } from './12-smoke-test/index.js';
+import { chapter as cleanup } from './13-cleanup/index.js';
 
 export const chapters: readonly ChapterModule[] = [
   prerequisites,
@@ -30,6 +31,7 @@ export const chapters: readonly ChapterModule[] = [
   remoteKubectl,
   podRoutes,
   smokeTest,
+  cleanup,
 ];
 
 /** A chapter by id (`chapter-4`), number (`4`) or slug (`04-certificate-authority`). */

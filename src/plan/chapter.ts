@@ -100,3 +100,8 @@ export function templateFile(
   const content = renderTemplate(loadChapterFile(slug, `templates/${template}`), vars, name);
   return { kind: 'file', ...file, content, template: { name, vars: { ...vars } } };
 }
+
+/** The chapters `all` means, up to chapter number `last`: every one that builds (a teardown chapter only when named). */
+export function chaptersThrough(chapters: readonly ChapterModule[], last = Infinity): ChapterModule[] {
+  return chapters.filter((c) => c.meta.number <= last && !c.meta.teardown);
+}

@@ -158,4 +158,9 @@ export interface ChapterMeta {
   title: string;
   summary: string;
   tracks: Track[];
+  /**
+   * The chapter takes the cluster apart (clean-up): run, verified and exported only when named,
+   * never as part of `all` (`kthw verify all`, a whole-lab export), which describe a cluster built.
+   */
+  teardown?: boolean;
 }

@@ -4,6 +4,7 @@ import { ExitCode, UsageError } from '../../util/errors.js';
 import { globalOptions } from '../global-options.js';
 import { paint, printJson } from '../output.js';
 import { openSession } from '../../app/session.js';
+import { chaptersThrough } from '../../plan/chapter.js';
 
 /**
  * `kthw export ansible DIR`: the chapter plans of this lab as an Ansible project.
@@ -24,7 +25,7 @@ export default async function exportCommand(command: Command, format: string, di
   const session = await openSession(options, 'kthw export', { readOnly: Boolean(print) });
   try {
     const last = until === undefined ? Infinity : session.chapter(until).meta.number;
-    const wanted = chapter === undefined ? session.chapters.filter((c) => c.meta.number <= last) : [session.chapter(chapter)];
+    const wanted = chapter === undefined ? chaptersThrough(session.chapters, last) : [session.chapter(chapter)];
     // each plan with the parameters `run` would use (the chapter's recorded ones over the lab's defaults)
     const chapters = await Promise.all(wanted.map(async (module) => ({ meta: module.meta, plan: await session.plan(module.meta.id) })));
     if (print) {

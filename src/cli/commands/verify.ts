@@ -5,6 +5,7 @@ import { globalOptions } from '../global-options.js';
 import { paint, printJson } from '../output.js';
 import { countResults, renderCheckResults } from '../render-checks.js';
 import { openSession } from '../../app/session.js';
+import { chaptersThrough } from '../../plan/chapter.js';
 
 /**
  * `kthw verify chapter-N | all [--until chapter-M]`: the chapters' checks alone. Exit 1 when any check fails.
@@ -16,7 +17,7 @@ export default async function verify(command: Command, which: string): Promise<n
   try {
     const { until } = command.opts<{ until?: string }>();
     const last = until === undefined ? Infinity : session.chapter(until).meta.number;
-    const selected = which === 'all' ? session.chapters.filter((c) => c.meta.number <= last) : [session.chapter(which)];
+    const selected = which === 'all' ? chaptersThrough(session.chapters, last) : [session.chapter(which)];
     const report: Array<{ id: string; title: string; passed: number; failed: number; checks: CheckResult[] }> = [];
     for (const module of selected) {
       const checks = await session.verify(module.meta.id);

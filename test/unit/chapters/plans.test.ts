@@ -38,6 +38,7 @@ describe('the chapter registry', () => {
       ['chapter-10', 10, '10-configuring-kubectl'],
       ['chapter-11', 11, '11-pod-network-routes'],
       ['chapter-12', 12, '12-smoke-test'],
+      ['chapter-13', 13, '13-cleanup'],
     ]);
   });
 

@@ -1,5 +1,5 @@
 /**
- * Chapters 09, 11 and 12 on real machines: a classic lab of this file's own (w09: nodes 10.241.19.0/24,
+ * Chapters 09, 11, 12 and 13 on real machines: a classic lab of this file's own (w09: nodes 10.241.19.0/24,
  * fd00:10:259::/64, pods 10.219.0.0/16, so the chapter's ranges are visibly the lab file's), brought
  * through chapters 01–09 with the binaries built from source and the pod images built here. Both
  * nodes join Ready, verify passes and a second run changes nothing. Then one thing of each kind the
@@ -7,6 +7,7 @@
  * unrelated fails, and running the chapter again repairs it. Chapter 11's routes then carry a pod's
  * request on node-0 to nginx in a pod on node-1, and a route removed fails its check alone. Chapter
  * 12 is upstream's smoke test, each step a check: a broken image and a stopped kubelet fail theirs.
+ * Chapter 13 takes it all apart and proves every machine clean; a file left behind fails.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -305,6 +306,34 @@ describe('chapter 12 on the classic track', () => {
     }
     expect((await verifyUntil('chapter-12', (c) => failing(c).length === 0)).code).toBe(0);
   }, 600_000);
+});
+
+describe('chapter 13 on the classic track', () => {
+  it('chapter 13 takes the cluster apart: verify finds nothing left on any machine, chapter 9 now fails, and a second run changes nothing', async () => {
+    run('chapter-13');
+    const { code, checks } = verifyJson('chapter-13');
+    expect(failing(checks)).toEqual([]);
+    expect(code).toBe(0);
+    expect(checks.find((c) => c.id === 'no-processes-node-0')!.observed).toBe('exit 0: no processes left');
+    expect(await on('node-0', 'ls /var/lib/containerd | wc -l; ip -4 route show root 10.219.0.0/16 | wc -l')).toBe('0\n0\n');
+    const after = verifyJson('chapter-9');
+    expect(after.code).toBe(1);
+    expect(failing(after.checks)).toEqual(expect.arrayContaining(['unit-kubelet-node-0', 'unit-containerd-node-1']));
+    expect(run('chapter-13')).toMatch(/\b0 change\(s\) made/);
+  }, 600_000);
+
+  it('a file left behind fails the files check of that machine alone, naming it; chapter 13 removes it', async () => {
+    await on('node-0', 'mkdir -p /var/lib/kubelet && touch /var/lib/kubelet/leftover');
+    try {
+      const { code, checks } = verifyJson('chapter-13');
+      expect(code).toBe(1);
+      expect(failing(checks)).toEqual(['no-files-node-0']);
+      expect(found(checks, 'no-files-node-0')).toMatch(/\/var\/lib\/kubelet is still there/);
+    } finally {
+      run('chapter-13');
+    }
+    expect(verifyJson('chapter-13').code).toBe(0);
+  }, 300_000);
 
   it('leaves none of its own traces once the lab is down', async () => {
     await labDown(lab.name);

@@ -1,0 +1,40 @@
+/**
+ * Shell that looks for what a host still has of the cluster, one kind at a time: each prints one
+ * line per leftover and nothing when the host is clean. The checks print them; the clean-up step
+ * is skipped when all of them print nothing.
+ */
+import { sh } from '../kit.js';
+import type { Cleanup, HostLeftovers } from './leftovers.js';
+
+export const mountRoots = ['/var/lib/kubelet', '/run/containerd', '/run/netns'];
+
+export function unitProbe(h: HostLeftovers): string {
+  const all = [...h.units, ...h.imageUnits];
+  return (
+    `for u in ${all.map((u) => sh`${u}`).join(' ')}; do ` +
+    'if systemctl is-active -q "$u"; then echo "$u is running"; elif systemctl is-enabled -q "$u" 2>/dev/null; then echo "$u starts at boot"; fi; done'
+  );
+}
+
+export function fileProbe(h: HostLeftovers): string {
+  return `for p in ${h.paths.map((p) => sh`${p}`).join(' ')}; do if [ -e "$p" ] || [ -L "$p" ]; then echo "$p is still there"; fi; done`;
+}
+
+export function processProbe(h: HostLeftovers): string {
+  return `for n in ${h.processes.map((p) => sh`${p}`).join(' ')}; do pids=$(pgrep -x "$n" | tr '\\n' ' '); [ -z "$pids" ] || echo "$n runs (pid $pids)"; done`;
+}
+
+export function routeProbe(cleanup: Cleanup): string {
+  return cleanup.podRanges
+    .map(({ family, range }) => sh`ip ${family === 'ipv4' ? '-4' : '-6'} route show root ${range}` + ` | sed 's/^/route into the pod range: /'`)
+    .join('; ');
+}
+
+export function mountProbe(): string {
+  const pattern = `^(${mountRoots.map((r) => r.replaceAll('/', '\\/')).join('|')})(/|$)`;
+  return `findmnt -rn -o TARGET | grep -E ${sh`${pattern}`} | sed 's/^/still mounted: /'`;
+}
+
+export function everyProbe(cleanup: Cleanup, h: HostLeftovers): string {
+  return [unitProbe(h), fileProbe(h), processProbe(h), ...(h.worker ? [routeProbe(cleanup), mountProbe()] : [routeProbe(cleanup)])].join('; ');
+}

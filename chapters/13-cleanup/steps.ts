@@ -1,0 +1,51 @@
+/** The steps of chapter 13: each machine gives back what chapters 07–12 put on it. */
+import { sh, type Step } from '../kit.js';
+import { everyProbe, mountRoots } from './probes.js';
+import type { Cleanup, HostLeftovers } from './leftovers.js';
+
+export const cleanupTerms: Record<string, string> = {
+  '--now': 'systemctl disable stops the unit as well as removing it from boot.',
+  '-af': 'crictl rmp: every pod sandbox, running ones too (forced), with its containers.',
+  '-l': 'umount lazily: detach now, finish once nothing uses the mount any more.',
+};
+
+function workerTeardown(h: HostLeftovers): string[] {
+  const mounts = mountRoots.map((r) => r.replaceAll('/', '\\/')).join('|');
+  return [
+    // the pods first, while kubelet no longer restarts them and containerd still runs them
+    'systemctl disable --now kubelet.service kube-proxy.service 2>/dev/null || true',
+    'if systemctl is-active -q containerd.service && [ -x /usr/local/bin/crictl ]; then /usr/local/bin/crictl rmp -af >/dev/null 2>&1 || true; fi',
+    ...h.imageUnits.map((u) => sh`systemctl disable --now ${u} 2>/dev/null || true`),
+    'pkill -9 -x containerd-shim-runc-v2 2>/dev/null || true',
+    `findmnt -rn -o TARGET | grep -E '^(${mounts})(/|$)' | sort -r | while read -r m; do umount -l "$m"; done`,
+    'ip link del cni0 2>/dev/null || true',
+    // the containerd store is a directory of its own on the local lab (a mount point): empty it, keep it
+    'find /var/lib/containerd -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>/dev/null || true',
+  ];
+}
+
+export function steps(cleanup: Cleanup): Step[] {
+  return cleanup.hosts.map((h) => ({
+    id: `clean-${h.name}`,
+    title: `${h.name} gives back ${h.units.join(', ')} and their files`,
+    why:
+      `What chapters 07–12 installed on ${h.name}: ${h.units.length} units, their binaries, configuration, certificates and data. ` +
+      'Stopping comes before removing, and on a worker the pods go before the runtime that runs them, so nothing is left running without its files. ' +
+      'The pod routes go with their unit.',
+    host: h.name,
+    actions: [
+      {
+        kind: 'command',
+        run: [
+          ...(h.worker ? workerTeardown(h) : []),
+          ...h.units.map((u) => sh`systemctl disable --now ${u} 2>/dev/null || true`),
+          sh`rm -rf -- ${h.paths}`,
+          'systemctl daemon-reload',
+          'systemctl reset-failed 2>/dev/null || true',
+        ].join('\n'),
+        unless: `[ -z "$( { ${everyProbe(cleanup, h)}; } 2>/dev/null)" ]`,
+      },
+    ],
+    glossary: h.worker ? cleanupTerms : { '--now': cleanupTerms['--now']! },
+  }));
+}

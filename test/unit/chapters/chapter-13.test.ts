@@ -1,0 +1,63 @@
+/**
+ * Chapter 13 as plans: what each machine gives back is read from the chapters that installed it,
+ * workers take their pods down before the runtime, and `all` (verify, export) never includes it.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chapters, findChapter } from '../../../chapters/index.js';
+import type { Lab } from '../../../src/lab/types.js';
+import { chaptersThrough } from '../../../src/plan/chapter.js';
+import type { Plan } from '../../../src/plan/types.js';
+import { shippedLabs } from './fixtures.js';
+
+let classic: Lab;
+beforeAll(async () => {
+  classic = (await shippedLabs()).classic!;
+});
+const plan = (): Plan => findChapter('chapter-13').plan(classic, {});
+const commandOf = (p: Plan, host: string) => {
+  const action = p.steps.find((s) => s.host === host)!.actions[0]!;
+  if (action.kind !== 'command') throw new Error('not a command');
+  return action;
+};
+
+describe('chapter 13, cleaning up', () => {
+  it('is never part of `all`: verify all and a whole-lab export describe a cluster built', () => {
+    expect(chaptersThrough(chapters).map((c) => c.meta.id)).not.toContain('chapter-13');
+    expect(chaptersThrough(chapters).map((c) => c.meta.id)).toContain('chapter-12');
+    expect(chaptersThrough(chapters, 7).map((c) => c.meta.number)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('cleans the controller and the workers, not the jumpbox, each from what its chapters installed', () => {
+    const p = plan();
+    expect(p.steps.map((s) => s.host)).toEqual(['server', 'node-0', 'node-1']);
+    const server = commandOf(p, 'server').run;
+    for (const unit of ['etcd.service', 'etcd-defrag.timer', 'kube-apiserver.service', 'kube-scheduler.service', 'pod-routes.service'])
+      expect(server).toContain(`systemctl disable --now ${unit}`);
+    expect(server).toMatch(/rm -rf -- .*\/etc\/systemd\/system\/etcd\.service .*\/var\/lib\/etcd .*\/var\/lib\/kubernetes/);
+    expect(server).not.toContain('/var/lib/kubelet');
+  });
+
+  it('on a worker, stops the kubelet before removing the pods, and the pods before containerd', () => {
+    const run = commandOf(plan(), 'node-0').run;
+    const at = (text: string) => run.indexOf(text);
+    expect(at('disable --now kubelet.service')).toBeGreaterThanOrEqual(0);
+    expect(at('disable --now kubelet.service')).toBeLessThan(at('crictl rmp -af'));
+    expect(at('crictl rmp -af')).toBeLessThan(at('disable --now containerd.service'));
+    expect(run).toMatch(/rm -rf -- .*\/var\/lib\/kubelet .*\/etc\/cni\/net\.d\/10-bridge\.conf .*\/usr\/local\/bin\/crictl/);
+    // skipped when the machine is already clean: the same probes as the checks
+    expect(commandOf(plan(), 'node-0').unless).toContain('route show root 10.200.0.0/16');
+  });
+
+  it('checks five kinds of leftovers on a worker and four on the controller, each listing what it finds', () => {
+    expect(
+      plan()
+        .checks.filter((c) => c.host === 'node-1')
+        .map((c) => c.id),
+    ).toEqual(['no-units-node-1', 'no-files-node-1', 'no-processes-node-1', 'no-routes-node-1', 'no-mounts-node-1']);
+    expect(
+      plan()
+        .checks.filter((c) => c.host === 'server')
+        .map((c) => c.id),
+    ).toEqual(['no-units-server', 'no-files-server', 'no-processes-server', 'no-routes-server']);
+  });
+});
