@@ -37,8 +37,8 @@ export function steps(hosts: RoutingHost[]): Step[] {
         { path: routesUnitPath, mode: '0644', owner: 'root', group: 'root', notify: [routesUnit] },
       ),
       { kind: 'unit', unit: routesUnit, enabled: true, state: 'started' },
-      // a route deleted by hand leaves the oneshot unit active: run it again when one is missing
-      { kind: 'command', run: `systemctl restart ${routesUnit}`, unless: h.routes.map(present).join(' && ') },
+      // a route deleted by hand leaves the oneshot unit active: put the routes back as the unit does
+      { kind: 'command', run: h.routes.map((r) => ipRoute('replace', r)).join('\n'), unless: h.routes.map(present).join(' && ') },
     ],
     glossary: { ...routeTerms, ...glossaryOf(['--now'], toolFlagMeanings) },
   }));

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { chapters } from '../../../chapters/index.js';
+import { chaptersThrough } from '../../../src/plan/chapter.js';
 import { writeAnsibleProject, type WrittenProject } from '../../../src/automation/ansible/write-project.js';
 import { encryptionKeyGenerator } from '../../../chapters/06-data-encryption/encryption-key.js';
 import { builtinGenerators } from '../../../src/engine/builtin-generators.js';
@@ -37,7 +38,9 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
     );
     await builtinGenerators(chapters)['ssh-key'](['jumpbox'], { lab, labDir });
     await encryptionKeyGenerator([], { lab, labDir });
-    const plans = chapters.filter((c) => c.meta.tracks.includes(lab.track)).map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: join(root, 'mirror') }) }));
+    const plans = chaptersThrough(chapters, Infinity)
+      .filter((c) => c.meta.tracks.includes(lab.track))
+      .map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: join(root, 'mirror') }) }));
     written = await writeAnsibleProject(lab, labDir, plans, join(root, 'export'));
   }, 120_000);
   afterAll(async () => {
@@ -141,7 +144,7 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
 
   it('gives each step of a plan to exactly one block, and steps in a row doing the same on several hosts share one', async () => {
     let shared = 0;
-    for (const c of chapters.filter((c) => c.meta.tracks.includes(lab.track))) {
+    for (const c of chaptersThrough(chapters, Infinity).filter((c) => c.meta.tracks.includes(lab.track))) {
       const role = written.project.roles.get(c.meta.id);
       if (!role) continue;
       const blocks = parseYaml(await readFile(join(written.dir, 'roles', role.name, 'tasks/main.yml'), 'utf8')) as Array<{
@@ -181,7 +184,9 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
   it('exports again byte for byte (a committed export shows no diff); a changed secret re-encrypts the vault', async () => {
     const snapshot = async () => new Map(await Promise.all((await filesUnder(written.dir)).map(async (f) => [f, await readFile(f, 'utf8')] as const)));
     const before = await snapshot();
-    const plans = chapters.filter((c) => c.meta.tracks.includes(lab.track)).map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: join(root, 'mirror') }) }));
+    const plans = chaptersThrough(chapters, Infinity)
+      .filter((c) => c.meta.tracks.includes(lab.track))
+      .map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: join(root, 'mirror') }) }));
     await writeAnsibleProject(lab, labDir, plans, written.dir);
     expect(await snapshot()).toEqual(before);
 
