@@ -20,8 +20,9 @@ export function fileProbe(h: HostLeftovers): string {
   return `for p in ${h.paths.map((p) => sh`${p}`).join(' ')}; do if [ -e "$p" ] || [ -L "$p" ]; then echo "$p is still there"; fi; done`;
 }
 
+/** The kernel keeps 15 characters of a process name (comm), so pgrep -x is given those. */
 export function processProbe(h: HostLeftovers): string {
-  return `for n in ${h.processes.map((p) => sh`${p}`).join(' ')}; do pids=$(pgrep -x "$n" | tr '\\n' ' '); [ -z "$pids" ] || echo "$n runs (pid $pids)"; done`;
+  return h.processes.map((p) => sh`pids=$(pgrep -x ${p.slice(0, 15)} | tr '\\n' ' '); [ -z "$pids" ] || echo ${p}` + ' "runs (pid $pids)"').join('; ');
 }
 
 export function routeProbe(cleanup: Cleanup): string {

@@ -2,7 +2,14 @@
  * Chapter 13 as plans: what each machine gives back is read from the chapters that installed it,
  * workers take their pods down before the runtime, and `all` (verify, export) never includes it.
  */
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { processProbe } from '../../../chapters/13-cleanup/probes.js';
+import type { HostLeftovers } from '../../../chapters/13-cleanup/leftovers.js';
 import { chapters, findChapter } from '../../../chapters/index.js';
 import type { Lab } from '../../../src/lab/types.js';
 import { chaptersThrough } from '../../../src/plan/chapter.js';
@@ -59,5 +66,26 @@ describe('chapter 13, cleaning up', () => {
         .checks.filter((c) => c.host === 'server')
         .map((c) => c.id),
     ).toEqual(['no-units-server', 'no-files-server', 'no-processes-server', 'no-routes-server']);
+  });
+
+  it('finds a running process by its whole name even past the 15 characters the kernel keeps, and is silent when none runs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kthw-comm-'));
+    // names of our own: the host sees the lab machines' processes too (a kube-controller-manager may run)
+    const name = `kthw-shim-${process.pid}-longer-than-15`;
+    const binary = join(dir, name);
+    await copyFile('/bin/sleep', binary);
+    const child = spawn(binary, ['30'], { stdio: 'ignore' });
+    try {
+      const probe = processProbe({ processes: [name, `kthw-other-${process.pid}-not-running`] } as HostLeftovers);
+      const found = spawnSync('bash', ['-c', probe], { encoding: 'utf8' });
+      expect(found.stderr).toBe('');
+      expect(found.stdout).toBe(`${name} runs (pid ${child.pid} )\n`);
+    } finally {
+      child.kill();
+      await once(child, 'exit');
+      await rm(dir, { recursive: true, force: true });
+    }
+    const none = spawnSync('bash', ['-c', processProbe({ processes: [name] } as HostLeftovers)], { encoding: 'utf8' });
+    expect([none.status, none.stdout, none.stderr]).toEqual([0, '', '']);
   });
 });
