@@ -21,11 +21,12 @@ say() { if [ "$quiet" = 0 ]; then echo "$@"; fi; }
 # the tutor and PKI tests; procps/psmisc/util-linux: teardown and mount inspection;
 # etcd-server/etcd-client: the check and PKI unit tests run a real etcd cluster on loopback;
 # zsh, fish: the completion tests parse `kthw completion zsh|fish` with the real shells;
-# skopeo: the pod image tests read the OCI archives with a real image tool.
+# skopeo: the pod image tests read the OCI archives with a real image tool;
+# nftables: the host never forwards the lab's traffic (lab/local/forward-guard.ts).
 packages=(
   systemd-container mmdebstrap debian-archive-keyring iproute2 openssh-client openssh-server
   uidmap kmod ansible ansible-lint tmux openssl procps util-linux ca-certificates
-  etcd-server etcd-client zsh fish skopeo
+  etcd-server etcd-client zsh fish skopeo nftables
 )
 # Extra names to require (space-separated); the tests use it to see the not-root message.
 if [ -n "${KTHW_SETUP_EXTRA_PACKAGES:-}" ]; then

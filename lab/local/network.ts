@@ -6,6 +6,7 @@ import { BRIDGE, MACHINE_IFACE, UPLINK } from './names.js';
 import { run } from './run.js';
 import { allRecords, type LabRecord } from './runtime-record.js';
 import { processRunning } from './processes.js';
+import { guardForwarding, removeForwardGuard } from './forward-guard.js';
 
 function ipBatch(netns: string | undefined, lines: string[]): Promise<unknown> {
   const args = netns ? ['-n', netns, '-batch', '-'] : ['-batch', '-'];
@@ -114,6 +115,7 @@ export async function createNetwork(lab: Lab, record: LabRecord, log: (m: string
       .map((f) => `addr add ${withLength(lab.networks.hostAddress[f]!, lab.networks.nodes[f]!)} dev ${record.hostVeth} nodad`),
     `link set ${record.hostVeth} up`,
   ]);
+  await guardForwarding(record.hostVeth);
   log(`network up: ${labPrefixes(lab).join(', ')} via ${record.hostVeth}`);
 }
 
@@ -125,4 +127,5 @@ export async function destroyNetwork(record: LabRecord): Promise<void> {
     ),
   );
   if (existsSync(`/sys/class/net/${record.hostVeth}`)) await run('ip', ['link', 'del', record.hostVeth], { allowFail: true });
+  await removeForwardGuard(record.hostVeth);
 }

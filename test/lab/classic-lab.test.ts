@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Lab } from '../../src/lab/types.js';
 import { labReset, labSnapshot, labStatus, labSshArgs, labUp } from '../../lab/local/index.js';
 import { sshPaths } from '../../lab/local/ssh-material.js';
+import { hostVeth } from '../../lab/local/names.js';
+import { forwardGuardTable } from '../../lab/local/forward-guard.js';
 import { exec, sshRun, useLabHome } from './helpers.js';
 import { loadLab } from '../../src/lab/load.js';
 
@@ -54,16 +56,24 @@ describe('the classic lab (booted once by the global setup)', () => {
     expect(statSync(paths.hostKey('server')).mode & 0o777).toBe(0o600);
   });
 
-  it('machines reach each other and the host over IPv6 and IPv4, and nothing else', async () => {
+  it('machines reach each other and the host over IPv6 and IPv4, and the host forwards nothing beyond', async () => {
     const targets = [...lab.hosts.flatMap((h) => [h.addresses.ipv4!, h.addresses.ipv6!]), lab.networks.hostAddress.ipv4!, lab.networks.hostAddress.ipv6!];
     const script = `for a in ${targets.join(' ')}; do ping -c1 -W2 $a >/dev/null && echo ok $a || echo FAIL $a; done; ip route get 192.0.2.1 2>&1 | head -1; ip -6 route get 2001:db8::1 2>&1 | head -1`;
     const results = await Promise.all(lab.hosts.map((h) => sshRun(lab, h.name, script)));
     for (const result of results) {
       expect(result.stdout).not.toMatch(/FAIL/);
       expect(result.stdout.match(/^ok /gm)).toHaveLength(targets.length);
-      // no default route: traffic only ever goes to the lab's own machines
-      expect(result.stdout).toMatch(/Network is unreachable/);
+      // the way out is the host's address, as a VM's is its gateway (kubelet wants a default route)
+      expect(result.stdout).toContain(`192.0.2.1 via ${lab.networks.hostAddress.ipv4!} dev eth0`);
+      expect(result.stdout).toContain(`2001:db8::1 from :: via ${lab.networks.hostAddress.ipv6!} dev eth0`);
     }
+    // ... and the host passes nothing on, whether or not it forwards for others
+    const veth = hostVeth(lab.name);
+    const guard = await exec('nft', ['list', 'table', 'inet', forwardGuardTable(veth)]);
+    expect(guard.code, guard.stderr).toBe(0);
+    expect(guard.stdout).toMatch(/hook forward/);
+    expect(guard.stdout).toContain(`iifname "${veth}" drop`);
+    expect(guard.stdout).toContain(`oifname "${veth}" drop`);
   });
 
   it('reports every machine running, with its pid and addresses', async () => {

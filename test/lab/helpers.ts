@@ -6,6 +6,7 @@ import { labSshArgs } from '../../lab/local/index.js';
 import { bridgeNetns, hostVeth, labCgroup, machineName } from '../../lab/local/names.js';
 import { labStateDir } from '../../lab/local/paths.js';
 import { allCgroupRoots } from '../../lab/local/processes.js';
+import { forwardGuardTable } from '../../lab/local/forward-guard.js';
 import { recordPath } from '../../lab/local/runtime-record.js';
 import { runKthw } from '../support/run-kthw.js';
 
@@ -59,10 +60,14 @@ export function labTraces(lab: Lab): Record<string, string[]> {
       }
     });
   const files = [labStateDir(lab.name), recordPath(lab.name), ...names.map((n) => `/run/systemd/nspawn/propagate/${n}`)].filter((f) => existsSync(f));
-  return { netns, links, mounts, cgroups, processes, files };
+  const guard = forwardGuardTable(hostVeth(lab.name));
+  const nftTables = spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((line) => line.trim() === `table inet ${guard}`);
+  return { netns, links, mounts, cgroups, processes, files, nftTables };
 }
 
-export const NO_TRACES = { netns: [], links: [], mounts: [], cgroups: [], processes: [], files: [] };
+export const NO_TRACES = { netns: [], links: [], mounts: [], cgroups: [], processes: [], files: [], nftTables: [] };
 
 export { labVariant } from '../support/lab-variant.js';
 
