@@ -17,6 +17,11 @@ function present(route: PodRoute): string {
   return `${ipRoute('show', route)} | grep -q ${sh`${`via ${route.via} `}`}`;
 }
 
+/** What the unit starts with, and what puts back a route deleted by hand: one list for both. */
+function replaceRoutes(h: RoutingHost): string[] {
+  return h.routes.map((r) => ipRoute('replace', r));
+}
+
 export function steps(hosts: RoutingHost[]): Step[] {
   return hosts.map((h) => ({
     id: `routes-${h.name}`,
@@ -31,14 +36,16 @@ export function steps(hosts: RoutingHost[]): Step[] {
         slug,
         'pod-routes.service.tmpl',
         {
-          exec_start: h.routes.map((r) => `ExecStart=${ipRoute('replace', r)}`).join('\n'),
+          exec_start: replaceRoutes(h)
+            .map((command) => `ExecStart=${command}`)
+            .join('\n'),
           exec_stop: h.routes.map((r) => `ExecStop=-${ipRoute('del', r)}`).join('\n'),
         },
         { path: routesUnitPath, mode: '0644', owner: 'root', group: 'root', notify: [routesUnit] },
       ),
       { kind: 'unit', unit: routesUnit, enabled: true, state: 'started' },
       // a route deleted by hand leaves the oneshot unit active: put the routes back as the unit does
-      { kind: 'command', run: h.routes.map((r) => ipRoute('replace', r)).join('\n'), unless: h.routes.map(present).join(' && ') },
+      { kind: 'command', run: replaceRoutes(h).join('\n'), unless: h.routes.map(present).join(' && ') },
     ],
     glossary: { ...routeTerms, ...glossaryOf(['--now'], toolFlagMeanings) },
   }));

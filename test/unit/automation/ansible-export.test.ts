@@ -26,6 +26,8 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
   let lab: Lab;
   let labDir: string;
   let written: WrittenProject;
+  /** What `kthw export ansible DIR` exports: this track's chapters, a teardown chapter never. */
+  const exportedChapters = () => chaptersThrough(chapters, Infinity).filter((c) => c.meta.tracks.includes(lab.track));
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'kthw-export-'));
@@ -38,9 +40,7 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
     );
     await builtinGenerators(chapters)['ssh-key'](['jumpbox'], { lab, labDir });
     await encryptionKeyGenerator([], { lab, labDir });
-    const plans = chaptersThrough(chapters, Infinity)
-      .filter((c) => c.meta.tracks.includes(lab.track))
-      .map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: join(root, 'mirror') }) }));
+    const plans = exportedChapters().map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: join(root, 'mirror') }) }));
     written = await writeAnsibleProject(lab, labDir, plans, join(root, 'export'));
   }, 120_000);
   afterAll(async () => {
@@ -144,7 +144,7 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
 
   it('gives each step of a plan to exactly one block, and steps in a row doing the same on several hosts share one', async () => {
     let shared = 0;
-    for (const c of chaptersThrough(chapters, Infinity).filter((c) => c.meta.tracks.includes(lab.track))) {
+    for (const c of exportedChapters()) {
       const role = written.project.roles.get(c.meta.id);
       if (!role) continue;
       const blocks = parseYaml(await readFile(join(written.dir, 'roles', role.name, 'tasks/main.yml'), 'utf8')) as Array<{
@@ -184,9 +184,7 @@ describe.each(['classic', 'ipv6-ha'] as const)('kthw export ansible of the %s la
   it('exports again byte for byte (a committed export shows no diff); a changed secret re-encrypts the vault', async () => {
     const snapshot = async () => new Map(await Promise.all((await filesUnder(written.dir)).map(async (f) => [f, await readFile(f, 'utf8')] as const)));
     const before = await snapshot();
-    const plans = chaptersThrough(chapters, Infinity)
-      .filter((c) => c.meta.tracks.includes(lab.track))
-      .map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: join(root, 'mirror') }) }));
+    const plans = exportedChapters().map((c) => ({ meta: c.meta, plan: c.plan(lab, { mirror: join(root, 'mirror') }) }));
     await writeAnsibleProject(lab, labDir, plans, written.dir);
     expect(await snapshot()).toEqual(before);
 
