@@ -14,7 +14,10 @@ import { KTHW_BIN, runKthw } from '../support/run-kthw.js';
 import { sshRun, useLabHome } from './helpers.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const socket = `kthw-learn-e2e-${process.pid}`;
+// A new tmux server for each opening: a server whose last session was killed exits, and a session
+// asked of it meanwhile fails with "server exited unexpectedly".
+let socket = '';
+let servers = 0;
 // The pane's shell prints the exit code and `stty -a` once kthw learn has ended, then waits.
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 let lab: Lab;
@@ -25,12 +28,18 @@ const kthw = (args: string[]) => runKthw(['--lab', labFile, ...args], { env: { K
 const progress = () =>
   (JSON.parse(kthw(['--json', 'chapters']).stdout) as { chapters: Array<{ id: string; status: string; stepsDone: number; nextStep?: string }> }).chapters;
 
-function open(): void {
+function killServer(): void {
   try {
-    tmux('kill-session', '-t', 'learn');
+    if (socket) tmux('kill-server');
   } catch {
-    // none yet
+    // already gone
   }
+}
+
+function open(): void {
+  killServer();
+  servers += 1;
+  socket = `kthw-learn-e2e-${process.pid}-${servers}`;
   const script = `cd ${root}; env KTHW_HOME=${home} ${process.execPath} ${KTHW_BIN} --lab ${labFile} learn; echo "EXIT=$?"; stty -a; sleep 900`;
   tmux('new-session', '-d', '-s', 'learn', '-x', '80', '-y', '24', 'bash', '-c', script);
 }
@@ -78,13 +87,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // already gone
-  }
-});
+afterAll(killServer);
 
 describe('kthw learn on the classic lab', () => {
   it('reads chapter 04, runs it, sees the checks pass, then sees a broken key diagnosed', async () => {

@@ -2,33 +2,39 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Progress } from '../../fixtures/local-session.js';
 
 // The tutor in a real terminal (a tmux pane, 80×24): whatever way it ends, the terminal it leaves
 // has the alternate screen off, the cursor shown and line mode (icanon, echo) back on.
 const root = resolve(import.meta.dirname, '../../..');
-const socket = `kthw-tui-test-${process.pid}`;
+// A tmux server of its own for each test: a server whose last session was killed exits, and a new
+// session asked of it while it is exiting fails with "server exited unexpectedly".
+let socket = '';
+let servers = 0;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 let dir: string;
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kthw-pty-'));
-});
-afterEach(() => {
+function killServer(): void {
   try {
-    tmux('kill-session', '-t', 'tutor');
-  } catch {
-    // already gone
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
-afterAll(() => {
-  try {
-    tmux('kill-server');
+    if (socket) tmux('kill-server');
   } catch {
     // no server left
   }
+}
+function freshServer(): void {
+  killServer();
+  servers += 1;
+  socket = `kthw-tui-test-${process.pid}-${servers}`;
+}
+
+beforeEach(() => {
+  freshServer();
+  dir = mkdtempSync(join(tmpdir(), 'kthw-pty-'));
+});
+afterEach(() => {
+  killServer();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 function start(env: Record<string, string> = {}): void {
@@ -150,7 +156,7 @@ describe('the terminal after kthw learn', () => {
     await waitFor('✓ done');
     keys('q');
     await expectRestored(0);
-    tmux('kill-session', '-t', 'tutor');
+    freshServer();
     start();
     await waitFor('Welcome back: A workspace, step “Write a note”');
     keys('q');
