@@ -14,6 +14,7 @@ import { bridgeNetns, bridgePort, hostVeth, machineCgroup, machineName, machineN
 import { assertNoOverlap, createNetwork, labPrefixes, netnsExists } from './network.js';
 import { labStateDir } from './paths.js';
 import { ensurePodImages, type PodImagesOptions } from './pod-images.js';
+import { raiseInotifyLimits } from './inotify-limits.js';
 import { checkPrerequisites } from './prerequisites.js';
 import { processRunning } from './processes.js';
 import { waitForSsh } from './reachability.js';
@@ -108,6 +109,7 @@ export async function labUp(lab: Lab, options: LabUpOptions = {}): Promise<LabSt
   const started = Date.now();
   assertBootable(lab);
   checkPrerequisites();
+  for (const change of raiseInotifyLimits()) log(`host inotify limit raised for the machines' kubelets: ${change}`);
   const existing = readRecord(lab.name);
   if (existing?.upPid !== undefined && existing.upPid !== process.pid && processRunning(existing.upPid)) {
     throw new EnvironmentError(`another kthw process (pid ${existing.upPid}) is bringing lab ${lab.name} up`, {
