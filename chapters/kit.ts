@@ -14,9 +14,20 @@ export { renderTemplate, templateFile, templateVariables, loadChapterFile, type 
 export { chapterFolder, type ChapterFolder } from '../src/plan/chapter-folder.js';
 export type { Generator, GeneratorContext, GeneratorLoader } from '../src/plan/generator.js';
 export { sh, shq } from '../src/ssh/shell-quote.js';
-export { hostsWithRole, labFamilies, primaryAddress, type ComponentVersion, type Family, type Host, type Lab, type Role } from '../src/lab/types.js';
+export {
+  hostsWithRole,
+  isNode,
+  nodeHosts,
+  labFamilies,
+  primaryAddress,
+  type ComponentVersion,
+  type Family,
+  type Host,
+  type Lab,
+  type Role,
+} from '../src/lab/types.js';
 export { renderUrl } from '../src/lab/url-template.js';
-export { firstAddressOf, requireCanonicalIp } from '../src/lab/cidr.js';
+export { firstAddressOf, requireCanonicalIp, urlHost } from '../src/lab/cidr.js';
 export { UsageError } from '../src/util/errors.js';
 export type { CertDraft, CertProfile, Destination, ExtKeyUsage, SubjectAttribute } from '../src/pki/types.js';
 export { profilesFrom } from '../src/pki/profiles.js';

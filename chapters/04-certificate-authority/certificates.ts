@@ -12,6 +12,7 @@ import {
   firstAddressOf,
   type Host,
   hostsWithRole,
+  nodeHosts,
   type Lab,
   labFamilies,
   profilesFrom,
@@ -66,7 +67,8 @@ function pairTo(hosts: Host[], dir: string, base: string): Destination[] {
 export function certificates(lab: Lab): CertDraft[] {
   const families = labFamilies(lab);
   const loopbacks = families.map((f) => loopback[f]);
-  const workers = hostsWithRole(lab, 'worker');
+  // every kubelet, the controllers' too when they are nodes
+  const nodes = nodeHosts(lab);
   const controllers = hostsWithRole(lab, 'controller');
   const both: ExtKeyUsage[] = ['serverAuth', 'clientAuth'];
   const client: ExtKeyUsage[] = ['clientAuth'];
@@ -80,7 +82,7 @@ export function certificates(lab: Lab): CertDraft[] {
       extKeyUsage: [],
       isCA: true,
       destinations: [
-        ...workers.map((w) => certTo(w.name, `${kubeletDir}/ca.crt`)),
+        ...nodes.map((w) => certTo(w.name, `${kubeletDir}/ca.crt`)),
         ...pairTo(controllers, controllerDir, 'ca'),
         ...(lab.track === 'ipv6-ha' ? hostsWithRole(lab, 'etcd').map((e) => certTo(e.name, `${etcdDir}/ca.crt`)) : []),
       ],
@@ -94,7 +96,7 @@ export function certificates(lab: Lab): CertDraft[] {
       isCA: false,
       destinations: [],
     },
-    ...workers.map((w): CertDraft => ({
+    ...nodes.map((w): CertDraft => ({
       id: w.name,
       purpose: `The kubelet of ${w.name}: its client identity for the Node authorizer and its serving certificate.`,
       subject: [cn(`system:node:${w.name}`), org('system:nodes'), ...upstreamLocality],

@@ -1,5 +1,5 @@
 /** Which kubeconfigs a lab needs, who uses each, which server it names and where it is copied. */
-import { type CertProfile, hostsWithRole, type Lab, labFamilies } from '../kit.js';
+import { type CertProfile, hostsWithRole, type Lab, labFamilies, nodeHosts, urlHost } from '../kit.js';
 // The client certificates chapter 04 issued: each kubeconfig embeds one.
 import { profilesOf } from '../04-certificate-authority/certificates.js';
 
@@ -27,8 +27,6 @@ export interface Kubeconfig {
   placements: Placement[];
 }
 
-const bracket = (address: string) => (address.includes(':') ? `[${address}]` : address);
-
 /**
  * The API server as the machines outside the control plane reach it: the lab's API name (classic,
  * resolved through /etc/hosts), or, when the lab has a virtual IP, that address itself: chapter 03's
@@ -36,7 +34,7 @@ const bracket = (address: string) => (address.includes(':') ? `[${address}]` : a
  */
 export function remoteServer(lab: Lab): string {
   const { api } = lab.networks;
-  return `https://${api.vip ? bracket(api.vip) : api.name}:${api.port}`;
+  return `https://${api.vip ? urlHost(api.vip) : api.name}:${api.port}`;
 }
 
 /** The API server on the same machine: IPv4 loopback when the lab has IPv4, else `[::1]`. */
@@ -52,13 +50,14 @@ function subject(profile: CertProfile, name: 'CN' | 'O'): string[] {
 /**
  * Upstream: kubelets and kube-proxy on the workers, admin, scheduler and controller manager in root's
  * home on the control plane. Classic names the API server by name everywhere but in admin's
- * kubeconfig (127.0.0.1), as upstream does; with a VIP the control-plane components use their own
- * machine's API server, so they do not depend on the VIP that kube-vip only raises once an API server is up.
+ * kubeconfig (127.0.0.1), as upstream does; with a VIP the control-plane components, and the kubelet
+ * of a controller that is a node, use their own machine's API server, so they do not depend on the
+ * VIP that kube-vip only raises once an API server is up.
  */
 export function kubeconfigsOf(lab: Lab): Kubeconfig[] {
   const profiles = profilesOf(lab);
   const profile = (id: string) => profiles.find((p) => p.id === id)!;
-  const workers = hostsWithRole(lab, 'worker');
+  const nodes = nodeHosts(lab);
   const controllers = hostsWithRole(lab, 'controller');
   const withVip = lab.networks.api.vip !== undefined;
   const make = (name: string, local: boolean, placements: Placement[]): Kubeconfig => ({
@@ -71,11 +70,13 @@ export function kubeconfigsOf(lab: Lab): Kubeconfig[] {
   });
   const onControllers = (file: string) => controllers.map((c) => ({ host: c.name, path: `/root/${file}`, caPath: '/root/ca.crt' }));
   return [
-    ...workers.map((w) => make(w.name, false, [{ host: w.name, path: '/var/lib/kubelet/kubeconfig', caPath: '/var/lib/kubelet/ca.crt' }])),
+    ...nodes.map((w) =>
+      make(w.name, withVip && w.roles.includes('controller'), [{ host: w.name, path: '/var/lib/kubelet/kubeconfig', caPath: '/var/lib/kubelet/ca.crt' }]),
+    ),
     make(
       'kube-proxy',
       false,
-      workers.map((w) => ({ host: w.name, path: '/var/lib/kube-proxy/kubeconfig', caPath: '/var/lib/kubelet/ca.crt' })),
+      nodes.map((w) => ({ host: w.name, path: '/var/lib/kube-proxy/kubeconfig', caPath: '/var/lib/kubelet/ca.crt' })),
     ),
     make('kube-controller-manager', withVip, onControllers('kube-controller-manager.kubeconfig')),
     make('kube-scheduler', withVip, onControllers('kube-scheduler.kubeconfig')),

@@ -2,7 +2,7 @@
  * The etcd cluster a lab asks for, as data: members, URLs, TLS files, the binary and the flags that
  * fit the etcd version the machines actually run.
  */
-import { hostsWithRole, type Lab, primaryAddress, renderUrl, UsageError } from '../kit.js';
+import { hostsWithRole, type Lab, primaryAddress, renderUrl, urlHost, UsageError } from '../kit.js';
 
 export const etcdDir = '/etc/etcd';
 export const dataDir = '/var/lib/etcd';
@@ -42,8 +42,6 @@ export interface EtcdCluster {
 export const heartbeatMs = 250;
 export const electionMs = 2500;
 export const metricsPort = 2381;
-
-const urlHost = (address: string) => (address.includes(':') ? `[${address}]` : address);
 
 export function parseVersion(text: string, where: string): EtcdCluster['version'] {
   const match = /^v?(\d+)\.(\d+)\./.exec(text);

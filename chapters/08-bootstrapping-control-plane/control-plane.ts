@@ -2,7 +2,7 @@
  * The control plane a lab asks for, as data: which machines run it, where each file lives, and the
  * flags of the API server, controller manager and scheduler on each machine.
  */
-import { UsageError, firstAddressOf, hostsWithRole, labFamilies, primaryAddress, type Host, type Lab } from '../kit.js';
+import { UsageError, firstAddressOf, hostsWithRole, labFamilies, primaryAddress, urlHost, type Host, type Lab } from '../kit.js';
 import { remoteServer } from '../05-kubeconfigs/kubeconfigs.js';
 import { encryptionConfigPath } from '../06-data-encryption/index.js';
 import { etcdCluster, type EtcdCluster } from '../07-etcd/cluster.js';
@@ -82,7 +82,7 @@ export interface ControlPlane {
   sharedNames: { dns: string[]; ip: string[] };
 }
 
-export const urlHost = (address: string) => (address.includes(':') ? `[${address}]` : address);
+export { urlHost };
 
 function perFamily(lab: Lab, ranges: { ipv4?: string; ipv6?: string }, what: string): string[] {
   const values = (['ipv4', 'ipv6'] as const).flatMap((f) => (ranges[f] ? [ranges[f]] : []));

@@ -2,8 +2,9 @@
 import { sh, type CheckSpec } from '../kit.js';
 import { escapeRegex } from '../common.js';
 import { kubectlAdmin } from '../08-bootstrapping-control-plane/steps.js';
-import { ctr } from './steps.js';
-import { binDir, cniConfDir, criNamespace, file, type Worker, type WorkerNodes } from './worker-nodes.js';
+import { remoteServer } from '../05-kubeconfigs/kubeconfigs.js';
+import { ctr, taintEffect } from './steps.js';
+import { binDir, cniConfDir, controlPlaneTaint, criNamespace, file, type VipStandIn, type Worker, type WorkerNodes } from './worker-nodes.js';
 
 const rerun = 'run chapter 9 again';
 
@@ -50,7 +51,6 @@ function nodeChecks(nodes: WorkerNodes, w: Worker): CheckSpec[] {
     why: 'Ready means the kubelet reports in, containerd answers and the pod network is configured: only then does the scheduler place pods here.',
     fix: `the message above says what the kubelet sees; "Kubelet stopped posting node status" means the kubelet on ${w.name} is gone (journalctl -u kubelet there); then ${rerun} (it also restarts a kubelet whose Node was deleted)`,
   };
-  if (nodes.allocatedByController) return [ready];
   const want = w.podCidrs.join(' ');
   const podCidr: CheckSpec = {
     id: `pod-cidr-${w.name}`,
@@ -64,9 +64,46 @@ function nodeChecks(nodes: WorkerNodes, w: Worker): CheckSpec[] {
       ].join('\n'),
     },
     why: "The Node names the range its bridge hands out; routes to the pods and kube-proxy's idea of local traffic read it there.",
-    fix: `${rerun}: it sets an empty range; another range goes only with the Node (kubectl delete node ${w.name}), after which the chapter restarts the kubelet, which registers the Node anew`,
+    fix: nodes.createNodes
+      ? `a Node's range cannot change: delete it (kubectl delete node ${w.name}) and ${rerun}, which creates it with the lab's range; the kubelet takes it over`
+      : `${rerun}: it sets an empty range; another range goes only with the Node (kubectl delete node ${w.name}), after which the chapter restarts the kubelet, which registers the Node anew`,
   };
-  return [ready, podCidr];
+  return [ready, podCidr, ...(w.controlPlane ? [taintCheck(nodes, w)] : [])];
+}
+
+function taintCheck(nodes: WorkerNodes, w: Worker): CheckSpec {
+  const taint = `${controlPlaneTaint.key}:${controlPlaneTaint.effect}`;
+  return {
+    id: `taint-${w.name}`,
+    title: `the Node ${w.name} is tainted ${taint}`,
+    host: nodes.controller,
+    kind: 'command',
+    params: {
+      run: [
+        `got=$(${taintEffect(w.name)}) || exit 1`,
+        `if [ "$got" = ${controlPlaneTaint.effect} ]; then echo ${sh`${taint}`}; else echo ${sh`${`${w.name} has no ${taint} taint: the scheduler may place any pod on this controller`}`}; exit 1; fi`,
+      ].join('\n'),
+    },
+    why: "A controller's memory and CPU belong to the API server and etcd; only pods that tolerate the taint (its own static pods) may run there.",
+    fix: `${rerun}: it taints the Node again`,
+  };
+}
+
+function vipCheck(nodes: WorkerNodes, vip: VipStandIn, w: Worker): CheckSpec {
+  return {
+    id: `api-vip-${w.name}`,
+    title: `the API server answers on the VIP ${vip.address} from ${w.name}`,
+    host: w.name,
+    kind: 'command',
+    params: {
+      run: [
+        sh`out=$(curl -sS --max-time 5 --cacert ${file.kubeletCa} --cert ${file.kubeletCert} --key ${file.kubeletKey} ${`${remoteServer(nodes.lab)}/readyz`} 2>&1)`,
+        `if [ "$out" = ok ]; then echo "readyz: ok"; else echo "\${out:-no answer}"; exit 1; fi`,
+      ].join('\n'),
+    },
+    why: `The kubelet and kube-proxy of ${w.name} reach the API server only through the VIP.`,
+    fix: `ip addr on ${vip.holder.name} must list ${vip.address}; ${rerun}, which puts it there while no kube-vip runs`,
+  };
 }
 
 function workerChecks(nodes: WorkerNodes, w: Worker): CheckSpec[] {
@@ -132,5 +169,14 @@ function versionChecks(nodes: WorkerNodes): CheckSpec[] {
 }
 
 export function checks(nodes: WorkerNodes): CheckSpec[] {
-  return [...nodes.workers.flatMap((w) => [...unitChecks(w), ...nodeChecks(nodes, w), ...workerChecks(nodes, w)]), ...versionChecks(nodes)];
+  const vip = nodes.vip;
+  return [
+    ...nodes.workers.flatMap((w) => [
+      ...unitChecks(w),
+      ...nodeChecks(nodes, w),
+      ...workerChecks(nodes, w),
+      ...(vip && !w.controlPlane ? [vipCheck(nodes, vip, w)] : []),
+    ]),
+    ...versionChecks(nodes),
+  ];
 }

@@ -11,4 +11,6 @@ export const toolFlagMeanings: Record<string, string> = {
   '--strip-components': 'tar drops this many leading directories from each member it extracts, so the binary lands directly in the target directory.',
   '--kubeconfig': "the kubeconfig kubectl uses: admin's, against the API server on this machine.",
   '--type': 'how kubectl patch merges the given JSON into the object: `merge` sets exactly the fields given.',
+  '--overwrite': 'kubectl taint replaces a taint with the same key instead of refusing it.',
+  preferred_lft: 'how long an address stays preferred as a source address; 0: never picked for outgoing connections, still answered.',
 };

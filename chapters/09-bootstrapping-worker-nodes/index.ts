@@ -10,7 +10,7 @@ export const chapter: ChapterModule = {
     ...folder,
     title: 'Bootstrapping the worker nodes',
     summary: 'containerd with a bridge pod network, the kubelet and kube-proxy on every worker, each node registered and Ready.',
-    tracks: ['classic'],
+    tracks: ['classic', 'ipv6-ha'],
   },
   plan(lab, params) {
     const nodes = workerNodes(lab, params);

@@ -1,5 +1,5 @@
 /** The steps of chapter 09: binaries to each worker, its kernel settings, containerd with CNI and the pod images, kubelet and kube-proxy, then the nodes joined. */
-import { chapterFolder, sh, templateFile, type Action, type FileAction, type Step } from '../kit.js';
+import { chapterFolder, primaryAddress, sh, templateFile, type Action, type FileAction, type Step } from '../kit.js';
 import { glossaryOf, jumpboxOf, sshFed, workDir } from '../common.js';
 import { remoteServer } from '../05-kubeconfigs/kubeconfigs.js';
 import { kubectlAdmin } from '../08-bootstrapping-control-plane/steps.js';
@@ -8,6 +8,7 @@ import {
   binDir,
   cniConfDir,
   containerdSocket,
+  controlPlaneTaint,
   criNamespace,
   file,
   imagesDir,
@@ -17,6 +18,7 @@ import {
   sysctls,
   unitDir,
   type Worker,
+  type VipStandIn,
   type WorkerNodes,
 } from './worker-nodes.js';
 
@@ -316,6 +318,99 @@ export function waitForNodes(nodes: WorkerNodes): { run: string; unless: string 
   };
 }
 
+/** Shell: the VIP's address on this machine, as `ip` lists it (empty when it is not there). */
+export function vipHeld(vip: VipStandIn): string {
+  const flag = vip.address.includes(':') ? '-6' : '-4';
+  return `ip -o ${flag} addr show to ` + sh`${`${vip.address}/${flag === '-6' ? 128 : 32}`}`;
+}
+
+/**
+ * Until a chapter runs kube-vip, the first controller holds the VIP as a second address on the
+ * interface of its node address (what kube-vip does in its layer-2 mode, without the failover):
+ * on-link, so every machine finds it by neighbour discovery. Deprecated at once (preferred_lft 0),
+ * so the controller never picks it as the source of its own connections.
+ */
+function vipStep(vip: VipStandIn, nodes: WorkerNodes): Step {
+  const flag = vip.address.includes(':') ? '-6' : '-4';
+  const own = primaryAddress(nodes.lab, vip.holder);
+  return {
+    id: 'api-vip',
+    title: `The API VIP ${vip.address} on ${vip.holder.name}, until kube-vip announces it`,
+    why:
+      `Every kubelet and kube-proxy reaches the API server through the VIP ${vip.address} (chapter 05's kubeconfigs), which ` +
+      'kube-vip announces in the reference build. kube-vip runs as a static pod, so it needs these very kubelets first; until ' +
+      `its chapter, ${vip.holder.name} holds the VIP as a second address on the interface of ${own}, as kube-vip's layer-2 ` +
+      'mode would, without its failover: if that machine stops, the VIP goes with it. The address is deprecated at once ' +
+      "(preferred_lft 0) so the controller's own connections keep their source address, and it does not survive a reboot: " +
+      'running the chapter again puts it back.',
+    host: vip.holder.name,
+    actions: [
+      {
+        kind: 'command',
+        run:
+          `dev=$(ip -o ${flag} addr show to ` +
+          sh`${own} | awk '{ print $2; exit }'); ` +
+          sh`[ -n "$dev" ] || { echo ${`no interface of ${vip.holder.name} holds ${own}`} >&2; exit 1; }; ` +
+          `ip ${flag} addr add ` +
+          sh`${`${vip.address}/${vip.prefixLength}`} dev "$dev" nodad preferred_lft 0`,
+        unless: `held=$(${vipHeld(vip)}) && [ -n "$held" ]`,
+      },
+    ],
+    glossary: glossaryOf(['preferred_lft'], toolFlagMeanings),
+  };
+}
+
+/** A Node as kthw creates it before its kubelet registers: the lab's pod range, and a controller's taint (JSON on several lines, as one would type it). */
+export function nodeManifest(w: Worker): string {
+  return JSON.stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: w.name, ...(w.controlPlane ? { labels: { [controlPlaneTaint.key]: '' } } : {}) },
+      spec: { podCIDR: w.podCidrs[0], podCIDRs: w.podCidrs, ...(w.controlPlane ? { taints: [controlPlaneTaint] } : {}) },
+    },
+    null,
+    2,
+  );
+}
+
+function createNodesStep(nodes: WorkerNodes): Step {
+  return {
+    id: 'nodes-created',
+    title: `The Nodes ${nodes.workers.map((w) => w.name).join(', ')} created with their pod ranges`,
+    why:
+      'On this track the controller manager hands out pod ranges (--allocate-node-cidrs), in whatever order the kubelets ' +
+      'register, and a Node keeps its range for life. So each Node is created here, before its kubelet starts, with the ' +
+      'range the lab gives it (its bridge hands out addresses from it, and the routes lead there); the allocator keeps a range ' +
+      'a Node already has. A kubelet that finds its Node already there takes it over. ' +
+      (nodes.workers.some((w) => w.controlPlane)
+        ? `The controllers' Nodes carry the taint ${controlPlaneTaint.key}:${controlPlaneTaint.effect}, so only pods that tolerate it ` +
+          "(the control plane's own static pods) run there. "
+        : '') +
+      'A Node that exists already is left alone.',
+    host: nodes.controller,
+    actions: nodes.workers.map((w): Action => ({
+      kind: 'command',
+      run: sh`printf '%s\n' ${nodeManifest(w)} | ` + kubectlAdmin('create -f -'),
+      unless: kubectlAdmin(sh`get node ${w.name}`) + ' >/dev/null 2>&1',
+    })),
+    glossary: glossaryOf(['--kubeconfig'], toolFlagMeanings),
+  };
+}
+
+/** Shell: the effect of the control-plane taint on a Node (empty when it has none). */
+export function taintEffect(name: string): string {
+  return kubectlAdmin(sh`get node ${name} -o ${`jsonpath={.spec.taints[?(@.key=="${controlPlaneTaint.key}")].effect}`}`);
+}
+
+function taintAction(w: Worker): Action {
+  return {
+    kind: 'command',
+    run: kubectlAdmin(sh`taint node ${w.name} ${`${controlPlaneTaint.key}:${controlPlaneTaint.effect}`} --overwrite`),
+    unless: `effect=$(${taintEffect(w.name)}) && [ "$effect" = ${controlPlaneTaint.effect} ]`,
+  };
+}
+
 function podCidrPatch(w: Worker): Action {
   const patch = JSON.stringify({ spec: { podCIDR: w.podCidrs[0], podCIDRs: w.podCidrs } });
   return {
@@ -326,6 +421,7 @@ function podCidrPatch(w: Worker): Action {
 }
 
 function nodesStep(nodes: WorkerNodes): Step {
+  const controlPlane = nodes.workers.filter((w) => w.controlPlane);
   return {
     id: 'nodes-ready',
     title: `The nodes ${nodes.workers.map((w) => w.name).join(', ')} registered and Ready`,
@@ -333,20 +429,27 @@ function nodesStep(nodes: WorkerNodes): Step {
       'Each kubelet creates its Node object on the API server and reports Ready once containerd answers and the pod network is ' +
       `configured. Asked from ${nodes.controller} with admin's kubeconfig every second, for up to ${readySeconds / 60} minutes; a node ` +
       'still missing or not Ready then fails the step with what its Ready condition says.' +
-      (nodes.allocatedByController
+      (nodes.createNodes
         ? ''
         : " Then each Node's pod range (spec.podCIDR) is set to the one the lab gives the worker, which its bridge already uses: " +
           'on this track no controller hands out ranges, and the Node should tell the truth to whoever reads it (routes, kube-proxy). ' +
-          'A Node takes its range once; it cannot be changed afterwards.'),
+          'A Node takes its range once; it cannot be changed afterwards.') +
+      (controlPlane.length > 0 ? ` A controller's Node that lost its taint gets it back.` : ''),
     host: nodes.controller,
-    actions: [{ kind: 'command', ...waitForNodes(nodes), readOnly: true }, ...(nodes.allocatedByController ? [] : nodes.workers.map(podCidrPatch))],
-    glossary: glossaryOf(['--kubeconfig', ...(nodes.allocatedByController ? [] : ['--type'])], toolFlagMeanings),
+    actions: [
+      { kind: 'command', ...waitForNodes(nodes), readOnly: true },
+      ...(nodes.createNodes ? [] : nodes.workers.map(podCidrPatch)),
+      ...controlPlane.map(taintAction),
+    ],
+    glossary: glossaryOf(['--kubeconfig', ...(nodes.createNodes ? [] : ['--type']), ...(controlPlane.length > 0 ? ['--overwrite'] : [])], toolFlagMeanings),
   };
 }
 
 export function steps(nodes: WorkerNodes): Step[] {
   return [
     ...nodes.workers.map((w) => copyStep(nodes, w)),
+    ...(nodes.vip ? [vipStep(nodes.vip, nodes)] : []),
+    ...(nodes.createNodes ? [createNodesStep(nodes)] : []),
     ...nodes.workers.flatMap((w) => [kernelStep(nodes, w), containerdStep(nodes, w), kubeletStep(nodes, w)]),
     nodesStep(nodes),
   ];

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { UsageError, hostsWithRole, renderUrl, type Host, type Lab } from '../kit.js';
+import { UsageError, hostsWithRole, nodeHosts, renderUrl, type Host, type Lab } from '../kit.js';
 
 export const binDir = '/usr/local/bin';
 export const unitDir = '/etc/systemd/system';
@@ -57,15 +57,22 @@ export interface PodImage {
   standsInFor: string;
 }
 
+/** The taint that keeps ordinary pods off a controller that is a node (the key upstream tools use). */
+export const controlPlaneTaint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' } as const;
+
+/** A node: a worker, or a controller the lab gives a pod range (`isNode`). */
 export interface Worker {
   host: Host;
   name: string;
-  /** The worker's own pod ranges from the lab file, one per family. */
+  /** The node's own pod ranges from the lab file, one per family. */
   podCidrs: string[];
+  /** A controller that is a node: tainted NoSchedule, its kubelet on its own machine's API server. */
+  controlPlane: boolean;
 }
 
 export interface WorkerNodes {
   lab: Lab;
+  /** Every node: the workers, then the controllers that are nodes. */
   workers: Worker[];
   /** The cluster-wide pod range(s), comma-separated (kube-proxy's clusterCIDR). */
   podRange: string;
@@ -82,8 +89,13 @@ export interface WorkerNodes {
   sandboxImage: string;
   /** The machines are systemd-nspawn containers on this host (`kthw lab up` says so): the local lab's differences apply. */
   localLab: boolean;
-  /** The controller manager hands out pod ranges itself (ipv6-ha), so the kubelet's podCIDR is not patched into the Node. */
-  allocatedByController: boolean;
+  /**
+   * The controller manager hands out pod ranges itself (ipv6-ha), and a Node's range cannot change
+   * once set: each Node is created with the lab's range before its kubelet registers (the allocator
+   * keeps a range a Node already has), instead of patched in afterwards.
+   */
+  createNodes: boolean;
+  vip?: VipStandIn;
   /** The machine kubectl runs on, with admin's kubeconfig from chapter 05. */
   controller: string;
 }
@@ -122,6 +134,24 @@ function podImages(dir: string): PodImage[] {
   return list.map(({ reference, digest, archive, standsInFor }) => ({ reference, digest, archive, standsInFor }));
 }
 
+/** The API VIP, while no chapter runs kube-vip yet: held by the first controller so the kubelets reach the API. */
+export interface VipStandIn {
+  address: string;
+  holder: Host;
+  /** The node network's prefix length: the VIP is on-link there. */
+  prefixLength: number;
+}
+
+export function vipStandIn(lab: Lab): VipStandIn | undefined {
+  const address = lab.networks.api.vip;
+  const holder = hostsWithRole(lab, 'controller')[0];
+  if (address === undefined || holder === undefined) return undefined;
+  const family = address.includes(':') ? 'ipv6' : 'ipv4';
+  const nodes = lab.networks.nodes[family];
+  if (nodes === undefined) throw new UsageError(`the API VIP ${address} is ${family}, but the node network has no ${family} range`, { where: lab.source });
+  return { address, holder, prefixLength: Number(nodes.slice(nodes.indexOf('/') + 1)) };
+}
+
 function downloadedFile(lab: Lab, component: string, pattern: RegExp): string | undefined {
   const spec = lab.versions[component];
   if (spec?.source !== 'download') return undefined;
@@ -130,7 +160,7 @@ function downloadedFile(lab: Lab, component: string, pattern: RegExp): string | 
 }
 
 export function workerNodes(lab: Lab, params: Record<string, string>): WorkerNodes {
-  const hosts = hostsWithRole(lab, 'worker');
+  const hosts = [...hostsWithRole(lab, 'worker'), ...nodeHosts(lab).filter((h) => !h.roles.includes('worker'))];
   if (hosts.length === 0) {
     throw new UsageError(`lab "${lab.name}" has no host with the worker role`, { where: lab.source, fix: 'give the worker hosts `roles: [worker]`' });
   }
@@ -145,7 +175,7 @@ export function workerNodes(lab: Lab, params: Record<string, string>): WorkerNod
     const podCidrs = (['ipv4', 'ipv6'] as const).flatMap((f) => (host.podCidr?.[f] ? [host.podCidr[f]] : []));
     if (podCidrs.length === 0)
       throw new UsageError(`worker ${host.name} has no podCidr`, { where: lab.source, fix: `give ${host.name} a podCidr inside networks.pods` });
-    return { host, name: host.name, podCidrs };
+    return { host, name: host.name, podCidrs, controlPlane: !host.roles.includes('worker') };
   });
   const pods = (['ipv4', 'ipv6'] as const).flatMap((f) => (lab.networks.pods[f] ? [lab.networks.pods[f]] : []));
   const runtime = ['containerd', 'runc', 'cni-plugins'];
@@ -163,7 +193,8 @@ export function workerNodes(lab: Lab, params: Record<string, string>): WorkerNod
     ...(images ? { images } : {}),
     sandboxImage: pause?.reference ?? upstreamPause,
     localLab: params.machines === 'local',
-    allocatedByController: lab.track === 'ipv6-ha',
+    createNodes: lab.track === 'ipv6-ha',
+    ...(vipStandIn(lab) ? { vip: vipStandIn(lab)! } : {}),
     controller: controller.name,
   };
 }

@@ -3,7 +3,7 @@
  * default kubeconfig, as upstream) and on the learner's own machine (a kubeconfig in the lab
  * directory, so no kubeconfig of theirs is touched).
  */
-import { chapterFolder, UsageError, hostsWithRole, sh, shq, type ChapterModule, type CheckSpec, type Lab, type Step } from '../kit.js';
+import { chapterFolder, UsageError, hostsWithRole, sh, shq, urlHost, type ChapterModule, type CheckSpec, type Lab, type Step } from '../kit.js';
 import { escapeRegex, jumpboxOf, workDir } from '../common.js';
 import { kubectlConfigCommands } from '../05-kubeconfigs/index.js';
 import { clusterName, contextName, remoteServer, type Kubeconfig } from '../05-kubeconfigs/kubeconfigs.js';
@@ -13,8 +13,6 @@ const folder = chapterFolder(import.meta.url);
 export const jumpboxKubeconfig = '/root/.kube/config';
 /** On this machine, relative to the lab directory (where kthw runs local commands). */
 export const localKubeconfig = 'admin.kubeconfig';
-
-const bracket = (address: string) => (address.includes(':') ? `[${address}]` : address);
 
 /**
  * The API server as the administrator reaches it. With a VIP, the VIP answers only once kube-vip
@@ -30,7 +28,7 @@ export function adminServer(lab: Lab): { jumpbox: string; local: string; viaVip:
     });
   const { api } = lab.networks;
   const address = lab.track === 'ipv6-ha' && first.addresses.ipv6 ? first.addresses.ipv6 : (first.addresses.ipv4 ?? first.addresses.ipv6!);
-  const direct = `https://${bracket(address)}:${api.port}`;
+  const direct = `https://${urlHost(address)}:${api.port}`;
   return { jumpbox: api.vip ? direct : remoteServer(lab), local: direct, viaVip: api.vip !== undefined };
 }
 

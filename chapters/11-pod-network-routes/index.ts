@@ -10,7 +10,7 @@ export const chapter: ChapterModule = {
     ...folder,
     title: 'Provisioning pod network routes',
     summary: 'Every controller and worker learns which worker holds each pod range, so pods on different nodes reach each other directly.',
-    tracks: ['classic'],
+    tracks: ['classic', 'ipv6-ha'],
   },
   plan(lab) {
     const hosts = podRoutes(lab);

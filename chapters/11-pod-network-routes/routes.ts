@@ -1,20 +1,20 @@
 /**
  * The pod routes a lab asks for, as data: every machine that talks to pods (controllers and
- * workers) gets, for each other worker, a route to that worker's pod range via that worker's node
- * address, per address family the pod ranges use.
+ * workers) gets, for each other node (every worker, and a controller with a pod range), a route to
+ * that node's pod range via its node address, per address family the pod ranges use.
  */
-import { UsageError, hostsWithRole, type Family, type Host, type Lab } from '../kit.js';
+import { UsageError, nodeHosts, type Family, type Host, type Lab } from '../kit.js';
 
 export const routesUnit = 'pod-routes.service';
 export const routesUnitPath = `/etc/systemd/system/${routesUnit}`;
 
 export interface PodRoute {
   family: Family;
-  /** The other worker's pod range. */
+  /** The other node's pod range. */
   to: string;
-  /** That worker's node address, the next hop. */
+  /** That node's address, the next hop. */
   via: string;
-  /** The worker that owns the range. */
+  /** The node that owns the range. */
   worker: string;
 }
 
@@ -33,7 +33,7 @@ export function ipRoute(verb: 'replace' | 'del' | 'show', route: PodRoute): stri
 }
 
 export function podRoutes(lab: Lab): RoutingHost[] {
-  const workers = hostsWithRole(lab, 'worker');
+  const nodes = nodeHosts(lab);
   const families = (['ipv4', 'ipv6'] as const).filter((f) => lab.networks.pods[f] !== undefined);
   const routeTo = (worker: Host): PodRoute[] =>
     families.flatMap((family) => {
@@ -49,5 +49,5 @@ export function podRoutes(lab: Lab): RoutingHost[] {
       return [{ family, to, via, worker: worker.name }];
     });
   const routers = lab.hosts.filter((h) => h.roles.includes('controller') || h.roles.includes('worker'));
-  return routers.map((h) => ({ name: h.name, routes: workers.filter((w) => w.name !== h.name).flatMap(routeTo) })).filter((h) => h.routes.length > 0);
+  return routers.map((h) => ({ name: h.name, routes: nodes.filter((w) => w.name !== h.name).flatMap(routeTo) })).filter((h) => h.routes.length > 0);
 }

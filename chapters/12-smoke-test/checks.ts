@@ -1,9 +1,8 @@
 /** The checks of chapter 12: upstream's smoke test, one check per thing it shows, each saying what broke. */
-import { sh, type CheckSpec } from '../kit.js';
+import { sh, urlHost, type CheckSpec } from '../kit.js';
 import { deploymentName, forwardPort, secretName, type SmokeTest } from './smoke.js';
 
 const rerun = 'run chapter 12 again';
-const urlHost = (address: string) => (address.includes(':') ? `[${address}]` : address);
 const deployment = `deployment/${deploymentName}`;
 
 export function checks(smoke: SmokeTest): CheckSpec[] {

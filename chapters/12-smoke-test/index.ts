@@ -10,7 +10,7 @@ export const chapter: ChapterModule = {
     ...folder,
     title: 'Smoke test',
     summary: 'A Secret encrypted in etcd, an nginx deployment, port-forward, logs, exec and a NodePort answered by every node.',
-    tracks: ['classic'],
+    tracks: ['classic', 'ipv6-ha'],
   },
   plan(lab, params) {
     const smoke = smokeTest(lab, params);

@@ -1,7 +1,7 @@
 /** The checks of chapter 13: the machines are clean, one kind of leftover per check, each listed. */
 import type { CheckSpec } from '../kit.js';
 import type { Cleanup, HostLeftovers } from './leftovers.js';
-import { fileProbe, mountProbe, processProbe, routeProbe, unitProbe } from './probes.js';
+import { fileProbe, mountProbe, processProbe, routeProbe, unitProbe, vipProbe } from './probes.js';
 
 const rerun = 'run chapter 13 again';
 
@@ -39,6 +39,9 @@ function hostChecks(cleanup: Cleanup, h: HostLeftovers): CheckSpec[] {
             "Pods' volumes and network namespaces stay mounted until unmounted: they pin memory and block the removal of their directories.",
           ),
         ]
+      : []),
+    ...(h.vip
+      ? [check('vip', vipProbe(h.vip), 'API VIP', 'The VIP answers for an API server that is gone: clients wait for a timeout instead of failing at once.')]
       : []),
   ];
 }

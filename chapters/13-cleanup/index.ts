@@ -10,7 +10,7 @@ export const chapter: ChapterModule = {
     ...folder,
     title: 'Cleaning up',
     summary: 'Every unit, file, process, route and mount chapters 07–12 put on the machines removed, and checked gone.',
-    tracks: ['classic'],
+    tracks: ['classic', 'ipv6-ha'],
     teardown: true,
   },
   plan(lab) {

@@ -4,10 +4,18 @@
  * may point into any more. Each list is read from the chapter that installs the thing, so what
  * chapter 13 removes cannot drift from what the others install.
  */
-import type { Host, Lab } from '../kit.js';
+import { isNode, type Host, type Lab } from '../kit.js';
 import { dataDir, etcdDir, unitPath as etcdUnitPath } from '../07-etcd/cluster.js';
 import { binDir, components, configDir, file as controlPlaneFile, varDir } from '../08-bootstrapping-control-plane/control-plane.js';
-import { binDir as workerBinDir, file as workerFile, imagesDir, kubeletDir, kubeProxyDir } from '../09-bootstrapping-worker-nodes/worker-nodes.js';
+import {
+  binDir as workerBinDir,
+  file as workerFile,
+  imagesDir,
+  kubeletDir,
+  kubeProxyDir,
+  vipStandIn,
+  type VipStandIn,
+} from '../09-bootstrapping-worker-nodes/worker-nodes.js';
 import { routesUnit } from '../11-pod-network-routes/routes.js';
 
 const unitDir = '/etc/systemd/system';
@@ -21,7 +29,10 @@ export interface HostLeftovers {
   paths: string[];
   /** Process names (pgrep -x) that must not run any more. */
   processes: string[];
+  /** A node (a worker, or a controller with a pod range): its pods, mounts and runtime go too. */
   worker: boolean;
+  /** The API VIP chapter 09 put on this machine while no kube-vip runs. */
+  vip?: VipStandIn;
 }
 
 export interface Cleanup {
@@ -31,10 +42,10 @@ export interface Cleanup {
   podRanges: Array<{ family: 'ipv4' | 'ipv6'; range: string }>;
 }
 
-function forHost(host: Host): HostLeftovers {
+function forHost(host: Host, vip: VipStandIn | undefined): HostLeftovers {
   const controller = host.roles.includes('controller');
   const etcd = host.roles.includes('etcd');
-  const worker = host.roles.includes('worker');
+  const worker = isNode(host);
   const units = [
     ...(etcd ? ['etcd.service', 'etcd-defrag.service', 'etcd-defrag.timer'] : []),
     ...(controller ? components.map((c) => `${c}.service`) : []),
@@ -66,11 +77,20 @@ function forHost(host: Host): HostLeftovers {
     ...(controller ? [...components] : []),
     ...(worker ? ['kubelet', 'kube-proxy', 'containerd-shim-runc-v2', 'pause', 'nginx'] : []),
   ];
-  return { name: host.name, units, imageUnits: worker ? ['containerd.service'] : [], paths: [...new Set(paths)], processes, worker };
+  return {
+    name: host.name,
+    units,
+    imageUnits: worker ? ['containerd.service'] : [],
+    paths: [...new Set(paths)],
+    processes,
+    worker,
+    ...(vip?.holder.name === host.name ? { vip } : {}),
+  };
 }
 
 export function cleanup(lab: Lab): Cleanup {
   const hosts = lab.hosts.filter((h) => h.roles.some((r) => r === 'controller' || r === 'etcd' || r === 'worker'));
   const podRanges = (['ipv4', 'ipv6'] as const).flatMap((family) => (lab.networks.pods[family] ? [{ family, range: lab.networks.pods[family] }] : []));
-  return { lab, hosts: hosts.map(forHost), podRanges };
+  const vip = vipStandIn(lab);
+  return { lab, hosts: hosts.map((h) => forHost(h, vip)), podRanges };
 }

@@ -4,6 +4,8 @@
  * is skipped when all of them print nothing.
  */
 import { sh } from '../kit.js';
+import { vipHeld } from '../09-bootstrapping-worker-nodes/steps.js';
+import type { VipStandIn } from '../09-bootstrapping-worker-nodes/worker-nodes.js';
 import type { Cleanup, HostLeftovers } from './leftovers.js';
 
 export const mountRoots = ['/var/lib/kubelet', '/run/containerd', '/run/netns'];
@@ -31,11 +33,18 @@ export function routeProbe(cleanup: Cleanup): string {
     .join('; ');
 }
 
+/** The VIP chapter 09 put on the machine, when it is still there. */
+export function vipProbe(vip: VipStandIn): string {
+  return vipHeld(vip) + ` | awk '{ print "the API VIP " $4 " is still on " $2 }'`;
+}
+
 export function mountProbe(): string {
   const pattern = `^(${mountRoots.map((r) => r.replaceAll('/', '\\/')).join('|')})(/|$)`;
   return `findmnt -rn -o TARGET | grep -E ${sh`${pattern}`} | sed 's/^/still mounted: /'`;
 }
 
 export function everyProbe(cleanup: Cleanup, h: HostLeftovers): string {
-  return [unitProbe(h), fileProbe(h), processProbe(h), ...(h.worker ? [routeProbe(cleanup), mountProbe()] : [routeProbe(cleanup)])].join('; ');
+  return [unitProbe(h), fileProbe(h), processProbe(h), routeProbe(cleanup), ...(h.worker ? [mountProbe()] : []), ...(h.vip ? [vipProbe(h.vip)] : [])].join(
+    '; ',
+  );
 }

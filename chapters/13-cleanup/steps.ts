@@ -1,6 +1,8 @@
 /** The steps of chapter 13: each machine gives back what chapters 07–12 put on it. */
 import { sh, type Step } from '../kit.js';
 import { everyProbe, mountRoots } from './probes.js';
+import { vipHeld } from '../09-bootstrapping-worker-nodes/steps.js';
+import type { VipStandIn } from '../09-bootstrapping-worker-nodes/worker-nodes.js';
 import type { Cleanup, HostLeftovers } from './leftovers.js';
 
 export const cleanupTerms: Record<string, string> = {
@@ -24,6 +26,13 @@ function workerTeardown(h: HostLeftovers): string[] {
   ];
 }
 
+function vipRemoval(vip: VipStandIn): string {
+  const flag = vip.address.includes(':') ? '-6' : '-4';
+  return (
+    vipHeld(vip) + ` | awk '{ print $2 }' | while read -r dev; do ` + `ip ${flag} addr del ` + sh`${`${vip.address}/${vip.prefixLength}`} dev "$dev"; done`
+  );
+}
+
 export function steps(cleanup: Cleanup): Step[] {
   return cleanup.hosts.map((h) => ({
     id: `clean-${h.name}`,
@@ -31,7 +40,8 @@ export function steps(cleanup: Cleanup): Step[] {
     why:
       `What chapters 07–12 installed on ${h.name}: ${h.units.length} units, their binaries, configuration, certificates and data. ` +
       'Stopping comes before removing, and on a worker the pods go before the runtime that runs them, so nothing is left running without its files. ' +
-      'The pod routes go with their unit.',
+      'The pod routes go with their unit' +
+      (h.vip ? `, and the API VIP ${h.vip.address} chapter 09 put here goes too.` : '.'),
     host: h.name,
     actions: [
       {
@@ -40,6 +50,7 @@ export function steps(cleanup: Cleanup): Step[] {
           ...(h.worker ? workerTeardown(h) : []),
           ...h.units.map((u) => sh`systemctl disable --now ${u} 2>/dev/null || true`),
           sh`rm -rf -- ${h.paths}`,
+          ...(h.vip ? [vipRemoval(h.vip)] : []),
           'systemctl daemon-reload',
           'systemctl reset-failed 2>/dev/null || true',
         ].join('\n'),

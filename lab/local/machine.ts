@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../src/util/errors.js';
-import type { Host, Lab } from '../../src/lab/types.js';
+import { isNode, type Host, type Lab } from '../../src/lab/types.js';
 import { cgroupPids, createCgroup, killCgroup, processRunning, removeCgroup, waitFor } from './processes.js';
 import type { MachineRecord } from './runtime-record.js';
 import { prepareStubRoot, prepareUpper } from './upper-dir.js';
@@ -45,10 +45,10 @@ function nspawnArgs(lab: Lab, host: Host, machine: MachineRecord, image: string,
     // routers (FRR), controllers (kube-vip's VIP) and workers (CNI) change their own namespace's network
     '--capability=CAP_NET_ADMIN',
   ];
-  if (host.roles.includes('worker')) {
+  if (isNode(host)) {
     const containerd = join(dir, 'containerd');
     mkdirSync(containerd, { recursive: true, mode: 0o711 });
-    // containerd's snapshotter cannot run on overlayfs; runc needs the session keyring
+    // a node (worker, or controller with a pod range): containerd's snapshotter cannot run on overlayfs; runc needs the session keyring
     // kubelet will not start without /dev/kmsg (its OOM watcher reads the kernel log), which nspawn
     // does not provide; reading it takes CAP_SYSLOG
     args.push(`--bind=${containerd}:/var/lib/containerd`, '--system-call-filter=@keyring', '--bind-ro=/dev/kmsg', '--capability=CAP_SYSLOG');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Host, Lab } from '../../src/lab/types.js';
+import { isNode, type Host, type Lab } from '../../src/lab/types.js';
 import { KERNEL_VIEW_UNIT, kernelViewUnit } from './kernel-view.js';
 import { sshPaths } from './ssh-material.js';
 
@@ -55,7 +55,7 @@ export function prepareUpper(lab: Lab, host: Host, image: string, upper: string)
   chmodSync(join(upper, 'root'), 0o700);
   writeFile(upper, image, 'root/.ssh/authorized_keys', readFileSync(`${paths.key}.pub`), 0o600);
   chmodSync(join(upper, 'root', '.ssh'), 0o700);
-  if (host.roles.includes('worker')) {
+  if (isNode(host)) {
     writeFile(upper, image, `etc/systemd/system/${KERNEL_VIEW_UNIT}`, kernelViewUnit(), 0o644);
     ensureDir(upper, image, 'etc/systemd/system/sysinit.target.wants');
     const wanted = join(upper, 'etc/systemd/system/sysinit.target.wants', KERNEL_VIEW_UNIT);

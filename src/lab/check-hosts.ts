@@ -66,25 +66,36 @@ export function checkHosts(raw: RawLab, nodes: PerFamily<Cidr>, report: Reporter
     }
 
     const isWorker = host.roles.includes('worker');
-    if (!isWorker && host.podCidr) {
-      report.add(at('podCidr'), `host ${host.name} has a podCidr but is not a worker`, 'remove podCidr, or add the worker role', true);
+    // a controller with a pod range is a node too (its kubelet runs the control plane's static pods)
+    const mayRunPods = isWorker || host.roles.includes('controller');
+    if (!mayRunPods && host.podCidr) {
+      report.add(at('podCidr'), `host ${host.name} has a podCidr but is neither a worker nor a controller`, 'remove podCidr, or add the worker role', true);
     }
     if (isWorker && !host.podCidr) {
       report.add(at(), `worker ${host.name} has no podCidr`, 'give it a pod range inside networks.pods, e.g. podCidr: { ipv4: 10.200.0.0/24 }');
     }
-    if (isWorker && host.podCidr) {
+    if (mayRunPods && host.podCidr) {
       for (const f of FAMILIES) {
         const given = host.podCidr[f];
         const pods = net.pods[f];
         if (given === undefined) {
           if (pods !== undefined)
-            report.add(at('podCidr'), `worker ${host.name} has no ${f} pod CIDR, but networks.pods has ${f}`, `add ${f}: with a range inside ${pods}`);
+            report.add(
+              at('podCidr'),
+              `${isWorker ? 'worker' : 'node'} ${host.name} has no ${f} pod CIDR, but networks.pods has ${f}`,
+              `add ${f}: with a range inside ${pods}`,
+            );
           continue;
         }
         const range = cidr(given);
         const path = at('podCidr', f);
         if (pods === undefined) {
-          report.add(path, `worker ${host.name} has an ${f} pod CIDR, but networks.pods has no ${f} range`, `remove it, or add ${f}: to networks.pods`, true);
+          report.add(
+            path,
+            `${isWorker ? 'worker' : 'node'} ${host.name} has an ${f} pod CIDR, but networks.pods has no ${f} range`,
+            `remove it, or add ${f}: to networks.pods`,
+            true,
+          );
           continue;
         }
         if (!containsCidr(cidr(pods), range)) {
@@ -96,7 +107,7 @@ export function checkHosts(raw: RawLab, nodes: PerFamily<Cidr>, report: Reporter
           continue;
         }
         const clash = podRanges.find((other) => overlaps(other.range, range));
-        if (clash) report.add(path, `pod CIDR ${given} of ${host.name} overlaps ${clash.host}'s ${formatCidr(clash.range)}`, 'give each worker its own range');
+        if (clash) report.add(path, `pod CIDR ${given} of ${host.name} overlaps ${clash.host}'s ${formatCidr(clash.range)}`, 'give each node its own range');
         else podRanges.push({ host: host.name, range });
       }
     }

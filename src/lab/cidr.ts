@@ -189,3 +189,8 @@ export function firstAddressOf(cidr: string): string {
 export function requireCanonicalIp(ip: string): string {
   return bytesToIp(ipToBytes(ip));
 }
+
+/** An address as the host part of a URL or `host:port`: IPv6 in brackets (`[fd00:4::4]`), IPv4 as it is. */
+export function urlHost(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}

@@ -96,6 +96,18 @@ export function hostsWithRole(lab: Lab, role: Role): Host[] {
   return lab.hosts.filter((h) => h.roles.includes(role));
 }
 
+/**
+ * A Kubernetes node, one that runs a kubelet: every worker, and a controller the lab gives a pod
+ * range (the reference build's control planes are nodes too, tainted NoSchedule).
+ */
+export function isNode(host: Host): boolean {
+  return host.roles.includes('worker') || (host.roles.includes('controller') && host.podCidr !== undefined);
+}
+
+export function nodeHosts(lab: Lab): Host[] {
+  return lab.hosts.filter(isNode);
+}
+
 export function labFamilies(lab: Lab): Family[] {
   return (['ipv4', 'ipv6'] as const).filter((f) => lab.networks.nodes[f] !== undefined);
 }

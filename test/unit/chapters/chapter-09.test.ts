@@ -184,6 +184,35 @@ describe('chapter 09 on other labs', () => {
     expect(fileIn(p, 'kubelet-node-2', '/var/lib/kubelet/kubelet-config.yaml').content).toContain('address: "::"');
     expect(fileIn(p, 'kernel-node-2', '/etc/sysctl.d/99-kubernetes.conf').content).toContain('net.ipv6.conf.all.forwarding = 1');
     expect(commands(step(p, 'nodes-ready').actions).join('\n')).not.toContain('patch node');
-    expect(p.checks.some((c) => c.id.startsWith('pod-cidr-'))).toBe(false);
+    expect(p.checks.filter((c) => c.id.startsWith('pod-cidr-')).map((c) => c.id)).toHaveLength(6);
+  });
+
+  it('ipv6-ha: the controllers are nodes too, each Node created with its pod range before its kubelet starts, the controllers tainted', () => {
+    const p = plan(labs['ipv6-ha']!);
+    const ids = p.steps.map((s) => s.id);
+    for (const node of ['server', 'server2', 'server3', 'node-0', 'node-1', 'node-2']) expect(ids).toContain(`kubelet-${node}`);
+    // the Nodes exist before any kubelet starts: the allocator then keeps the lab's ranges
+    expect(ids.indexOf('nodes-created')).toBeLessThan(ids.findIndex((id) => id.startsWith('kernel-')));
+    const created = commands(step(p, 'nodes-created').actions);
+    expect(created).toHaveLength(6);
+    const manifest = (name: string) =>
+      JSON.parse(/'(\{[\s\S]*\})'/.exec(created.find((c) => c.includes(`"name": "${name}"`))!)![1]!) as {
+        metadata: { labels?: Record<string, string> };
+        spec: { podCIDRs: string[]; taints?: unknown[] };
+      };
+    expect(manifest('server2').spec).toEqual({
+      podCIDR: 'fd00:4:69:4::/64',
+      podCIDRs: ['fd00:4:69:4::/64'],
+      taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
+    });
+    expect(manifest('server2').metadata.labels).toEqual({ 'node-role.kubernetes.io/control-plane': '' });
+    expect(manifest('node-1').spec).toEqual({ podCIDR: 'fd00:4:69:1::/64', podCIDRs: ['fd00:4:69:1::/64'] });
+    // a controller's kubelet talks to its own API server, a worker's through the VIP
+    expect(p.checks.filter((c) => c.id.startsWith('taint-')).map((c) => c.id)).toEqual(['taint-server', 'taint-server2', 'taint-server3']);
+    expect(p.checks.filter((c) => c.id.startsWith('api-vip-')).map((c) => c.host)).toEqual(['node-0', 'node-1', 'node-2']);
+    // until kube-vip runs, the first controller holds the VIP on its node interface, never as a source address
+    const vip = step(p, 'api-vip');
+    expect(vip.host).toBe('server');
+    expect(commands(vip.actions).join('\n')).toContain('ip -6 addr add fd00:4::4/64 dev "$dev" nodad preferred_lft 0');
   });
 });

@@ -16,7 +16,7 @@ import { encryptionConfigPath, keyLengthCommand, providersCommand } from '../../
 import { etcdCluster, etcdFlags } from '../../../chapters/07-etcd/cluster.js';
 import { defragCalendar } from '../../../chapters/07-etcd/index.js';
 import { ensureEncryptionConfig, keyOf } from '../../../chapters/06-data-encryption/encryption-key.js';
-import type { Lab } from '../../../src/lab/types.js';
+import { isNode, type Lab } from '../../../src/lab/types.js';
 import type { FileAction, Plan } from '../../../src/plan/types.js';
 import { generatePki } from '../../support/course-pki.js';
 import { otherLab, shippedLabs } from './fixtures.js';
@@ -48,21 +48,23 @@ describe('chapter 5: which kubeconfig names which server', () => {
     ['classic', 'https://server.kubernetes.local:6443', 'https://server.kubernetes.local:6443', 'https://127.0.0.1:6443'],
     ['ipv6-ha', 'https://[fd00:4::4]:6443', 'https://[::1]:6443', 'https://[::1]:6443'],
     ['garage', 'https://api.lab.example.internal:6443', 'https://api.lab.example.internal:6443', 'https://127.0.0.1:6443'],
-  ])('%s: workers and kube-proxy %s, scheduler and controller manager %s, admin %s', (name, remote, control, admin) => {
+  ])('%s: workers and kube-proxy %s, scheduler, controller manager and kubelets of controllers %s, admin %s', (name, remote, control, admin) => {
     const lab = labs[name]!;
     const byName = Object.fromEntries(kubeconfigsOf(lab).map((k) => [k.name, k]));
-    const workers = lab.hosts.filter((h) => h.roles.includes('worker')).map((h) => h.name);
+    // every node's kubelet, in the lab file's order: on ipv6-ha the controllers are nodes too
+    const nodes = lab.hosts.filter(isNode).map((h) => h.name);
     const controllers = lab.hosts.filter((h) => h.roles.includes('controller')).map((h) => h.name);
-    expect(Object.keys(byName)).toEqual([...workers, 'kube-proxy', 'kube-controller-manager', 'kube-scheduler', 'admin']);
-    for (const w of workers)
+    expect(nodes.length).toBeGreaterThan(name === 'ipv6-ha' ? 3 : 0);
+    expect(Object.keys(byName)).toEqual([...nodes, 'kube-proxy', 'kube-controller-manager', 'kube-scheduler', 'admin']);
+    for (const w of nodes)
       expect(byName[w]).toMatchObject({
-        server: remote,
+        server: controllers.includes(w) ? control : remote,
         user: `system:node:${w}`,
         groups: ['system:nodes'],
         placements: [{ host: w, path: '/var/lib/kubelet/kubeconfig' }],
       });
     expect(byName['kube-proxy']!.server).toBe(remote);
-    expect(byName['kube-proxy']!.placements.map((p) => [p.host, p.path])).toEqual(workers.map((w) => [w, '/var/lib/kube-proxy/kubeconfig']));
+    expect(byName['kube-proxy']!.placements.map((p) => [p.host, p.path])).toEqual(nodes.map((w) => [w, '/var/lib/kube-proxy/kubeconfig']));
     expect(byName['kube-scheduler']).toMatchObject({ server: control, user: 'system:kube-scheduler', groups: ['system:kube-scheduler'] });
     expect(byName['kube-controller-manager']!.server).toBe(control);
     expect(byName.admin).toMatchObject({ server: admin, user: 'admin', groups: ['system:masters'] });
@@ -75,7 +77,8 @@ describe('chapter 5: which kubeconfig names which server', () => {
     for (const a of secrets) if (a.kind === 'secret-file') expect(a.mode).toBe(a.secret.endsWith('.key') ? '0600' : '0644');
     const copies = p.steps.filter((s) => s.id.startsWith('distribute-')).flatMap((s) => s.actions);
     for (const copy of copies) expect(copy).toMatchObject({ kind: 'command', unless: expect.any(String) as unknown });
-    expect(copies.filter((a) => a.kind === 'command' && a.run.startsWith('scp '))).toHaveLength(3 * 2 + 3 * 3);
+    // kubelet's and kube-proxy's to six nodes (three of them controllers), three more to each controller
+    expect(copies.filter((a) => a.kind === 'command' && a.run.startsWith('scp '))).toHaveLength(6 * 2 + 3 * 3);
   });
 });
 
