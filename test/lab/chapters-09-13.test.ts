@@ -9,17 +9,17 @@
  * 12 is upstream's smoke test, each step a check: a broken image and a stopped kubelet fail theirs.
  * Chapter 13 takes it all apart and proves every machine clean; a file left behind fails.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { labDown, labSshArgs, labUp } from '../../lab/local/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labDown, labUp } from '../../lab/local/index.js';
 import { readRecord } from '../../lab/local/runtime-record.js';
 import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
-import { KTHW_BIN } from '../support/run-kthw.js';
-import { exec, labTraces, labVariant, NO_TRACES, useLabHome } from './helpers.js';
+import { chapterHarness, failing, found } from './chapter-harness.js';
+import { labTraces, labVariant, NO_TRACES, useLabHome } from './helpers.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-w09-'));
@@ -30,62 +30,7 @@ const labFile = labVariant(scratch, 'classic', 'w09', [
 ]);
 const lab: Lab = await loadLab(labFile);
 
-interface CheckJson {
-  id: string;
-  host: string;
-  ok: boolean;
-  observed: string;
-  diagnosis?: { found: string; where: string };
-}
-
-/** `kthw --lab FILE …` in the run's KTHW_HOME; a chapter may take minutes on a busy machine (the shared helper allows two). */
-function kthw(...args: string[]): { code: number | null; output: string; stdout: string } {
-  const result = spawnSync(process.execPath, [KTHW_BIN, '--lab', labFile, ...args], {
-    env: { ...process.env, NO_COLOR: '1', KTHW_DEBUG: undefined, KTHW_HOME: inject('kthwHome') },
-    input: '',
-    encoding: 'utf8',
-    timeout: 900_000,
-  });
-  return { code: result.status, stdout: result.stdout, output: result.stdout + result.stderr };
-}
-
-function run(chapter: string): string {
-  const started = performance.now();
-  const result = kthw('run', chapter);
-  expect(result.code, `${chapter}:\n${result.output.slice(-4000)}`).toBe(0);
-  process.stderr.write(`[w09] ${chapter}: ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-  return result.output;
-}
-
-function verifyJson(chapter: string): { code: number | null; checks: CheckJson[] } {
-  const result = kthw('--json', 'verify', chapter);
-  const doc = JSON.parse(result.stdout) as { chapters: Array<{ checks: CheckJson[] }> };
-  return { code: result.code, checks: doc.chapters.flatMap((c) => c.checks) };
-}
-
-const failing = (checks: CheckJson[]) =>
-  checks
-    .filter((c) => !c.ok)
-    .map((c) => c.id)
-    .sort();
-const found = (checks: CheckJson[], id: string) => checks.find((c) => c.id === id)!.diagnosis?.found ?? '';
-
-/** Verify until `settled` holds (a node's status takes its time to change), at most about two minutes. */
-async function verifyUntil(chapter: string, settled: (checks: CheckJson[]) => boolean): Promise<{ code: number | null; checks: CheckJson[] }> {
-  let last = verifyJson(chapter);
-  for (let i = 0; i < 24 && !settled(last.checks); i++) {
-    await new Promise((r) => setTimeout(r, 5000));
-    last = verifyJson(chapter);
-  }
-  return last;
-}
-
-async function on(host: string, command: string, timeoutMs = 60_000): Promise<string> {
-  const [ssh, ...args] = labSshArgs(lab, host, command);
-  const result = await exec(ssh!, ['-o', 'BatchMode=yes', ...args], timeoutMs);
-  if (result.code !== 0) throw new Error(`${host}: ${command} exited ${result.code}: ${result.stderr}`);
-  return result.stdout;
-}
+const { kthw, run, verifyJson, verifyUntil, on } = chapterHarness(labFile, lab);
 
 beforeAll(async () => {
   useLabHome();
