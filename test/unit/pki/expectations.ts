@@ -34,6 +34,10 @@ export const expectations: Expected[] = [
       { name: 'node-0', fqdn: 'node-0.kubernetes.local', ips: ['fd00:4::30', '::1'] },
       { name: 'node-1', fqdn: 'node-1.kubernetes.local', ips: ['fd00:4::31', '::1'] },
       { name: 'node-2', fqdn: 'node-2.kubernetes.local', ips: ['fd00:4::132', '::1'] },
+      // the controllers are nodes too on this track (they have pod ranges): a kubelet certificate each
+      { name: 'server', fqdn: 'server.kubernetes.local', ips: ['fd00:4::20', '::1'] },
+      { name: 'server2', fqdn: 'server2.kubernetes.local', ips: ['fd00:4::120', '::1'] },
+      { name: 'server3', fqdn: 'server3.kubernetes.local', ips: ['fd00:4::21', '::1'] },
     ],
     controllers: [
       { name: 'server', fqdn: 'server.kubernetes.local', ips: ['fd00:4::20'] },
