@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kubeconfigsOf } from '../../chapters/05-kubeconfigs/kubeconfigs.js';
 import { labDown, labUp } from '../../lab/local/index.js';
 import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
@@ -107,7 +108,9 @@ describe('ipv6-ha lab: chapters 01–07 and what the checks catch', () => {
     expect(Buffer.from(key, 'base64')).toHaveLength(32);
     expect(readFileSync(join(labDir, 'state.json'), 'utf8')).not.toContain(key);
     const checks = verifyJson(v6File, 'chapter-5').checks.filter((c) => c.id.startsWith('kubectl-reads-'));
-    expect(checks.map((c) => c.id)).toHaveLength(7);
+    // one per kubeconfig: six kubelets (the controllers are nodes too), kube-proxy, controller manager, scheduler, admin
+    expect(kubeconfigsOf(v6)).toHaveLength(10);
+    expect(checks.map((c) => c.id)).toHaveLength(kubeconfigsOf(v6).length);
     expect(checks.every((c) => c.ok)).toBe(true);
   });
 
