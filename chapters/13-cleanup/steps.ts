@@ -1,5 +1,6 @@
 /** The steps of chapter 13: each machine gives back what chapters 07–12 put on it. */
 import { sh, type Step } from '../kit.js';
+import { components } from '../08-bootstrapping-control-plane/control-plane.js';
 import { everyProbe, mountRoots } from './probes.js';
 import { vipHeld } from '../09-bootstrapping-worker-nodes/steps.js';
 import type { VipStandIn } from '../09-bootstrapping-worker-nodes/worker-nodes.js';
@@ -33,8 +34,33 @@ function vipRemoval(vip: VipStandIn): string {
   );
 }
 
+/**
+ * Every API server stops before any etcd member does. An API server told to stop first takes its
+ * address out of the kubernetes Service's endpoints, a write to etcd: with no etcd quorum left (the
+ * other members already removed) it waits for it until systemd kills it, 90 s per controller.
+ */
+function controlPlaneStop(cleanup: Cleanup): Step[] {
+  const units = components.map((c) => `${c}.service`);
+  return cleanup.hosts
+    .filter((h) => h.units.includes('kube-apiserver.service'))
+    .map((h) => ({
+      id: `stop-control-plane-${h.name}`,
+      title: `Stop the control plane on ${h.name} while etcd still answers`,
+      why:
+        "An API server that stops writes once more to etcd: it takes its own address out of the kubernetes Service's endpoints. " +
+        'So every API server stops while the etcd members are all still there; removing a member first would leave the last API server ' +
+        'waiting for a quorum that is gone, until systemd kills it.',
+      host: h.name,
+      actions: [{ kind: 'command', run: sh`systemctl stop ${units}`, unless: units.map((u) => sh`! systemctl is-active -q ${u}`).join(' && ') }],
+    }));
+}
+
 export function steps(cleanup: Cleanup): Step[] {
-  return cleanup.hosts.map((h) => ({
+  return [...controlPlaneStop(cleanup), ...cleanup.hosts.map((h) => hostCleanup(cleanup, h))];
+}
+
+function hostCleanup(cleanup: Cleanup, h: HostLeftovers): Step {
+  return {
     id: `clean-${h.name}`,
     title: `${h.name} gives back ${h.units.join(', ')} and their files`,
     why:
@@ -48,7 +74,8 @@ export function steps(cleanup: Cleanup): Step[] {
         kind: 'command',
         run: [
           ...(h.worker ? workerTeardown(h) : []),
-          ...h.units.map((u) => sh`systemctl disable --now ${u} 2>/dev/null || true`),
+          // the reverse of the order they were installed in: what depends on a unit stops before it
+          ...[...h.units].reverse().map((u) => sh`systemctl disable --now ${u} 2>/dev/null || true`),
           sh`rm -rf -- ${h.paths}`,
           ...(h.vip ? [vipRemoval(h.vip)] : []),
           'systemctl daemon-reload',
@@ -58,5 +85,5 @@ export function steps(cleanup: Cleanup): Step[] {
       },
     ],
     glossary: h.worker ? cleanupTerms : { '--now': cleanupTerms['--now']! },
-  }));
+  };
 }

@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 const plan = (): Plan => findChapter('chapter-13').plan(classic, {});
 const commandOf = (p: Plan, host: string) => {
-  const action = p.steps.find((s) => s.host === host)!.actions[0]!;
+  const action = p.steps.find((s) => s.id === `clean-${host}`)!.actions[0]!;
   if (action.kind !== 'command') throw new Error('not a command');
   return action;
 };
@@ -36,12 +36,29 @@ describe('chapter 13, cleaning up', () => {
 
   it('cleans the controller and the workers, not the jumpbox, each from what its chapters installed', () => {
     const p = plan();
-    expect(p.steps.map((s) => s.host)).toEqual(['server', 'node-0', 'node-1']);
+    expect(p.steps.map((s) => `${s.id}@${s.host}`)).toEqual([
+      'stop-control-plane-server@server',
+      'clean-server@server',
+      'clean-node-0@node-0',
+      'clean-node-1@node-1',
+    ]);
     const server = commandOf(p, 'server').run;
     for (const unit of ['etcd.service', 'etcd-defrag.timer', 'kube-apiserver.service', 'kube-scheduler.service', 'pod-routes.service'])
       expect(server).toContain(`systemctl disable --now ${unit}`);
     expect(server).toMatch(/rm -rf -- .*\/etc\/systemd\/system\/etcd\.service .*\/var\/lib\/etcd .*\/var\/lib\/kubernetes/);
     expect(server).not.toContain('/var/lib/kubelet');
+  });
+
+  it('stops every API server before any etcd member goes, and on a controller stops the control plane before etcd', async () => {
+    const ha = (await shippedLabs())['ipv6-ha'];
+    const ids = findChapter('chapter-13')
+      .plan(ha, {})
+      .steps.map((s) => s.id);
+    const lastStop = Math.max(...['server', 'server2', 'server3'].map((h) => ids.indexOf(`stop-control-plane-${h}`)));
+    expect(lastStop).toBeGreaterThanOrEqual(0);
+    expect(lastStop).toBeLessThan(ids.indexOf('clean-server'));
+    const server = commandOf(plan(), 'server').run;
+    expect(server.indexOf('disable --now kube-apiserver.service')).toBeLessThan(server.indexOf('disable --now etcd.service'));
   });
 
   it('on a worker, stops the kubelet before removing the pods, and the pods before containerd', () => {
