@@ -106,11 +106,29 @@ function vipCheck(nodes: WorkerNodes, vip: VipStandIn, w: Worker): CheckSpec {
   };
 }
 
+function swapCheck(w: Worker): CheckSpec {
+  return {
+    id: `swap-off-${w.name}`,
+    title: `swap is off on ${w.name}`,
+    host: w.name,
+    kind: 'command',
+    params: {
+      run: [
+        `on=$(awk 'NR > 1 { printf "%s%s", sep, $1; sep = " " }' /proc/swaps)`,
+        'if [ -z "$on" ]; then echo "no swap in use"; else echo "swap is on: $on"; exit 1; fi',
+      ].join('\n'),
+    },
+    why: 'The kubelet plans memory as if every byte were RAM and by default refuses to start while swap is on ("running with swap on is not supported").',
+    fix: `swapoff -a on ${w.name}, and take the swap line out of /etc/fstab so it stays off after a reboot; the kubelet then starts again by itself (or ${rerun})`,
+  };
+}
+
 function workerChecks(nodes: WorkerNodes, w: Worker): CheckSpec[] {
   const image = nodes.sandboxImage;
   const digest = nodes.images?.list.find((i) => i.reference === image)?.digest;
   const want = w.podCidrs.join(' ');
   return [
+    swapCheck(w),
     {
       id: `pause-image-${w.name}`,
       title: `the sandbox image ${image} is in containerd on ${w.name}`,

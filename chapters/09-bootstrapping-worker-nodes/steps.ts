@@ -198,8 +198,9 @@ const registerSeconds = 60;
 /**
  * A kubelet registers its Node once, when it starts: a Node deleted afterwards (`kubectl delete
  * node`) stays gone. Restarts the kubelet when the API server, asked with the node's own
- * certificate, answers 404 for its Node and the kubelet has run for a minute (not one still
- * registering); an API server that does not answer restarts nothing.
+ * certificate, answers 404 for its Node and the kubelet has registered it since it started (its
+ * journal says so) or has run for a minute: not one still registering. An API server that does not
+ * answer restarts nothing.
  */
 export function reregister(nodes: WorkerNodes, w: Worker): Action {
   const url = `${remoteServer(nodes.lab)}/api/v1/nodes/${w.name}`;
@@ -209,7 +210,8 @@ export function reregister(nodes: WorkerNodes, w: Worker): Action {
     unless:
       sh`code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert ${file.kubeletCa} --cert ${file.kubeletCert} --key ${file.kubeletKey} ${url}); ` +
       'up=$(( $(cut -d. -f1 /proc/uptime) - $(systemctl show -p ActiveEnterTimestampMonotonic --value kubelet.service) / 1000000 )); ' +
-      `[ "$code" != 404 ] || [ "$up" -lt ${registerSeconds} ]`,
+      'since=$(systemctl show -p ActiveEnterTimestamp --value kubelet.service); ' +
+      `[ "$code" != 404 ] || { [ "$up" -lt ${registerSeconds} ] && ! journalctl -q -u kubelet.service --since "$since" | grep -q 'Successfully registered node'; }`,
   };
 }
 

@@ -10,6 +10,11 @@ import { availableParallelism } from 'node:os';
  * change the learner's own computer (a kernel panic would reboot it). So the machine shows them
  * those values, read-only, from files of its own: they find what they want and write nothing. On a
  * VM they set them themselves.
+ *
+ * The same goes for swap: /proc/swaps is not namespaced, so a machine would list this computer's swap
+ * (a laptop often has some), the kubelet would refuse to start ("running with swap on is not
+ * supported") and chapter 09's `swapoff -a` would try to take this computer's swap away. A machine
+ * has no swap of its own, so it is shown the table's header line alone, as a VM without swap has.
  */
 export const KERNEL_VIEW_UNIT = 'kthw-kernel-view.service';
 
@@ -24,6 +29,9 @@ export function kernelView(cpus = availableParallelism()): ReadonlyArray<[string
     ['net/netfilter/nf_conntrack_max', String(Math.max(32768 * cpus, 131072))],
   ];
 }
+
+/** /proc/swaps with no swap in it: the header line alone (the kubelet counts the lines after it). */
+export const NO_SWAP = 'Filename Type Size Used Priority';
 
 export function kernelViewUnit(): string {
   const mounts = kernelView().map(([key, value]) => {
@@ -41,6 +49,7 @@ export function kernelViewUnit(): string {
     'RemainAfterExit=yes',
     'ExecStart=/bin/mkdir -p /run/kthw-kernel-view',
     ...mounts,
+    `ExecStart=/bin/sh -c 'echo ${NO_SWAP} > /run/kthw-kernel-view/swaps && mount --bind -o ro /run/kthw-kernel-view/swaps /proc/swaps'`,
     '',
     '[Install]',
     'WantedBy=sysinit.target',

@@ -13,6 +13,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBinaries, ensurePodImages, labDown, labSshArgs, labUp, type PodImages } from '../../lab/local/index.js';
+import { NO_SWAP } from '../../lab/local/kernel-view.js';
 import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
 import { labVariant } from '../support/lab-variant.js';
@@ -61,6 +62,8 @@ describe('a worker machine of the local lab runs pods', () => {
       `${conntrackMax}\nok\n`,
     );
     expect(await ssh('test -c /dev/kmsg && ip route show default')).toMatch(/^default via 10\.241\.9\.1 dev eth0/);
+    // no swap of its own, whatever this computer has: the header line alone, and swapoff finds nothing to do
+    expect(await ssh('cat /proc/swaps; swapoff -a && echo swapoff ok')).toBe(`${NO_SWAP}\nswapoff ok\n`);
   });
 
   it('kubelet starts a static nginx pod by digest, and nginx answers on the pod address', async () => {

@@ -146,7 +146,7 @@ describe('chapter 09 on the classic lab', () => {
     );
   });
 
-  it('checks every worker: its three units, Ready and pod range on the server, sandbox image and bridge range on the worker, the kubelet release', () => {
+  it('checks every worker: its three units, Ready and pod range on the server, swap, sandbox image and bridge range on the worker, the kubelet release', () => {
     const p = plan(labs.classic!);
     expect(p.checks.filter((c) => c.id.endsWith('-node-0')).map((c) => `${c.id}@${c.host}`)).toEqual([
       'unit-containerd-node-0@node-0',
@@ -154,6 +154,7 @@ describe('chapter 09 on the classic lab', () => {
       'unit-kube-proxy-node-0@node-0',
       'node-ready-node-0@server',
       'pod-cidr-node-0@server',
+      'swap-off-node-0@node-0',
       'pause-image-node-0@node-0',
       'cni-config-node-0@node-0',
       'version-node-0@node-0',
