@@ -116,7 +116,8 @@ function usageProblems(p: X509Params, info: CertInfo): string[] {
   return problems;
 }
 
-export function issuedBy(info: CertInfo, caPem: string): string | undefined {
+/** `caFile`: where the CA was read on the host, named in the finding (two CAs often share a name). */
+export function issuedBy(info: CertInfo, caPem: string, caFile?: string): string | undefined {
   let ca: CertInfo;
   try {
     ca = readCert(pemBlocks(caPem)[0] ?? caPem);
@@ -124,9 +125,10 @@ export function issuedBy(info: CertInfo, caPem: string): string | undefined {
     return `the CA certificate is unreadable (${(error as Error).message})`;
   }
   const caName = describeName(ca.subject);
-  if (describeName(info.issuer) !== caName) return `issued by ${describeName(info.issuer)}, not by the CA ${caName}`;
+  const theCa = caFile === undefined ? `the CA ${caName}` : `the CA ${caName} in ${caFile}`;
+  if (describeName(info.issuer) !== caName) return `issued by ${describeName(info.issuer)}, not by ${theCa}`;
   if (!info.cert.verify(ca.cert.publicKey))
-    return `names the CA ${caName} as issuer but its signature does not verify with that CA's key (signed by another CA of the same name)`;
+    return `names ${theCa} as issuer but its signature does not verify with that CA's key (signed by another CA of the same name)`;
   return undefined;
 }
 
@@ -134,7 +136,7 @@ function issuerProblems(p: X509Params, info: CertInfo, caFact: Fact | undefined)
   if (p.caPem !== undefined) return [issuedBy(info, p.caPem)].filter((x): x is string => x !== undefined);
   if (p.caPath === undefined) return [];
   if (!caFact || caFact.code !== 0) return [`cannot read the CA certificate ${p.caPath}: ${caFact ? errorText(caFact) : 'not gathered'}`];
-  return [issuedBy(info, caFact.stdout)].filter((x): x is string => x !== undefined);
+  return [issuedBy(info, caFact.stdout, p.caPath)].filter((x): x is string => x !== undefined);
 }
 
 function keyProblems(p: X509Params, info: CertInfo, keyFact: Fact | undefined): string[] {

@@ -1,8 +1,11 @@
 /** The checks of chapter 12: upstream's smoke test, one check per thing it shows, each saying what broke. */
 import { sh, urlHost, type CheckSpec } from '../kit.js';
+import { file } from '../09-bootstrapping-worker-nodes/worker-nodes.js';
 import { deploymentName, forwardPort, secretName, type SmokeTest } from './smoke.js';
 
 const rerun = 'run chapter 12 again';
+/** The CA a kubelet trusts for its clients, the API server among them. */
+const kubeletClientCa = file.kubeletCa;
 const deployment = `deployment/${deploymentName}`;
 
 export function checks(smoke: SmokeTest): CheckSpec[] {
@@ -71,7 +74,7 @@ export function checks(smoke: SmokeTest): CheckSpec[] {
       kind: 'command',
       params: { run: sh`kubectl logs ${deployment} --tail=3 2>&1` },
       why: 'Logs come from the kubelet of the node the pod runs on, fetched by the API server: the same path as exec, read-only.',
-      fix: "the error names the hop: a kubelet that does not answer on 10250, or the API server's kubelet client certificate not authorized",
+      fix: `the error names the hop: a kubelet that does not answer on 10250; "Unauthorized", a kubelet that does not trust the API server's client certificate (its ${kubeletClientCa} is not the lab's CA: run chapter 4 again); "Forbidden", chapter 8's RBAC for the API server`,
     },
     {
       id: 'exec',
@@ -80,7 +83,7 @@ export function checks(smoke: SmokeTest): CheckSpec[] {
       kind: 'command',
       params: { run: sh`kubectl exec ${deployment} -- nginx -v 2>&1`, stdout: 'nginx version: nginx/' },
       why: 'exec streams a process started by containerd in the pod back through the kubelet and the API server.',
-      fix: "the error names the hop: a kubelet that does not answer, or containerd on the pod's node",
+      fix: `the error names the hop: a kubelet that does not answer, "Unauthorized" a kubelet whose ${kubeletClientCa} is not the lab's CA (run chapter 4 again), or containerd on the pod's node`,
     },
     ...smoke.nodes.map((node): CheckSpec => ({
       id: `nodeport-${node.name}`,
