@@ -4,76 +4,35 @@
  * diagnosis; quit and come back where the learner left off; Ctrl-C in the middle of a run leaves a
  * sane terminal and a state that the next run continues from.
  */
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadLab } from '../../src/lab/load.js';
 import { StateStore, forgetChapter } from '../../src/state/index.js';
 import type { Lab } from '../../src/lab/types.js';
-import { KTHW_BIN, runKthw } from '../support/run-kthw.js';
+import { runKthw } from '../support/run-kthw.js';
 import { sshRun, useLabHome } from './helpers.js';
+import { tutorPane } from './tutor-pane.js';
 
-const root = resolve(import.meta.dirname, '../..');
-// A new tmux server for each opening: a server whose last session was killed exits, and a session
-// asked of it meanwhile fails with "server exited unexpectedly".
-let socket = '';
-let servers = 0;
-// The pane's shell prints the exit code and `stty -a` once kthw learn has ended, then waits.
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 let lab: Lab;
 let labFile: string;
 let home: string;
+let pane: ReturnType<typeof tutorPane>;
 
 const kthw = (args: string[]) => runKthw(['--lab', labFile, ...args], { env: { KTHW_HOME: home } });
 const progress = () =>
   (JSON.parse(kthw(['--json', 'chapters']).stdout) as { chapters: Array<{ id: string; status: string; stepsDone: number; nextStep?: string }> }).chapters;
-
-function killServer(): void {
-  try {
-    if (socket) tmux('kill-server');
-  } catch {
-    // already gone
-  }
-}
-
-function open(): void {
-  killServer();
-  servers += 1;
-  socket = `kthw-learn-e2e-${process.pid}-${servers}`;
-  const script = `cd ${root}; env KTHW_HOME=${home} ${process.execPath} ${KTHW_BIN} --lab ${labFile} learn; echo "EXIT=$?"; stty -a; sleep 900`;
-  tmux('new-session', '-d', '-s', 'learn', '-x', '80', '-y', '24', 'bash', '-c', script);
-}
-const screen = () => tmux('capture-pane', '-p', '-t', 'learn');
-const keys = (...k: string[]) => tmux('send-keys', '-t', 'learn', ...k);
-async function waitFor(test: string | RegExp, timeoutMs = 120_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const shown = screen();
-    if (typeof test === 'string' ? shown.includes(test) : test.test(shown)) return shown;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${String(test)}; screen:\n${screen()}`);
-}
-/** Waits for the run shown to end and expects it to have succeeded, showing the screen otherwise. */
-async function expectRunDone(timeoutMs = 300_000): Promise<void> {
-  const shown = await waitFor(/✓ done · [\d.]+s|✗ failed · [\d.]+s/, timeoutMs);
-  expect(shown, shown).toMatch(/✓ done · [\d.]+s/);
-}
-
-async function expectRestored(): Promise<string> {
-  const shown = await waitFor(/EXIT=\d+[\s\S]*extproc/);
-  expect(shown).toContain('EXIT=0');
-  expect(shown).toMatch(/(^|\s)icanon(\s|$)/m);
-  expect(shown).toMatch(/(^|\s)echo(\s|$)/m);
-  expect(tmux('display-message', '-p', '-t', 'learn', '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
-  return shown;
-}
+const open = () => pane.open();
+const screen = () => pane.screen();
+const keys = (...k: string[]) => pane.keys(...k);
+const waitFor = (test: string | RegExp, timeoutMs?: number) => pane.waitFor(test, timeoutMs);
+const expectRunDone = () => pane.expectRunDone();
+const expectRestored = () => pane.expectRestored();
 
 beforeAll(async () => {
   useLabHome();
   home = inject('kthwHome');
   labFile = inject('classicLab');
   lab = await loadLab(labFile);
+  pane = tutorPane(labFile, home, 'learn-e2e');
   // Chapters 01–03 by the non-interactive path: the tutor starts at chapter 04.
   for (const chapter of ['chapter-1', 'chapter-2', 'chapter-3']) {
     const run = kthw(['run', chapter]);
@@ -87,7 +46,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(killServer);
+afterAll(() => pane.close());
 
 describe('kthw learn on the classic lab', () => {
   it('reads chapter 04, runs it, sees the checks pass, then sees a broken key diagnosed', async () => {
