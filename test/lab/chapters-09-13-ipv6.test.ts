@@ -4,7 +4,9 @@
  * built from source. Six nodes (three controllers, tainted NoSchedule, and three workers) join Ready
  * with the lab's pod /64s, the workers reach the API through the VIP, pods on different nodes reach
  * each other over chapter 11's IPv6 routes, upstream's smoke test passes with a NodePort answered on
- * every node, and chapter 13 leaves every machine clean, the VIP included.
+ * every node. That cluster is then reset to the bare image and rebuilt by `kthw replay` and by its own
+ * Ansible export (site.yml, then verify.yml), each reaching the same green cluster. Chapter 13 then
+ * leaves every machine clean, the VIP included.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,14 +17,17 @@ import { labDown, labUp } from '../../lab/local/index.js';
 import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
 import { chapterHarness, failing, found } from './chapter-harness.js';
-import { labVariant, useLabHome } from './helpers.js';
+import { clusterRebuild } from './cluster-rebuild.js';
+import { KTHW_STEPS_LIMIT_MS, PLAYBOOK_LIMIT_MS, labVariant, useLabHome } from './helpers.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kthw-w9v6-'));
 const labFile = labVariant(scratch, 'ipv6-ha', 'w9v6', [['fd00:4:', 'fd00:92:']]);
 const lab: Lab = await loadLab(labFile);
 
-const { run, verifyJson, verifyUntil, on } = chapterHarness(labFile, lab);
+const harness = chapterHarness(labFile, lab);
+const { run, verifyJson, verifyUntil, on } = harness;
+const rebuild = clusterRebuild(lab, harness, ['taint-server3', 'api-vip-node-2', 'route-node-0-to-node-2-ipv6', 'nodeport-server2']);
 
 beforeAll(async () => {
   useLabHome();
@@ -120,6 +125,16 @@ describe('chapters 09–13 on the ipv6-ha track', () => {
     for (const node of placed.trim().split(' ')) expect(['node-0', 'node-1', 'node-2']).toContain(node);
     expect(run('chapter-12')).toMatch(/\b0 change\(s\) made/);
   }, 900_000);
+
+  it('kthw replay rebuilds the cluster onto reset machines: every check passes, a second replay changes nothing', { timeout: 1_800_000 }, () =>
+    rebuild.byReplay(),
+  );
+
+  it(
+    'its Ansible export rebuilds the cluster onto reset machines: every check passes, a replay and a second run change nothing, verify.yml passes',
+    { timeout: 3 * PLAYBOOK_LIMIT_MS + KTHW_STEPS_LIMIT_MS },
+    () => rebuild.byAnsible(join(scratch, 'ansible')),
+  );
 
   it('chapter 13 leaves every machine clean, the VIP gone too; a second run changes nothing', async () => {
     run('chapter-13');
