@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labUp } from '../../lab/local/index.js';
+import { NO_SWAP } from '../../lab/local/kernel-view.js';
 import { readRecord } from '../../lab/local/runtime-record.js';
 import { loadLab } from '../../src/lab/load.js';
 import type { Lab } from '../../src/lab/types.js';
@@ -142,6 +143,26 @@ describe('chapter 09 on the classic track', () => {
     expect(verifyJson('chapter-9').code).toBe(0);
   }, 300_000);
 
+  it('swap on node-0: the swap check names it and the kubelet, which refuses to run with swap, fails its unit check; with swap off the kubelet comes back by itself', async () => {
+    // A machine of the local lab shares this computer's kernel, and nspawn's system-call filter
+    // forbids swapon there. What the kubelet and the check both read is /proc/swaps, so node-0 is
+    // shown one listing a swap file, as `swapon /swapfile` would; taking it away is `swapoff -a`.
+    await on('node-0', `printf '%s\\n' '${NO_SWAP}' '/swapfile file 1048572 0 -2' > /run/swaps-on && mount --bind -o ro /run/swaps-on /proc/swaps`);
+    try {
+      await on('node-0', 'systemctl restart kubelet');
+      const { code, checks } = await verifyUntil('chapter-9', (c) => failing(c).includes('unit-kubelet-node-0'));
+      expect(code).toBe(1);
+      expect(failing(checks).filter((id) => id !== 'node-ready-node-0')).toEqual(['swap-off-node-0', 'unit-kubelet-node-0']);
+      expect(found(checks, 'swap-off-node-0')).toMatch(/swap is on: \/swapfile/);
+      expect(await on('node-0', 'journalctl -u kubelet -n 100 --no-pager')).toMatch(/swap on is not supported/);
+    } finally {
+      await on('node-0', 'umount /proc/swaps');
+    }
+    const { code, checks } = await verifyUntil('chapter-9', (c) => failing(c).length === 0);
+    expect(failing(checks)).toEqual([]);
+    expect(code).toBe(0);
+  }, 300_000);
+
   it('a deleted Node: its Ready and pod range checks fail; chapter 9 restarts the kubelet, which registers it again, and sets its range', async () => {
     await on('server', 'kubectl --kubeconfig /root/admin.kubeconfig delete node node-0 >/dev/null');
     try {
@@ -238,13 +259,17 @@ describe('chapter 12 on the classic track', () => {
     expect((await verifyUntil('chapter-12', (c) => failing(c).length === 0)).code).toBe(0);
   }, 600_000);
 
-  it('a stopped kubelet under the pod: port-forward, logs and exec fail (each goes through it), the node port still answers', async () => {
-    // every node with an nginx pod: a pod of the previous test's rollout may still be going away
-    // elsewhere, and kubectl exec deployment/nginx may pick either
+  /** Every node with an nginx pod: a pod of an earlier rollout may still be going away elsewhere, and kubectl exec deployment/nginx may pick either. */
+  async function nginxNodes(): Promise<string[]> {
     const listed = await on('server', `${kubectl} get pods -l app=nginx -o 'jsonpath={range .items[*]}{.spec.nodeName}{"\\n"}{end}'`);
     const nodes = [...new Set(listed.split('\n').filter(Boolean))];
     expect(nodes.length).toBeGreaterThan(0);
     for (const node of nodes) expect(['node-0', 'node-1']).toContain(node);
+    return nodes;
+  }
+
+  it('a stopped kubelet under the pod: port-forward, logs and exec fail (each goes through it), the node port still answers', async () => {
+    const nodes = await nginxNodes();
     for (const node of nodes) await on(node, 'systemctl stop kubelet');
     try {
       const { code, checks } = verifyJson('chapter-12');
@@ -254,6 +279,31 @@ describe('chapter 12 on the classic track', () => {
       expect(found(checks, 'exec')).toMatch(/10250|connection refused|error/i);
     } finally {
       for (const node of nodes) await on(node, 'systemctl start kubelet');
+    }
+    expect((await verifyUntil('chapter-12', (c) => failing(c).length === 0)).code).toBe(0);
+  }, 600_000);
+
+  it("a kubelet trusting a foreign CA refuses the API server: exec, logs and port-forward fail as Unauthorized, and chapter 4's check of the node's certificate names the CA file; chapter 4 puts the lab's CA back", async () => {
+    const nodes = await nginxNodes();
+    // a CA of nobody's, under the lab CA's own name, where the kubelet reads the CA it trusts for clients (it reloads the file)
+    const foreign =
+      'openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=CA -days 1 -keyout /dev/null -out /var/lib/kubelet/ca.crt 2>/dev/null';
+    for (const node of nodes) await on(node, foreign);
+    try {
+      const { code, checks } = await verifyUntil('chapter-12', (c) => failing(c).includes('exec'));
+      expect(code).toBe(1);
+      expect(failing(checks)).toEqual(expect.arrayContaining(['exec', 'logs', 'port-forward']));
+      expect(failing(checks).filter((id) => id.startsWith('nodeport-') || id === 'secret-encrypted')).toEqual([]);
+      expect(found(checks, 'exec')).toMatch(/Unauthorized/);
+      const certificates = verifyJson('chapter-4');
+      expect(certificates.code).toBe(1);
+      for (const node of nodes) {
+        expect(failing(certificates.checks)).toContain(`cert-${node}-${node}`);
+        expect(found(certificates.checks, `cert-${node}-${node}`)).toMatch(/not by the CA .* in \/var\/lib\/kubelet\/ca\.crt/);
+      }
+      expect(failing(certificates.checks).every((id) => nodes.some((node) => id.startsWith(`cert-${node}-`)))).toBe(true);
+    } finally {
+      run('chapter-4');
     }
     expect((await verifyUntil('chapter-12', (c) => failing(c).length === 0)).code).toBe(0);
   }, 600_000);
