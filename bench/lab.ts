@@ -1,13 +1,13 @@
 // Local lab figures: `lab up` of the ipv6-ha lab (8 machines, warm image) against a 1-machine lab
 // booted in the same run, idle memory per machine (PSS), reset per machine, lab down.
 // Needs root. Run: npm run bench -- lab   (or: cd bench && npx tsx lab.ts)
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureImage, labDown, labReset, labSnapshot, labUp } from '../lab/local/index.js';
-import { cgroupPids } from '../lab/local/processes.js';
 import { readRecord } from '../lab/local/runtime-record.js';
 import { loadLab } from '../src/lab/load.js';
+import { machineMiB } from './machine-memory.js';
 import { median } from './measure.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -21,15 +21,6 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
 }
 const goal = (value: number, limit: number, unit: string) =>
   `${value.toFixed(unit === 'MiB' ? 1 : 2)} ${unit} (goal ≤ ${limit} ${unit}: ${value <= limit ? 'met' : 'NOT met'})`;
-
-function pssKiB(pid: number): number {
-  try {
-    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
 
 const ha = await loadLab(join(root, 'lab', 'ipv6-ha.yaml'));
 const single = { ...(await loadLab(join(root, 'test', 'lab', 'fixtures', 'mini.yaml'))), name: 'bench-one' };
@@ -56,7 +47,7 @@ try {
   await labUp(ha);
   await new Promise((r) => setTimeout(r, 5000)); // let boot-time jobs finish: idle means idle
   const record = readRecord(ha.name)!;
-  const perMachine = record.machines.map((m) => cgroupPids(m.cgroup).reduce((sum, pid) => sum + pssKiB(pid), 0) / 1024);
+  const perMachine = record.machines.map((m) => machineMiB(m.cgroup));
   console.log(
     `memory per idle machine (PSS, all its processes incl. nspawn): median ${goal(median(perMachine), 60, 'MiB')}, max ${Math.max(...perMachine).toFixed(1)} MiB, lab total ${perMachine.reduce((a, b) => a + b, 0).toFixed(0)} MiB`,
   );
